@@ -1,0 +1,38 @@
+# One source of truth for tooling: CI and humans call these targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install test lint format preview bench clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the pinned dependencies
+
+test: $(STAMP) ## run the whole test suite, offline
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff lint and format check
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP) ## apply ruff fixes and formatting
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+preview: $(STAMP) ## demo organization on a local moto server: discover, synth, report into build/
+	$(PY) -m org_backup.demo.preview
+
+bench: $(STAMP) ## 1,000-account benchmark against a moto server; writes build/bench.json
+	$(PY) bench/run.py
+
+clean: ## remove build output and the virtualenv
+	rm -rf build $(VENV)

@@ -1,0 +1,1 @@
+"""org-backup: AWS Backup for every account and region of an AWS Organization, with Pulumi."""

@@ -1,0 +1,99 @@
+"""`discover`: every account the rollout would touch or skip, before anything is deployed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from org_backup.manifest import build_manifest
+from org_backup.pipeline import load_plan
+from org_backup.plan import AccountPlan, OrgPlan
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "discover",
+        help="list every account the rollout would cover or skip, with regions and policy",
+        description="List every account of the organization (this shard), its effective regions"
+        " and policy, or the reason it is skipped. Nothing is deployed.",
+    )
+    add_accounts_dir(parser)
+    parser.add_argument(
+        "--json", action="store_true", help="print the manifest (CONTRACT.md) with ids null"
+    )
+    parser.set_defaults(run=run)
+
+
+def add_accounts_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--accounts-dir",
+        type=Path,
+        default=Path("accounts"),
+        help="directory of per-account YAML files (default: accounts/)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = load_plan(args.accounts_dir, progress=True)
+    for warning in plan.warnings:
+        print(warning, file=sys.stderr)
+    if args.json:
+        json.dump(build_manifest(plan), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_table(plan))
+    return 0
+
+
+COLUMNS = ("ACCOUNT", "NAME", "OU PATH", "REGIONS", "SCHEDULE", "RETENTION", "STATUS")
+
+
+def render_table(plan: OrgPlan) -> str:
+    """A fixed-width table a person reads in a terminal, then the totals."""
+    rows = [_row(account) for account in plan.accounts]
+    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(COLUMNS)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [list(COLUMNS), *rows]
+    ]
+    covered = plan.covered
+    region_count = sum(len(account.regions) for account in covered)
+    shard = f" (shard {plan.shard_index} of {plan.shard_count})" if plan.shard_count > 1 else ""
+    lines.append("")
+    lines.append(
+        f"Organization {plan.organization_id}{shard}: {len(plan.accounts)} accounts,"
+        f" {len(covered)} covered in {region_count} account-regions,"
+        f" {len(plan.accounts) - len(covered)} skipped."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _row(account: AccountPlan) -> list[str]:
+    if not account.covered or account.policy is None:
+        return [
+            account.account_id,
+            account.name,
+            account.ou_path,
+            "-",
+            "-",
+            "-",
+            f"skipped: {account.skip_reason}",
+        ]
+    policy = account.policy
+    retention = f"{policy.delete_after_days}d"
+    if policy.cold_storage_after_days:
+        retention += f" (cold after {policy.cold_storage_after_days}d)"
+    status = "covered" + (f" ({account.source})" if account.source else "")
+    if account.regions_not_enabled:
+        status += f"; not enabled: {','.join(account.regions_not_enabled)}"
+    return [
+        account.account_id,
+        account.name,
+        account.ou_path,
+        ",".join(account.regions),
+        f"{policy.schedule} {policy.schedule_timezone}",
+        retention,
+        status,
+    ]

@@ -1,0 +1,69 @@
+"""Errors the CLI and the Pulumi program turn into exit codes (see CONTRACT.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is, which field, the value, and what would be right."""
+
+    source: str
+    field: str
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        shown = "(missing)" if self.value is _MISSING else repr(self.value)
+        return f"{self.source}: {self.field}: {shown}: {self.message}"
+
+
+_MISSING: Any = object()
+MISSING = _MISSING
+
+
+class InputError(Exception):
+    """Invalid settings, account files or manifests: exit code 2, one line per problem."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class AccountFailure(Exception):
+    """A failure inside one account; its message is that account's skip reason."""
+
+
+class AwsCallError(Exception):
+    """An AWS call that the whole run depends on failed: exit code 3."""
+
+    def __init__(self, operation: str, account: str, reason: str):
+        self.operation = operation
+        self.account = account
+        self.reason = reason
+        super().__init__(f"AWS call {operation} failed in account {account}: {reason}")
+
+
+def problems_from_validation(
+    error: ValidationError, source: str, prefix: str = "", field_names: dict[str, str] | None = None
+) -> list[Problem]:
+    """Turn pydantic's errors into Problems; `field_names` maps a field to how the user spells it."""
+    problems = []
+    for item in error.errors():
+        loc = [str(part) for part in item["loc"]]
+        field = ".".join(loc) if loc else "(document)"
+        if field_names and loc and loc[0] in field_names:
+            field = ".".join([field_names[loc[0]], *loc[1:]])
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field; check the spelling against the documented fields"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        value = MISSING if item["type"] == "missing" else item.get("input")
+        problems.append(Problem(source, prefix + field, value, message))
+    return problems

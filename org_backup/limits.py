@@ -1,0 +1,115 @@
+"""AWS Backup's own rules (botocore's model and the AWS Backup guide), as pure checks.
+
+Each check returns None when the value is fine, or a sentence saying what would be right.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import botocore
+import botocore.session
+
+MAX_DAYS = 36_500
+MIN_START_WINDOW = 60
+COLD_TO_DELETE_GAP = 90
+VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3
+
+_VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
+_RULE_NAME = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_CRON = re.compile(r"^cron\((?P<body>[^()]*)\)$")
+
+
+def check_vault_name(name: str) -> str | None:
+    if _VAULT_NAME.match(name):
+        return None
+    return "must be 2 to 50 characters of letters, digits, '-' and '_' (AWS Backup vault names)"
+
+
+def check_backup_name(name: str) -> str | None:
+    """Plan, rule and selection names share one pattern in AWS Backup."""
+    if _RULE_NAME.match(name):
+        return None
+    return "must be 1 to 50 characters of letters, digits, '-', '_' and '.'"
+
+
+def check_role_name(name: str) -> str | None:
+    if _ROLE_NAME.match(name):
+        return None
+    return "must be 1 to 64 characters of letters, digits and '+=,.@_-' (IAM role names)"
+
+
+def check_account_id(value: str) -> str | None:
+    if _ACCOUNT_ID.match(value):
+        return None
+    return "must be a 12-digit AWS account id, written as a quoted string such as '012345678901'"
+
+
+def check_schedule(expression: str) -> str | None:
+    """AWS Backup takes EventBridge cron expressions only: six fields, '?' in day-of-month or -week."""
+    match = _CRON.match(expression.strip())
+    if not match:
+        return "must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 5 * * ? *); rate() is not supported by AWS Backup"
+    fields = match.group("body").split()
+    if len(fields) != 6:
+        return f"has {len(fields)} fields inside cron(...); AWS Backup needs 6: minutes hours day-of-month month day-of-week year"
+    day_of_month, day_of_week = fields[2], fields[4]
+    if (day_of_month == "?") == (day_of_week == "?"):
+        return "needs '?' in exactly one of day-of-month (3rd field) and day-of-week (5th field), e.g. cron(0 5 * * ? *)"
+    return None
+
+
+def check_timezone(name: str) -> str | None:
+    if name in _timezones():
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone name such as Etc/UTC or Europe/Paris"
+    return None
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@cache
+def _partitions() -> dict:
+    path = Path(botocore.__file__).parent / "data" / "partitions.json"
+    return json.loads(path.read_text())
+
+
+@cache
+def backup_regions() -> frozenset[str]:
+    """Every region of every partition where botocore knows an AWS Backup endpoint."""
+    session = botocore.session.get_session()
+    regions: set[str] = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("backup", partition_name=partition))
+    known = {
+        region
+        for partition in _partitions()["partitions"]
+        for region in partition["regions"]
+        if re.match(partition["regionRegex"], region)
+    }
+    return frozenset(regions & known)
+
+
+def check_region(region: str) -> str | None:
+    if region in backup_regions():
+        return None
+    return "is not an AWS region with AWS Backup (botocore's partition data), e.g. us-east-1"
+
+
+def partition_of_region(region: str) -> str:
+    for partition in _partitions()["partitions"]:
+        if region in partition["regions"]:
+            return partition["id"]
+    return "aws"

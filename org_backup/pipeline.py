@@ -1,0 +1,124 @@
+"""Settings + `accounts/` files + Organizations discovery -> the validated OrgPlan.
+
+The one sequence shared by `discover`, `synth`, `audit` and the Pulumi program. Input is
+validated completely before the first AWS call, so bad input costs nothing and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from org_backup import planning
+from org_backup.account_files import load_account_files
+from org_backup.aws import assume_role, describe_error
+from org_backup.discovery import discover_organization
+from org_backup.errors import AccountFailure, AwsCallError
+from org_backup.fanout import per_account
+from org_backup.plan import OrgPlan
+from org_backup.planning import AccountLookup, ScopedAccount
+from org_backup.progress import Progress
+from org_backup.regions import OptInLookup, default_enabled_regions
+from org_backup.settings import Settings, load_settings
+
+GLOBAL_REGION = "us-east-1"
+
+
+def load_plan(
+    accounts_dir: Path,
+    stack_config: Mapping[str, Any] | None = None,
+    session: boto3.Session | None = None,
+    *,
+    stack_source: str = "Pulumi stack config",
+    progress: bool = False,
+) -> OrgPlan:
+    """Validate every input, discover the organization, and plan every account of this shard.
+
+    Raises InputError (exit 2) before any AWS call when settings or account files are invalid,
+    and AwsCallError (exit 3) when an organization-wide call fails. A failure in one account
+    becomes that account's skip reason.
+    """
+    settings = load_settings(stack_config, stack_source)
+    files = load_account_files(accounts_dir, settings)
+    session = session or boto3.Session()
+    if session.region_name is None:
+        session = boto3.Session(region_name=GLOBAL_REGION)
+    if settings.discovery_role_arn:
+        session = _discovery_session(session, settings.discovery_role_arn)
+    inventory = discover_organization(session)
+    planning.check_files_against_org(files, inventory)
+    scoped = planning.scope(settings, files, inventory)
+    default_regions = default_enabled_regions(session)
+    todo = [
+        item
+        for item in scoped
+        if planning.needs_lookup(item, default_regions, settings.check_deploy_roles)
+    ]
+    lookups = _lookup_accounts(
+        session, settings, inventory.management_account_id, todo, default_regions, progress
+    )
+    return planning.plan(settings, inventory, scoped, default_regions, lookups)
+
+
+def _discovery_session(session: boto3.Session, role_arn: str) -> boto3.Session:
+    try:
+        return assume_role(session, role_arn)
+    except (ClientError, BotoCoreError) as error:
+        raise AwsCallError(
+            "sts:AssumeRole " + role_arn, "discovery (caller)", describe_error(error)
+        ) from error
+
+
+def _lookup_accounts(
+    session: boto3.Session,
+    settings: Settings,
+    management_id: str,
+    todo: list[ScopedAccount],
+    default_regions: frozenset[str],
+    progress: bool,
+) -> dict[str, AccountLookup]:
+    """The per-account calls, concurrently; a failure becomes that account's skip reason."""
+    opt_in = OptInLookup(session, management_id)
+
+    def look_up(item: ScopedAccount) -> AccountLookup:
+        deployed: list[boto3.Session] = []
+
+        def deploy_session() -> boto3.Session:
+            if not deployed:
+                try:
+                    deployed.append(assume_role(session, item.deploy_role_arn, item.external_id))
+                except (ClientError, BotoCoreError) as error:
+                    raise DeployRoleError(item.deploy_role_arn, error) from error
+            return deployed[0]
+
+        if settings.check_deploy_roles:
+            deploy_session()
+        candidates = [region for region in item.regions if region not in default_regions]
+        if not candidates:
+            return AccountLookup()
+        return AccountLookup(
+            enabled_opt_in=opt_in.enabled(item.account.id, candidates, deploy_session)
+        )
+
+    results, failures = per_account(
+        todo,
+        key=lambda item: item.account.id,
+        task=look_up,
+        max_workers=settings.max_workers,
+        progress=Progress("discover", len(todo)) if progress else None,
+    )
+    lookups = dict(results)
+    for account_id, reason in failures.items():
+        lookups[account_id] = AccountLookup(failure=reason)
+    return lookups
+
+
+class DeployRoleError(AccountFailure):
+    """Raised inside a lookup so that the skip reason reads `deploy role cannot be assumed`."""
+
+    def __init__(self, role_arn: str, error: Exception):
+        super().__init__(f"deploy role cannot be assumed ({role_arn}): {describe_error(error)}")

@@ -1,0 +1,84 @@
+"""The validated rollout plan: what every account of the organization gets, or why it is skipped.
+
+Discovery and the `accounts/` files produce it (pure code in `planning.py`); the Pulumi program,
+`discover` and the manifest consume it. Nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from org_backup.policy import BackupPolicy
+
+# Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
+POLICY_SKIP_REASONS = frozenset(
+    {
+        "suspended",
+        "pending closure",
+        "closed",
+        "excluded",
+        "disabled in its accounts/ file",
+        "outside target OUs",
+        "not listed",
+        "management account",
+        "pending activation",
+    }
+)
+
+
+class AccountPlan(BaseModel):
+    """One account: covered with a policy and regions, or skipped with a reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account_id: str
+    name: str
+    ou_path: str
+    status: Literal["covered", "skipped"]
+    skip_reason: str | None = None
+    source: str | None = None
+    deploy_role_arn: str | None = None
+    deploy_role_external_id: str | None = None
+    regions: tuple[str, ...] = ()
+    regions_not_enabled: tuple[str, ...] = ()
+    policy: BackupPolicy | None = None
+    tags: dict[str, str] = {}
+
+    @property
+    def covered(self) -> bool:
+        return self.status == "covered"
+
+
+class OrgPlan(BaseModel):
+    """The whole organization (or one shard of it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    organization_id: str
+    management_account_id: str
+    partition: str = "aws"
+    shard_index: int = 0
+    shard_count: int = 1
+    tags: dict[str, str] = {}
+    accounts: tuple[AccountPlan, ...]
+
+    @property
+    def covered(self) -> list[AccountPlan]:
+        return [account for account in self.accounts if account.covered]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a user must see before deploying: irreversible vault locks."""
+        messages = []
+        for account in self.covered:
+            lock = account.policy.vault_lock if account.policy else None
+            if lock is not None and lock.changeable_for_days is not None:
+                messages.append(
+                    f"WARNING: account {account.account_id} ({account.name}): vault lock in"
+                    f" compliance mode; {lock.changeable_for_days} days after deployment it can"
+                    " no longer be changed or removed, by anyone, and the vault cannot be deleted"
+                    " until every recovery point expires."
+                )
+        return messages

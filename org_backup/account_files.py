@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from org_backup import limits
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 from org_backup.policy import BackupPolicy, PolicyOverrides, RoleName, build_policy
-from org_backup.settings import Settings, check_regions, check_tags
+from org_backup.settings import check_regions, check_tags
 
 
 class AccountFile(BaseModel):
@@ -66,15 +66,24 @@ class AccountFile(BaseModel):
 
 @dataclass(frozen=True)
 class LoadedAccount:
-    """A validated account file, with its effective policy already merged and checked."""
+    """A validated account file, with its effective policy merged and checked.
+
+    `policy` is None only when the settings were invalid, so there was nothing to merge with;
+    the caller reports the settings' problems and stops.
+    """
 
     source: str
     spec: AccountFile
-    policy: BackupPolicy
+    policy: BackupPolicy | None
 
 
-def load_account_files(directory: Path, settings: Settings) -> list[LoadedAccount]:
-    """Read every `*.yaml`/`*.yml` not starting with `_`; raise InputError listing all problems."""
+def load_account_files(
+    directory: Path, policy_defaults: dict[str, Any] | None
+) -> list[LoadedAccount]:
+    """Read every `*.yaml`/`*.yml` not starting with `_`; raise InputError listing all problems.
+
+    Without `policy_defaults` (invalid settings) only each file's own fields are checked.
+    """
     if not directory.is_dir():
         raise InputError(
             [
@@ -93,7 +102,7 @@ def load_account_files(directory: Path, settings: Settings) -> list[LoadedAccoun
     for path in paths:
         if path.name.startswith("_") or not path.is_file():
             continue
-        account, file_problems = _load_one(path, settings)
+        account, file_problems = _load_one(path, policy_defaults)
         problems += file_problems
         if account is None:
             continue
@@ -115,7 +124,9 @@ def load_account_files(directory: Path, settings: Settings) -> list[LoadedAccoun
     return loaded
 
 
-def _load_one(path: Path, settings: Settings) -> tuple[LoadedAccount | None, list[Problem]]:
+def _load_one(
+    path: Path, policy_defaults: dict[str, Any] | None
+) -> tuple[LoadedAccount | None, list[Problem]]:
     source = str(path)
     try:
         document = yaml.safe_load(path.read_text())
@@ -131,7 +142,9 @@ def _load_one(path: Path, settings: Settings) -> tuple[LoadedAccount | None, lis
         spec = AccountFile.model_validate(document)
     except ValidationError as error:
         return None, problems_from_validation(error, source)
-    policy, problems = build_policy(settings.policy_defaults(), spec.backup, source, "backup.")
+    if policy_defaults is None:
+        return LoadedAccount(source=source, spec=spec, policy=None), []
+    policy, problems = build_policy(policy_defaults, spec.backup, source, "backup.")
     if policy is None:
         return None, problems
     return LoadedAccount(source=source, spec=spec, policy=policy), []

@@ -14,10 +14,10 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from org_backup import planning
-from org_backup.account_files import load_account_files
+from org_backup.account_files import LoadedAccount, load_account_files
 from org_backup.aws import assume_role, describe_error
 from org_backup.discovery import discover_organization
-from org_backup.errors import AccountFailure, AwsCallError
+from org_backup.errors import AccountFailure, AwsCallError, InputError
 from org_backup.fanout import per_account
 from org_backup.plan import OrgPlan
 from org_backup.planning import AccountLookup, ScopedAccount
@@ -42,8 +42,7 @@ def load_plan(
     and AwsCallError (exit 3) when an organization-wide call fails. A failure in one account
     becomes that account's skip reason.
     """
-    settings = load_settings(stack_config, stack_source)
-    files = load_account_files(accounts_dir, settings)
+    settings, files = load_inputs(accounts_dir, stack_config, stack_source)
     session = session or boto3.Session()
     if session.region_name is None:
         session = boto3.Session(region_name=GLOBAL_REGION)
@@ -62,6 +61,26 @@ def load_plan(
         session, settings, inventory.management_account_id, todo, default_regions, progress
     )
     return planning.plan(settings, inventory, scoped, default_regions, lookups)
+
+
+def load_inputs(
+    accounts_dir: Path, stack_config: Mapping[str, Any] | None, stack_source: str
+) -> tuple[Settings, list[LoadedAccount]]:
+    """Settings and account files, with the problems of both reported together."""
+    problems = []
+    settings = None
+    try:
+        settings = load_settings(stack_config, stack_source)
+    except InputError as error:
+        problems += error.problems
+    try:
+        files = load_account_files(accounts_dir, settings.policy_defaults() if settings else None)
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        raise InputError(problems)
+    assert settings is not None
+    return settings, files
 
 
 def _discovery_session(session: boto3.Session, role_arn: str) -> boto3.Session:

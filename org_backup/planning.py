@@ -105,7 +105,7 @@ def scope(
                 file=loaded,
                 skip_reason=_skip_reason(settings, inventory, account, loaded),
                 regions=tuple((spec and spec.regions) or settings.regions),
-                policy=loaded.policy if loaded else default_policy,
+                policy=(loaded and loaded.policy) or default_policy,
                 deploy_role_arn=f"arn:{inventory.partition}:iam::{account.id}:role/{role_name}",
                 external_id=(spec and spec.deploy_role_external_id)
                 or settings.deploy_role_external_id,

@@ -52,40 +52,93 @@ class Settings(BaseSettings):
     )
 
     # Scope and discovery
-    regions: list[str] = ["us-east-1"]
-    target_ous: list[str] = []
-    exclude_accounts: list[str] = []
-    include_management_account: bool = False
-    account_selection: Literal["all", "listed"] = "all"
-    discovery_role_arn: str | None = None
-    deploy_role_name: RoleName = "OrganizationAccountAccessRole"
-    deploy_role_external_id: str | None = None
-    check_deploy_roles: bool = False
-    max_workers: int = Field(default=8, ge=1, le=64)
-    tags: dict[str, str] = {}
-    shard_count: int = Field(default=1, ge=1, le=1000)
-    shard_index: int = Field(default=0, ge=0)
+    regions: list[str] = Field(
+        default=["us-east-1"],
+        description="Regions to protect in every account (an accounts/ file may replace them).",
+    )
+    target_ous: list[str] = Field(
+        default=[],
+        description="OU or root ids to cover, nested OUs included; empty: the whole organization.",
+    )
+    exclude_accounts: list[str] = Field(default=[], description="Account ids never to touch.")
+    include_management_account: bool = Field(
+        default=False, description="Also cover the management account."
+    )
+    account_selection: Literal["all", "listed"] = Field(
+        default="all", description="'listed' covers only accounts that have a file in accounts/."
+    )
+    discovery_role_arn: str | None = Field(
+        default=None,
+        description="Role to assume for Organizations discovery (e.g. in a delegated admin).",
+    )
+    deploy_role_name: RoleName = Field(
+        default="OrganizationAccountAccessRole",
+        description="Role assumed in each member account to deploy.",
+    )
+    deploy_role_external_id: str | None = Field(
+        default=None, description="External id for assuming the deploy role."
+    )
+    check_deploy_roles: bool = Field(
+        default=False,
+        description="Assume every deploy role during discovery; skip accounts where it fails.",
+    )
+    max_workers: int = Field(default=8, ge=1, le=64, description="Concurrent per-account lookups.")
+    tags: dict[str, str] = Field(
+        default={}, description="Tags on every resource (JSON object; accounts/ files add theirs)."
+    )
+    shard_count: int = Field(
+        default=1, ge=1, le=1000, description="Number of stacks the organization is split into."
+    )
+    shard_index: int = Field(default=0, ge=0, description="This stack's shard, 0-based.")
 
     # Names (organization-wide, so that audits can find every resource)
-    vault_name: VaultName = "org-backup-ai"
-    plan_name: BackupName = "org-backup-ai"
-    rule_name: BackupName = "daily"
-    selection_name: BackupName = "ai-efs-tagged"
-    backup_role_name: RoleName = "OrgBackupServiceRole"
+    vault_name: VaultName = Field(default="org-backup-ai", description="Backup vault name.")
+    plan_name: BackupName = Field(default="org-backup-ai", description="Backup plan name.")
+    rule_name: BackupName = Field(default="daily", description="Name of the plan's rule.")
+    selection_name: BackupName = Field(
+        default="ai-efs-tagged", description="Name of the plan's resource selection."
+    )
+    backup_role_name: RoleName = Field(
+        default="OrgBackupServiceRole", description="IAM role AWS Backup uses in each account."
+    )
 
     # The default policy; an accounts/ file may override these (see PolicyOverrides)
-    schedule: Schedule = "cron(0 5 * * ? *)"
-    schedule_timezone: Timezone = "Etc/UTC"
-    start_window_minutes: StartWindow = 120
-    completion_window_minutes: CompletionWindow = 360
-    delete_after_days: Days = 90
-    cold_storage_after_days: Days | None = None
-    selection_tag_key: TagKey = "Name"
-    selection_tag_value: TagValue = "AIFilesystem"
-    vault_kms_key_arn: KmsKeyTemplate | None = None
-    vault_lock_min_retention_days: Days | None = None
-    vault_lock_max_retention_days: Days | None = None
-    vault_lock_changeable_for_days: ChangeableDays | None = None
+    schedule: Schedule = Field(
+        default="cron(0 5 * * ? *)", description="EventBridge cron expression of the backup rule."
+    )
+    schedule_timezone: Timezone = Field(
+        default="Etc/UTC", description="IANA time zone of the schedule."
+    )
+    start_window_minutes: StartWindow = Field(
+        default=120, description="Minutes a job may wait to start (at least 60)."
+    )
+    completion_window_minutes: CompletionWindow = Field(
+        default=360, description="Minutes a job may run (at least start window + 60)."
+    )
+    delete_after_days: Days = Field(default=90, description="Days a recovery point is kept.")
+    cold_storage_after_days: Days | None = Field(
+        default=None, description="Days before moving to cold storage (delete >= this + 90)."
+    )
+    selection_tag_key: TagKey = Field(
+        default="Name", description="Tag key an EFS file system must carry to be backed up."
+    )
+    selection_tag_value: TagValue = Field(
+        default="AIFilesystem", description="Tag value an EFS file system must carry."
+    )
+    vault_kms_key_arn: KmsKeyTemplate | None = Field(
+        default=None,
+        description="KMS key ARN for vaults; may use {partition}, {region} and {account_id}.",
+    )
+    vault_lock_min_retention_days: Days | None = Field(
+        default=None, description="Vault Lock minimum retention (enables the lock)."
+    )
+    vault_lock_max_retention_days: Days | None = Field(
+        default=None, description="Vault Lock maximum retention (enables the lock)."
+    )
+    vault_lock_changeable_for_days: ChangeableDays | None = Field(
+        default=None,
+        description="Compliance mode: days until the lock becomes immutable (at least 3).",
+    )
 
     @classmethod
     def settings_customise_sources(

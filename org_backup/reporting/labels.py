@@ -1,0 +1,37 @@
+"""The summary as label/value lines, shared by the formats people read (Markdown, HTML)."""
+
+from __future__ import annotations
+
+from org_backup.reporting.model import Summary, Thresholds
+
+
+def summary_items(summary: Summary) -> list[tuple[str, str]]:
+    """Label and text of each summary line, in reading order."""
+    skipped = ", ".join(f"{reason}: {count}" for reason, count in summary.skipped_by_reason.items())
+    percent = "n/a" if summary.compliant_percent is None else f"{summary.compliant_percent:g}%"
+    return [
+        ("Status", summary.status),
+        ("Findings", str(summary.finding_count)),
+        ("Compliant account-regions", percent),
+        ("Account-regions compliant", str(summary.account_regions_compliant)),
+        ("Account-regions non-compliant", str(summary.account_regions_non_compliant)),
+        ("Accounts covered", str(summary.accounts_covered)),
+        ("Accounts skipped", f"{summary.accounts_skipped} ({skipped})" if skipped else "0"),
+        ("Organizations", ", ".join(summary.organizations)),
+        ("Inputs", ", ".join(summary.inputs)),
+        ("Thresholds", thresholds_text(summary.thresholds)),
+    ]
+
+
+def thresholds_text(thresholds: Thresholds) -> str:
+    """The optional checks that were on, written as the flags that turned them on."""
+    parts = []
+    if thresholds.min_retention_days is not None:
+        parts.append(f"--min-retention-days {thresholds.min_retention_days}")
+    if thresholds.required_regions:
+        parts.append(f"--required-regions {' '.join(thresholds.required_regions)}")
+    if thresholds.require_vault_lock:
+        parts.append("--require-vault-lock")
+    if thresholds.max_interval_hours is not None:
+        parts.append(f"--max-interval-hours {thresholds.max_interval_hours:g}")
+    return " ".join(parts) or "none"

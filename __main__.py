@@ -1,0 +1,34 @@
+"""Pulumi entry point (`pulumi preview` / `pulumi up`): wiring only; the program is
+`org_backup.rollout.program.register_rollout`, the same one `python -m org_backup synth` runs.
+"""
+
+from pathlib import Path
+
+import boto3
+import pulumi
+
+from org_backup.errors import AwsCallError, InputError
+from org_backup.pipeline import load_plan
+from org_backup.rollout.program import register_rollout
+from org_backup.settings import stack_config_from_pulumi
+
+
+def main() -> None:
+    """Plan, then register; invalid input stops the update before any resource is registered."""
+    try:
+        plan = load_plan(Path("accounts"), stack_config_from_pulumi(), boto3.Session())
+    except InputError as error:
+        for problem in error.problems:
+            pulumi.log.error(str(problem))
+        # RunError: Pulumi reports the message and fails the update, without a traceback.
+        raise pulumi.RunError(
+            f"{len(error.problems)} problem(s) found; nothing was deployed."
+        ) from None
+    except AwsCallError as error:
+        raise pulumi.RunError(str(error)) from None
+    for warning in plan.warnings:
+        pulumi.log.warn(warning)
+    pulumi.export("org_backup", register_rollout(plan))
+
+
+main()

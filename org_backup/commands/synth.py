@@ -1,0 +1,114 @@
+"""`synth`: the real Pulumi program under Pulumi's mock engine; writes the manifest it exports.
+
+Nothing is deployed and no member account is touched: discovery runs as for `discover`, then
+every resource is registered with the mock engine, which answers with AWS-shaped ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import boto3
+
+from org_backup.commands.discover import add_accounts_dir
+from org_backup.errors import InputError, Problem
+from org_backup.pipeline import load_plan
+from org_backup.plan import OrgPlan
+from org_backup.rollout import names
+from org_backup.rollout.synthesize import synthesize
+from org_backup.settings import read_stack_file
+
+DEFAULT_OUT = Path("build/manifest.json")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "synth",
+        help="run the Pulumi program against the mock engine and write the manifest",
+        description="Discover the organization, run the real Pulumi program against Pulumi's"
+        " mock engine (no deployment, no member-account credentials) and write the manifest"
+        " plus every registered resource as JSON.",
+    )
+    add_accounts_dir(parser)
+    parser.add_argument(
+        "--stack",
+        help="read the org-backup:* settings of Pulumi.<STACK>.yaml in the current directory",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT),
+        help=f"where to write the JSON; '-' for stdout (default: {DEFAULT_OUT})",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    stack_config: dict[str, Any] = {}
+    stack_source = "Pulumi stack config"
+    if args.stack:
+        stack_file = Path(f"Pulumi.{args.stack}.yaml")
+        stack_config, stack_source = read_stack_file(stack_file), str(stack_file)
+    plan = load_plan(
+        args.accounts_dir,
+        stack_config,
+        boto3.Session(),
+        stack_source=stack_source,
+        progress=True,
+    )
+    result = synthesize(plan, stack=args.stack or "synth")
+    print_summary(plan, result["resources"], sys.stderr)
+    write_json(result, args.out)
+    if args.out != "-":
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def print_summary(plan: OrgPlan, resources: Sequence[dict[str, Any]], stream: TextIO) -> None:
+    """Per covered account its regions and resource count, the totals, then the warnings."""
+    children = Counter(resource["parent"] for resource in resources)
+    covered = plan.covered
+    for account in covered:
+        # The component itself plus everything registered under it.
+        count = 1 + children[names.component_name(account.account_id)]
+        stream.write(
+            f"  {account.account_id} {account.name}: {', '.join(account.regions)}"
+            f" ({count} resources)\n"
+        )
+    account_regions = sum(len(account.regions) for account in covered)
+    stream.write(
+        f"synth: {len(covered)} accounts covered ({len(plan.accounts) - len(covered)} skipped),"
+        f" {account_regions} account-regions, {len(resources)} resources\n"
+    )
+    for warning in plan.warnings:
+        stream.write(warning + "\n")
+
+
+def write_json(document: dict[str, Any], out: str) -> None:
+    """Indented JSON to stdout, or to a file replaced atomically (never left half-written)."""
+    if out == "-":
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    path = Path(out)
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, prefix=f".{path.name}.", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            json.dump(document, handle, indent=2)
+            handle.write("\n")
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise InputError([Problem("--out", "--out", out, f"cannot be written: {error}")]) from error

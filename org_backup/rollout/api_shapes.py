@@ -1,0 +1,208 @@
+"""The AWS Backup API requests that synthesized resources stand for, checked against botocore.
+
+pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
+PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection. Translating the
+camelCase inputs the engine received into those requests, and validating them with botocore's
+own model, lets the tests catch what AWS would otherwise reject only during `pulumi up`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.validate import ParamValidator
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """One AWS Backup call: the resource it comes from, its region and its parameters."""
+
+    resource: str
+    operation: str
+    region: str
+    params: dict[str, Any]
+
+
+def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
+    """The requests of every AWS Backup resource in synth's `resources` list, in its order.
+
+    Tags include the default tags of the resource's provider, as the real provider sends them.
+    """
+    providers = {
+        r["name"]: r["inputs"] for r in resources if r["type"].startswith("pulumi:providers:")
+    }
+    requests = []
+    for resource in resources:
+        translate = _TRANSLATIONS.get(resource["type"])
+        if translate is None:
+            continue
+        provider = providers.get(resource["provider"], {})
+        inputs = resource["inputs"]
+        operation, params = translate(inputs, _default_tags(provider))
+        region = inputs.get("region") or provider.get("region", "")
+        requests.append(ApiRequest(resource["name"], operation, region, _without_none(params)))
+    return requests
+
+
+def validation_errors(request: ApiRequest) -> list[str]:
+    """What botocore's model rejects: types and required members (its ParamValidator), and the
+    patterns and maximums it declares but does not check client-side."""
+    shape = _operation(request.operation).input_shape
+    report = ParamValidator().validate(request.params, shape)
+    errors = [report.generate_report()] if report.has_errors() else []
+    errors.extend(_constraint_errors(request.params, shape, request.operation))
+    return errors
+
+
+@cache
+def _service() -> ServiceModel:
+    return botocore.session.get_session().get_service_model("backup")
+
+
+def _operation(name: str) -> OperationModel:
+    return _service().operation_model(name)
+
+
+def _constraint_errors(value: Any, shape: Shape, path: str) -> list[str]:
+    errors = []
+    pattern, maximum = shape.metadata.get("pattern"), shape.metadata.get("max")
+    if isinstance(value, str) and pattern and not re.fullmatch(pattern, value):
+        errors.append(f"{path}: {value!r} does not match {pattern}")
+    if maximum is not None and isinstance(value, (str, list, dict)) and len(value) > maximum:
+        errors.append(f"{path}: longer than {maximum}")
+    if maximum is not None and isinstance(value, int) and value > maximum:
+        errors.append(f"{path}: {value} exceeds {maximum}")
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for key, member in value.items():
+            if key in shape.members:
+                errors += _constraint_errors(member, shape.members[key], f"{path}.{key}")
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            errors += _constraint_errors(item, shape.member, f"{path}[{index}]")
+    return errors
+
+
+def _default_tags(provider_inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Provider inputs reach the engine as JSON strings: `{"tags": {...}}`."""
+    raw = provider_inputs.get("defaultTags")
+    default_tags = json.loads(raw) if isinstance(raw, str) else raw or {}
+    return dict(default_tags.get("tags") or {})
+
+
+def _tags(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> dict[str, str] | None:
+    tags = {**default_tags, **(inputs.get("tags") or {})}
+    return tags or None
+
+
+def _number(value: Any) -> Any:
+    """The engine hands integers over as floats; the provider sends them as integers."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _vault(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "CreateBackupVault", {
+        "BackupVaultName": inputs.get("name"),
+        "EncryptionKeyArn": inputs.get("kmsKeyArn"),
+        "BackupVaultTags": _tags(inputs, default_tags),
+    }
+
+
+def _vault_lock(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutBackupVaultLockConfiguration", {
+        "BackupVaultName": inputs.get("backupVaultName"),
+        "MinRetentionDays": _number(inputs.get("minRetentionDays")),
+        "MaxRetentionDays": _number(inputs.get("maxRetentionDays")),
+        "ChangeableForDays": _number(inputs.get("changeableForDays")),
+    }
+
+
+def _plan(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "CreateBackupPlan", {
+        "BackupPlan": {
+            "BackupPlanName": inputs.get("name"),
+            "Rules": [_rule(rule) for rule in inputs.get("rules") or []],
+        },
+        "BackupPlanTags": _tags(inputs, default_tags),
+    }
+
+
+def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    lifecycle = rule.get("lifecycle") or {}
+    return {
+        "RuleName": rule.get("ruleName"),
+        "TargetBackupVaultName": rule.get("targetVaultName"),
+        "ScheduleExpression": rule.get("schedule"),
+        "ScheduleExpressionTimezone": rule.get("scheduleExpressionTimezone"),
+        "StartWindowMinutes": _number(rule.get("startWindow")),
+        "CompletionWindowMinutes": _number(rule.get("completionWindow")),
+        "EnableContinuousBackup": rule.get("enableContinuousBackup"),
+        "RecoveryPointTags": rule.get("recoveryPointTags"),
+        "Lifecycle": {
+            "DeleteAfterDays": _number(lifecycle.get("deleteAfter")),
+            "MoveToColdStorageAfterDays": _number(lifecycle.get("coldStorageAfter")),
+        }
+        if lifecycle
+        else None,
+    }
+
+
+# Pulumi's list of condition blocks becomes one Conditions structure; every entry is ANDed.
+_CONDITIONS = {
+    "stringEquals": "StringEquals",
+    "stringNotEquals": "StringNotEquals",
+    "stringLikes": "StringLike",
+    "stringNotLikes": "StringNotLike",
+}
+
+
+def _selection(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    conditions: dict[str, list[dict[str, str]]] = {}
+    for block in inputs.get("conditions") or []:
+        for pulumi_key, api_key in _CONDITIONS.items():
+            for item in block.get(pulumi_key) or []:
+                conditions.setdefault(api_key, []).append(
+                    {"ConditionKey": item.get("key"), "ConditionValue": item.get("value")}
+                )
+    tags = [
+        {
+            "ConditionType": t.get("type"),
+            "ConditionKey": t.get("key"),
+            "ConditionValue": t.get("value"),
+        }
+        for t in inputs.get("selectionTags") or []
+    ]
+    return "CreateBackupSelection", {
+        "BackupPlanId": inputs.get("planId"),
+        "BackupSelection": {
+            "SelectionName": inputs.get("name"),
+            "IamRoleArn": inputs.get("iamRoleArn"),
+            "Resources": inputs.get("resources"),
+            "NotResources": inputs.get("notResources"),
+            "ListOfTags": tags or None,
+            "Conditions": conditions or None,
+        },
+    }
+
+
+_TRANSLATIONS = {
+    "aws:backup/vault:Vault": _vault,
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
+    "aws:backup/plan:Plan": _plan,
+    "aws:backup/selection:Selection": _selection,
+}
+
+
+def _without_none(value: Any) -> Any:
+    """Omitted arguments are absent from the request, not null."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value

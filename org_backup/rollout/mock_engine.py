@@ -1,0 +1,195 @@
+"""Run a Pulumi program under Pulumi's own mock engine and record what it registers.
+
+The mocks answer with ids and ARNs shaped like AWS's (right partition, account, region and
+resource type), derived from logical names only, so a synthesized manifest reads like a real one
+and is identical from run to run. Each run gets a fresh event loop, settings and root stack, so
+it can be called any number of times in one process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pulumi
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
+from pulumi.runtime.settings import reset_options
+from pulumi.runtime.stack import run_pulumi_func
+
+from org_backup.limits import partition_of_region
+
+T = TypeVar("T")
+
+PROVIDER_TYPE = "pulumi:providers:aws"
+# Resources on the default provider have no account to derive ARNs from; ours never do.
+UNKNOWN_ACCOUNT = "000000000000"
+_NAMESPACE = uuid.UUID("6f1c2a57-3d0e-4c5b-9a41-0b5e7d2c9f10")
+
+
+def _uuid(*parts: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+def _name_of(urn: str) -> str | None:
+    """The logical name in a URN or provider reference (`<urn>::<id>`); None for the stack."""
+    if not urn:
+        return None
+    parts = urn.split("::")
+    if parts[2].rpartition("$")[2] == "pulumi:pulumi:Stack":
+        return None
+    return parts[3]
+
+
+class AwsMocks(Mocks):
+    """Outputs AWS would compute, keyed by resource type; other types echo their inputs."""
+
+    def __init__(self) -> None:
+        self._provider_targets: dict[str, tuple[str, str]] = {}
+        # Inputs by (type, name), until RecordingMonitor takes them for its entry.
+        self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def call(self, args: MockCallArgs) -> dict[str, Any]:
+        return {}
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        inputs = args.inputs
+        self.inputs[(args.typ, args.name)] = inputs
+        if args.typ == PROVIDER_TYPE:
+            return self._provider(args.name, inputs), inputs
+        if not args.custom:
+            return "", {}
+        account, default_region = self._provider_targets.get(
+            args.provider.rpartition("::")[2], (UNKNOWN_ACCOUNT, "us-east-1")
+        )
+        region = inputs.get("region") or default_region
+        outputs = _OUTPUTS.get(args.typ)
+        if outputs is None:
+            return f"{args.name}-id", inputs
+        resource_id, computed = outputs(
+            args.name, inputs, account, region, partition_of_region(region)
+        )
+        return resource_id, {**inputs, **computed}
+
+    def _provider(self, name: str, inputs: dict[str, Any]) -> str:
+        """Remember the account and region a provider deploys to, for its resources' ARNs."""
+        allowed = inputs.get("allowedAccountIds")
+        accounts = json.loads(allowed) if isinstance(allowed, str) else allowed or []
+        provider_id = _uuid("provider", name)
+        self._provider_targets[provider_id] = (
+            accounts[0] if accounts else UNKNOWN_ACCOUNT,
+            inputs.get("region") or "us-east-1",
+        )
+        return provider_id
+
+
+Computed = tuple[str, dict[str, Any]]
+
+
+def _role(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    role = inputs["name"]
+    unique = base64.b32encode(uuid.UUID(_uuid("role", account, role)).bytes).decode()[:17]
+    return role, {
+        "arn": f"arn:{partition}:iam::{account}:role/{role}",
+        "uniqueId": f"AROA{unique}",
+        "path": "/",
+    }
+
+
+def _attachment(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    return f"{inputs['role']}/{inputs['policyArn']}", {}
+
+
+def _vault(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    vault = inputs["name"]
+    return vault, {
+        "arn": f"arn:{partition}:backup:{region}:{account}:backup-vault:{vault}",
+        "recoveryPoints": 0,
+    }
+
+
+def _vault_lock(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    vault = inputs["backupVaultName"]
+    return vault, {
+        "backupVaultArn": f"arn:{partition}:backup:{region}:{account}:backup-vault:{vault}"
+    }
+
+
+def _plan(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    plan_id = _uuid("plan", name)
+    version = base64.b64encode(_uuid("plan-version", name).encode()).decode()
+    return plan_id, {
+        "arn": f"arn:{partition}:backup:{region}:{account}:backup-plan:{plan_id}",
+        "version": version,
+    }
+
+
+def _selection(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    return _uuid("selection", name), {}
+
+
+_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
+    "aws:iam/role:Role": _role,
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _attachment,
+    "aws:backup/vault:Vault": _vault,
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
+    "aws:backup/plan:Plan": _plan,
+    "aws:backup/selection:Selection": _selection,
+}
+
+
+class RecordingMonitor(MockMonitor):
+    """The mock monitor, also keeping each registration as an entry of synth's `resources` list.
+
+    Options such as `retainOnDelete` reach only the monitor, not `Mocks.new_resource`.
+    """
+
+    mocks: AwsMocks
+
+    def __init__(self, mocks: AwsMocks) -> None:
+        super().__init__(mocks)
+        self.registered: list[dict[str, Any]] = []
+
+    def RegisterResource(self, request):  # the gRPC method's name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registered.append(
+                {
+                    "type": request.type,
+                    "name": request.name,
+                    "provider": _name_of(request.provider),
+                    "parent": _name_of(request.parent),
+                    "retain_on_delete": request.retainOnDelete,
+                    "inputs": self.mocks.inputs.pop((request.type, request.name)),
+                }
+            )
+        return response
+
+
+def run_mocked(
+    program: Callable[[], pulumi.Output[T]], *, project: str, stack: str
+) -> tuple[T, list[dict[str, Any]]]:
+    """Run `program` under the mocks; return what its Output resolved to and the registrations.
+
+    Entries are sorted by logical name (account first), so the list is stable between runs.
+    """
+    mocks = AwsMocks()
+    monitor = RecordingMonitor(mocks)
+
+    async def main() -> T:
+        # Inside the loop's task: the settings and root stack live in this run's context only.
+        reset_options(project=project, stack=stack)
+        set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+        resolved: list[T] = []
+
+        async def body() -> None:
+            resolved.append(await program().future())
+
+        await run_pulumi_func(body)
+        return resolved[0]
+
+    value = asyncio.run(main())
+    return value, sorted(monitor.registered, key=lambda entry: (entry["name"], entry["type"]))

@@ -1,0 +1,25 @@
+"""Logical names of the rollout's resources.
+
+They are derived from the account id and region only, so adding or removing an account never
+renames (and so never replaces) another account's resources, and they stay far below any limit.
+"""
+
+from __future__ import annotations
+
+
+def component_name(account_id: str) -> str:
+    return account_id
+
+
+def provider_name(account_id: str) -> str:
+    return f"{account_id}-aws"
+
+
+def account_resource_name(account_id: str, kind: str) -> str:
+    """A global (IAM) resource of the account, e.g. `111122223333-backup-role`."""
+    return f"{account_id}-{kind}"
+
+
+def regional_resource_name(account_id: str, region: str, kind: str) -> str:
+    """A regional resource, e.g. `111122223333-us-east-1-vault`."""
+    return f"{account_id}-{region}-{kind}"

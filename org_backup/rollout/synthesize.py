@@ -1,0 +1,17 @@
+"""`synth`'s core: the real Pulumi program under the mock engine, as one JSON-ready dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from org_backup.plan import OrgPlan
+from org_backup.rollout.mock_engine import run_mocked
+from org_backup.rollout.program import register_rollout
+
+PROJECT = "org-backup"
+
+
+def synthesize(plan: OrgPlan, stack: str = "synth") -> dict[str, Any]:
+    """The manifest the stack would export, plus `resources`: every registration, in name order."""
+    manifest, resources = run_mocked(lambda: register_rollout(plan), project=PROJECT, stack=stack)
+    return {**manifest, "resources": resources}

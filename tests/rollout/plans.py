@@ -1,0 +1,77 @@
+"""OrgPlans built directly, so the rollout is tested without discovery."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from org_backup.plan import AccountPlan, OrgPlan
+from org_backup.policy import BackupPolicy
+
+DEFAULT_POLICY: dict[str, Any] = {
+    "vault_name": "org-backup-ai",
+    "plan_name": "org-backup-ai",
+    "rule_name": "daily",
+    "selection_name": "ai-efs-tagged",
+    "backup_role_name": "OrgBackupServiceRole",
+    "schedule": "cron(0 5 * * ? *)",
+    "schedule_timezone": "Etc/UTC",
+    "start_window_minutes": 120,
+    "completion_window_minutes": 360,
+    "delete_after_days": 90,
+    "selection_tag_key": "Name",
+    "selection_tag_value": "AIFilesystem",
+}
+
+
+def policy(**overrides: Any) -> BackupPolicy:
+    return BackupPolicy.model_validate({**DEFAULT_POLICY, **overrides})
+
+
+def covered(
+    account_id: str,
+    regions: tuple[str, ...] = ("us-east-1", "eu-west-1"),
+    partition: str = "aws",
+    **fields: Any,
+) -> AccountPlan:
+    values: dict[str, Any] = {
+        "name": f"acct-{account_id[-4:]}",
+        "ou_path": "Root/ML",
+        "deploy_role_arn": f"arn:{partition}:iam::{account_id}:role/OrganizationAccountAccessRole",
+        "policy": policy(),
+        **fields,
+    }
+    return AccountPlan(account_id=account_id, status="covered", regions=regions, **values)
+
+
+def skipped(account_id: str, reason: str = "suspended") -> AccountPlan:
+    return AccountPlan(
+        account_id=account_id,
+        name="old",
+        ou_path="Root/Sandbox",
+        status="skipped",
+        skip_reason=reason,
+    )
+
+
+def org(*accounts: AccountPlan, **fields: Any) -> OrgPlan:
+    return OrgPlan(
+        organization_id="o-exampleorg1",
+        management_account_id="999999999999",
+        accounts=accounts,
+        **fields,
+    )
+
+
+def by_type(resources: list[dict[str, Any]], type_: str) -> list[dict[str, Any]]:
+    return [resource for resource in resources if resource["type"] == type_]
+
+
+VAULT = "aws:backup/vault:Vault"
+LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+PLAN = "aws:backup/plan:Plan"
+SELECTION = "aws:backup/selection:Selection"
+ROLE = "aws:iam/role:Role"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+PROVIDER = "pulumi:providers:aws"
+COMPONENT = "org-backup:index:AccountBackup"
+REGIONAL = (VAULT, LOCK, PLAN, SELECTION)

@@ -16,7 +16,12 @@ from org_backup.settings import stack_config_from_pulumi
 def main() -> None:
     """Plan, then register; invalid input stops the update before any resource is registered."""
     try:
-        plan = load_plan(Path("accounts"), stack_config_from_pulumi(), boto3.Session())
+        plan = load_plan(
+            Path("accounts"),
+            stack_config_from_pulumi(),
+            boto3.Session(),
+            stack_name=pulumi.get_stack(),
+        )
     except InputError as error:
         for problem in error.problems:
             pulumi.log.error(str(problem))

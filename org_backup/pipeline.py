@@ -24,6 +24,7 @@ from org_backup.planning import AccountLookup, ScopedAccount
 from org_backup.progress import Progress
 from org_backup.regions import OptInLookup, default_enabled_regions
 from org_backup.settings import Settings, load_settings
+from org_backup.sharding import stack_shard_problems
 
 GLOBAL_REGION = "us-east-1"
 
@@ -34,6 +35,7 @@ def load_plan(
     session: boto3.Session | None = None,
     *,
     stack_source: str = "Pulumi stack config",
+    stack_name: str | None = None,
     progress: bool = False,
 ) -> OrgPlan:
     """Validate every input, discover the organization, and plan every account of this shard.
@@ -42,7 +44,7 @@ def load_plan(
     and AwsCallError (exit 3) when an organization-wide call fails. A failure in one account
     becomes that account's skip reason.
     """
-    settings, files = load_inputs(accounts_dir, stack_config, stack_source)
+    settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
     session = session or boto3.Session()
     if session.region_name is None:
         session = boto3.Session(region_name=GLOBAL_REGION)
@@ -64,13 +66,17 @@ def load_plan(
 
 
 def load_inputs(
-    accounts_dir: Path, stack_config: Mapping[str, Any] | None, stack_source: str
+    accounts_dir: Path,
+    stack_config: Mapping[str, Any] | None,
+    stack_source: str,
+    stack_name: str | None = None,
 ) -> tuple[Settings, list[LoadedAccount]]:
     """Settings and account files, with the problems of both reported together."""
     problems = []
     settings = None
     try:
         settings = load_settings(stack_config, stack_source)
+        problems += stack_shard_problems(stack_name, settings.shard_index, stack_source)
     except InputError as error:
         problems += error.problems
     try:

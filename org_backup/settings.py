@@ -346,7 +346,25 @@ def read_stack_file(path: Path) -> dict[str, Any]:
             [Problem(str(path), "config", config, "must be a mapping of keys to values")]
         )
     prefix = CONFIG_NAMESPACE + ":"
-    return {key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)}
+    values = {key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)}
+    secrets = [
+        Problem(
+            str(path),
+            f"{prefix}{key}",
+            "secure: ...",
+            f"is a Pulumi secret, which only the Pulumi CLI can decrypt; for synth set"
+            f" {ENV_PREFIX}{key.upper()} instead",
+        )
+        for key, value in values.items()
+        if _is_secret(value) and ENV_PREFIX + key.upper() not in os.environ
+    ]
+    if secrets:
+        raise InputError(secrets)
+    return {key: value for key, value in values.items() if not _is_secret(value)}
+
+
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and "secure" in value
 
 
 def stack_config_from_pulumi() -> dict[str, Any]:

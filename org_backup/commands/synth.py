@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         stack_config,
         boto3.Session(),
         stack_source=stack_source,
+        stack_name=args.stack,
         progress=True,
     )
     result = synthesize(plan, stack=args.stack or "synth")

@@ -70,15 +70,20 @@ class OrgPlan(BaseModel):
 
     @property
     def warnings(self) -> list[str]:
-        """What a user must see before deploying: irreversible vault locks."""
-        messages = []
+        """What a user must see before deploying: irreversible vault locks, one line per setting."""
+        by_days: dict[int, list[AccountPlan]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
             if lock is not None and lock.changeable_for_days is not None:
-                messages.append(
-                    f"WARNING: account {account.account_id} ({account.name}): vault lock in"
-                    f" compliance mode; {lock.changeable_for_days} days after deployment it can"
-                    " no longer be changed or removed, by anyone, and the vault cannot be deleted"
-                    " until every recovery point expires."
-                )
+                by_days.setdefault(lock.changeable_for_days, []).append(account)
+        messages = []
+        for days, accounts in sorted(by_days.items()):
+            shown = ", ".join(f"{a.account_id} ({a.name})" for a in accounts[:5])
+            more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""
+            messages.append(
+                f"WARNING: vault lock in compliance mode in {len(accounts)} account(s): {shown}"
+                f"{more}. {days} days after deployment the lock can no longer be changed or"
+                " removed, by anyone, and the vaults cannot be deleted until every recovery"
+                " point expires."
+            )
         return messages

@@ -96,8 +96,9 @@ def test_compliance_mode_lock_warns_loudly(org: Org, tmp_path, capsys, monkeypat
     assert main(["discover", "--accounts-dir", str(tmp_path)]) == 0
 
     err = capsys.readouterr().err
-    assert err.count("WARNING") == 2
-    assert "compliance mode; 3 days after deployment it can no longer be changed" in err
+    assert err.count("WARNING") == 1
+    assert "vault lock in compliance mode in 2 account(s)" in err
+    assert "3 days after deployment the lock can no longer be changed" in err
 
 
 def test_subprocess_against_a_moto_server(tmp_path):

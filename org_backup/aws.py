@@ -14,6 +14,15 @@ from org_backup.errors import AccountFailure
 # accounts are looked up concurrently against the same Organizations or STS endpoint.
 RETRY_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10})
 SESSION_NAME = "org-backup"
+GLOBAL_REGION = "us-east-1"
+
+
+def caller_session(session: boto3.Session | None = None) -> boto3.Session:
+    """The caller's session, with a region: global services still need one to sign requests."""
+    session = session or boto3.Session()
+    if session.region_name is None:
+        return boto3.Session(region_name=GLOBAL_REGION)
+    return session
 
 
 def client(session: boto3.Session, service: str, region: str | None = None) -> Any:

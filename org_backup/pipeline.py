@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from org_backup import planning
 from org_backup.account_files import LoadedAccount, load_account_files
-from org_backup.aws import assume_role, describe_error
+from org_backup.aws import assume_role, caller_session, describe_error
 from org_backup.discovery import discover_organization
 from org_backup.errors import AccountFailure, AwsCallError, InputError
 from org_backup.fanout import per_account
@@ -25,8 +25,6 @@ from org_backup.progress import Progress
 from org_backup.regions import OptInLookup, default_enabled_regions
 from org_backup.settings import Settings, load_settings
 from org_backup.sharding import stack_shard_problems
-
-GLOBAL_REGION = "us-east-1"
 
 
 def load_plan(
@@ -45,9 +43,18 @@ def load_plan(
     becomes that account's skip reason.
     """
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
-    session = session or boto3.Session()
-    if session.region_name is None:
-        session = boto3.Session(region_name=GLOBAL_REGION)
+    return discover_and_plan(settings, files, session, progress=progress)
+
+
+def discover_and_plan(
+    settings: Settings,
+    files: list[LoadedAccount],
+    session: boto3.Session | None = None,
+    *,
+    progress: bool = False,
+) -> OrgPlan:
+    """Discovery and the per-account lookups for already validated inputs."""
+    session = caller_session(session)
     if settings.discovery_role_arn:
         session = _discovery_session(session, settings.discovery_role_arn)
     inventory = discover_organization(session)

@@ -29,7 +29,11 @@ POLICY_SKIP_REASONS = frozenset(
 
 
 class AccountPlan(BaseModel):
-    """One account: covered with a policy and regions, or skipped with a reason."""
+    """One account: covered with a policy and regions, or skipped with a reason.
+
+    A skipped account keeps the deploy role and policy the rollout would use, so that `audit`
+    can still look inside it; its `regions` are empty and nothing is deployed to it.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -62,6 +66,7 @@ class OrgPlan(BaseModel):
     shard_index: int = 0
     shard_count: int = 1
     tags: dict[str, str] = {}
+    default_enabled_regions: tuple[str, ...] = ()  # enabled in every account, no opt-in needed
     accounts: tuple[AccountPlan, ...]
 
     @property

@@ -169,13 +169,13 @@ def plan(
                 status="skipped" if reason else "covered",
                 skip_reason=reason,
                 source=item.file.source if item.file else None,
-                deploy_role_arn=None if reason else item.deploy_role_arn,
-                deploy_role_external_id=None if reason else item.external_id,
+                deploy_role_arn=item.deploy_role_arn,
+                deploy_role_external_id=item.external_id,
                 regions=() if reason else enabled,
                 regions_not_enabled=()
                 if reason
                 else tuple(region for region in item.regions if region not in enabled),
-                policy=None if reason else item.policy,
+                policy=item.policy,
                 tags={**settings.tags, **(spec.tags if spec else {})},
             )
         )
@@ -186,6 +186,7 @@ def plan(
         shard_index=settings.shard_index,
         shard_count=settings.shard_count,
         tags=settings.tags,
+        default_enabled_regions=tuple(sorted(default_regions)),
         accounts=tuple(accounts),
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from org_backup.commands.options import add_accounts_dir, add_stack, stack_config
 from org_backup.manifest import build_manifest
 from org_backup.pipeline import load_plan
 from org_backup.plan import AccountPlan, OrgPlan
@@ -20,23 +20,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " and policy, or the reason it is skipped. Nothing is deployed.",
     )
     add_accounts_dir(parser)
+    add_stack(parser)
     parser.add_argument(
         "--json", action="store_true", help="print the manifest (CONTRACT.md) with ids null"
     )
     parser.set_defaults(run=run)
 
 
-def add_accounts_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--accounts-dir",
-        type=Path,
-        default=Path("accounts"),
-        help="directory of per-account YAML files (default: accounts/)",
-    )
-
-
 def run(args: argparse.Namespace) -> int:
-    plan = load_plan(args.accounts_dir, progress=True)
+    config, source = stack_config(args)
+    plan = load_plan(
+        args.accounts_dir, config, stack_source=source, stack_name=args.stack, progress=True
+    )
     for warning in plan.warnings:
         print(warning, file=sys.stderr)
     if args.json:

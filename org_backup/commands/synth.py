@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,13 +16,11 @@ from typing import Any, TextIO
 
 import boto3
 
-from org_backup.commands.discover import add_accounts_dir
-from org_backup.errors import InputError, Problem
+from org_backup.commands.options import add_accounts_dir, add_stack, stack_config, write_output
 from org_backup.pipeline import load_plan
 from org_backup.plan import OrgPlan
 from org_backup.rollout import names
 from org_backup.rollout.synthesize import synthesize
-from org_backup.settings import read_stack_file
 
 DEFAULT_OUT = Path("build/manifest.json")
 
@@ -38,10 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " plus every registered resource as JSON.",
     )
     add_accounts_dir(parser)
-    parser.add_argument(
-        "--stack",
-        help="read the org-backup:* settings of Pulumi.<STACK>.yaml in the current directory",
-    )
+    add_stack(parser)
     parser.add_argument(
         "--out",
         default=str(DEFAULT_OUT),
@@ -51,14 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    stack_config: dict[str, Any] = {}
-    stack_source = "Pulumi stack config"
-    if args.stack:
-        stack_file = Path(f"Pulumi.{args.stack}.yaml")
-        stack_config, stack_source = read_stack_file(stack_file), str(stack_file)
+    config, stack_source = stack_config(args)
     plan = load_plan(
         args.accounts_dir,
-        stack_config,
+        config,
         boto3.Session(),
         stack_source=stack_source,
         stack_name=args.stack,
@@ -66,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     )
     result = synthesize(plan, stack=args.stack or "synth")
     print_summary(plan, result["resources"], sys.stderr)
-    write_json(result, args.out)
+    write_output(args.out, json.dumps(result, indent=2) + "\n")
     if args.out != "-":
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
@@ -90,26 +79,3 @@ def print_summary(plan: OrgPlan, resources: Sequence[dict[str, Any]], stream: Te
     )
     for warning in plan.warnings:
         stream.write(warning + "\n")
-
-
-def write_json(document: dict[str, Any], out: str) -> None:
-    """Indented JSON to stdout, or to a file replaced atomically (never left half-written)."""
-    if out == "-":
-        json.dump(document, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return
-    path = Path(out)
-    temporary: Path | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            json.dump(document, handle, indent=2)
-            handle.write("\n")
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        raise InputError([Problem("--out", "--out", out, f"cannot be written: {error}")]) from error

@@ -254,7 +254,8 @@ def test_unknown_required_region_exits_2_naming_the_flag(report, small, write) -
 
 
 def test_unwritable_out_exits_2_naming_it(report, small, write, tmp_path: Path) -> None:
-    out = tmp_path / "no-such-dir" / "report.html"
+    (tmp_path / "a-file").write_text("")
+    out = tmp_path / "a-file" / "report.html"  # a directory that cannot exist
 
     result = report("--input", write("m.json", small), "--out", str(out))
 

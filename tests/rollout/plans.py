@@ -43,13 +43,18 @@ def covered(
     return AccountPlan(account_id=account_id, status="covered", regions=regions, **values)
 
 
-def skipped(account_id: str, reason: str = "suspended") -> AccountPlan:
+def skipped(
+    account_id: str, reason: str = "suspended", role: str = "OrganizationAccountAccessRole"
+) -> AccountPlan:
+    """As planning makes it: no regions, but the role and policy the rollout would use."""
     return AccountPlan(
         account_id=account_id,
         name="old",
         ou_path="Root/Sandbox",
         status="skipped",
         skip_reason=reason,
+        deploy_role_arn=f"arn:aws:iam::{account_id}:role/{role}",
+        policy=policy(),
     )
 
 

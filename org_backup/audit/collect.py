@@ -1,0 +1,303 @@
+"""The audit's AWS calls in one account, read-only, through the session it is given.
+
+Per covered region: backup DescribeBackupVault, ListBackupPlans, GetBackupPlan,
+ListBackupSelections, GetBackupSelection, tag GetResources, and ListRecoveryPointsByResource per
+tagged file system; per uncovered scan region: GetResources only; per account: iam GetRole.
+A failed call fails the account with the operation, the region and AWS's reason (the report
+turns that into a finding), except a file system's recovery points, which fail only its row.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from org_backup.audit.observations import (
+    AccountState,
+    Condition,
+    FileSystemState,
+    PlanState,
+    RegionState,
+    RoleState,
+    RuleState,
+    SelectionState,
+    VaultState,
+)
+from org_backup.audit.targets import Target
+from org_backup.aws import RETRY_CONFIG, assume_role, describe_error
+from org_backup.errors import AccountFailure
+from org_backup.pipeline import DeployRoleError
+from org_backup.policy import BackupPolicy
+from org_backup.regions import OptInLookup
+
+EFS_FILE_SYSTEM = "elasticfilesystem:file-system"
+BACKUP_SERVICE = "backup.amazonaws.com"
+# AVAILABLE is what newer recovery points report instead of COMPLETED; both can be restored.
+USABLE_STATUSES = frozenset({"COMPLETED", "AVAILABLE"})
+# What AWS Backup applies when a rule leaves its windows out (8 hours, 7 days).
+DEFAULT_START_WINDOW_MINUTES = 480
+DEFAULT_COMPLETION_WINDOW_MINUTES = 10_080
+DEFAULT_TIMEZONE = "Etc/UTC"
+
+
+class AuditCallError(AccountFailure):
+    """A read failed inside one account: `backup:ListBackupPlans in eu-west-1: AccessDenied...`."""
+
+    def __init__(self, operation: str, region: str | None, error: Exception):
+        where = f" in {region}" if region else ""
+        super().__init__(f"{operation}{where}: {describe_error(error)}")
+
+
+def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) -> AccountState:
+    """Everything the checks need from one account; raises AccountFailure when a read fails."""
+    session = _account_session(caller, target)
+    reader = _Reader(caller, session)
+    policy = target.policy
+    scanned = set(target.scan_regions)
+    if target.opt_in_candidates:
+        scanned |= opt_in.enabled(target.account_id, target.opt_in_candidates, lambda: session)
+    role = _role(reader, policy.backup_role_name) if target.covered_regions else None
+    regions = [_covered_region(reader, policy, region) for region in target.covered_regions]
+    regions.extend(
+        RegionState(
+            region,
+            covered=False,
+            file_systems=tuple(FileSystemState(arn) for arn in _tagged(reader, region, policy)),
+        )
+        for region in sorted(scanned)
+    )
+    tag = f"{policy.selection_tag_key}={policy.selection_tag_value}"
+    return AccountState(target.account_id, tag, role, tuple(regions))
+
+
+def _account_session(caller: boto3.Session, target: Target) -> boto3.Session:
+    if target.role_arn is None:
+        return caller
+    try:
+        return assume_role(caller, target.role_arn, target.external_id)
+    except (ClientError, BotoCoreError) as error:
+        raise DeployRoleError(target.role_arn, error) from error
+
+
+class _Reader:
+    """Clients into one account, made from the caller's session with the account's credentials.
+
+    A session per account would load botocore's service models again for each of its clients
+    (about 50 ms of CPU each, under the GIL); the caller's session has them loaded once.
+    Creating clients from one session in several threads is not safe, hence the lock.
+    """
+
+    _lock = threading.Lock()
+
+    def __init__(self, caller: boto3.Session, session: boto3.Session):
+        self._caller = caller
+        self._keys: dict[str, str] = {}
+        if session is not caller:
+            credentials = session.get_credentials().get_frozen_credentials()
+            self._keys = {
+                "aws_access_key_id": credentials.access_key,
+                "aws_secret_access_key": credentials.secret_key,
+                "aws_session_token": credentials.token,
+            }
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        with self._lock:
+            return self._caller.client(
+                service, region_name=region, config=RETRY_CONFIG, **self._keys
+            )
+
+
+@contextmanager
+def _reading(operation: str, region: str | None) -> Iterator[None]:
+    try:
+        yield
+    except (ClientError, BotoCoreError) as error:
+        raise AuditCallError(operation, region, error) from error
+
+
+def _missing(error: ClientError, code: str) -> bool:
+    return error.response.get("Error", {}).get("Code") == code
+
+
+def _role(reader: _Reader, name: str) -> RoleState | None:
+    with _reading("iam:GetRole", None):
+        try:
+            role = reader.client("iam").get_role(RoleName=name)["Role"]
+        except ClientError as error:
+            if _missing(error, "NoSuchEntity"):
+                return None
+            raise
+    return RoleState(name, role["Arn"], _trusts_backup(role.get("AssumeRolePolicyDocument")))
+
+
+def _trusts_backup(document: Any) -> bool:
+    """Whether an Allow statement names backup.amazonaws.com for sts:AssumeRole."""
+    if isinstance(document, str):  # the raw API URL-encodes it; boto3 usually decodes it
+        document = json.loads(unquote(document))
+    for statement in _listed((document or {}).get("Statement")):
+        services = _listed((statement.get("Principal") or {}).get("Service"))
+        actions = _listed(statement.get("Action"))
+        if (
+            statement.get("Effect") == "Allow"
+            and BACKUP_SERVICE in services
+            and {"sts:AssumeRole", "sts:*", "*"} & set(actions)
+        ):
+            return True
+    return False
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _covered_region(reader: _Reader, policy: BackupPolicy, region: str) -> RegionState:
+    backup = reader.client("backup", region)
+    plan = _plan(backup, region, policy.plan_name)
+    return RegionState(
+        region,
+        covered=True,
+        vault=_vault(backup, region, policy.vault_name),
+        plan=plan,
+        selection=_selection(backup, region, plan.id, policy.selection_name) if plan else None,
+        file_systems=tuple(
+            _file_system(backup, region, arn, policy.vault_name)
+            for arn in _tagged(reader, region, policy)
+        ),
+    )
+
+
+def _vault(backup: Any, region: str, name: str) -> VaultState | None:
+    with _reading("backup:DescribeBackupVault", region):
+        try:
+            vault = backup.describe_backup_vault(BackupVaultName=name)
+        except ClientError as error:
+            if _missing(error, "ResourceNotFoundException"):
+                return None
+            raise
+    return VaultState(
+        name=name,
+        arn=vault.get("BackupVaultArn"),
+        kms_key_arn=vault.get("EncryptionKeyArn"),
+        locked=bool(vault.get("Locked")),
+        min_retention_days=vault.get("MinRetentionDays"),
+        max_retention_days=vault.get("MaxRetentionDays"),
+        lock_date=vault.get("LockDate"),
+    )
+
+
+def _plan(backup: Any, region: str, name: str) -> PlanState | None:
+    """Found by name: plan ids differ per account and region, names are the policy's."""
+    with _reading("backup:ListBackupPlans", region):
+        listed = [
+            plan
+            for page in backup.get_paginator("list_backup_plans").paginate()
+            for plan in page["BackupPlansList"]
+            if plan.get("BackupPlanName") == name
+        ]
+    if not listed:
+        return None
+    with _reading("backup:GetBackupPlan", region):
+        found = backup.get_backup_plan(BackupPlanId=listed[0]["BackupPlanId"])
+    return PlanState(
+        name=name,
+        id=found["BackupPlanId"],
+        arn=found.get("BackupPlanArn"),
+        version=found.get("VersionId"),
+        rules=tuple(_rule(rule) for rule in found["BackupPlan"]["Rules"]),
+    )
+
+
+def _rule(rule: dict[str, Any]) -> RuleState:
+    lifecycle = rule.get("Lifecycle") or {}
+    return RuleState(
+        name=rule["RuleName"],
+        target_vault=rule["TargetBackupVaultName"],
+        schedule=rule.get("ScheduleExpression"),
+        schedule_timezone=rule.get("ScheduleExpressionTimezone") or DEFAULT_TIMEZONE,
+        start_window_minutes=rule.get("StartWindowMinutes", DEFAULT_START_WINDOW_MINUTES),
+        completion_window_minutes=rule.get(
+            "CompletionWindowMinutes", DEFAULT_COMPLETION_WINDOW_MINUTES
+        ),
+        delete_after_days=lifecycle.get("DeleteAfterDays"),
+        cold_storage_after_days=lifecycle.get("MoveToColdStorageAfterDays"),
+    )
+
+
+def _selection(backup: Any, region: str, plan_id: str, name: str) -> SelectionState | None:
+    with _reading("backup:ListBackupSelections", region):
+        listed = [
+            selection
+            for page in backup.get_paginator("list_backup_selections").paginate(
+                BackupPlanId=plan_id
+            )
+            for selection in page["BackupSelectionsList"]
+            if selection.get("SelectionName") == name
+        ]
+    if not listed:
+        return None
+    with _reading("backup:GetBackupSelection", region):
+        found = backup.get_backup_selection(
+            BackupPlanId=plan_id, SelectionId=listed[0]["SelectionId"]
+        )
+    selection = found["BackupSelection"]
+    return SelectionState(
+        name=name,
+        id=found["SelectionId"],
+        iam_role_arn=selection["IamRoleArn"],
+        resources=tuple(selection.get("Resources") or ()),
+        not_resources=tuple(selection.get("NotResources") or ()),
+        list_of_tags=tuple(
+            Condition(tag["ConditionType"], tag["ConditionKey"], tag["ConditionValue"])
+            for tag in selection.get("ListOfTags") or ()
+        ),
+        conditions=tuple(
+            Condition(operator, entry["ConditionKey"], entry["ConditionValue"])
+            for operator, entries in sorted((selection.get("Conditions") or {}).items())
+            for entry in entries
+        ),
+    )
+
+
+def _tagged(reader: _Reader, region: str, policy: BackupPolicy) -> list[str]:
+    """ARNs of the region's EFS file systems carrying the selection tag: one call per page."""
+    tagging = reader.client("resourcegroupstaggingapi", region)
+    with _reading("tag:GetResources", region):
+        pages = tagging.get_paginator("get_resources").paginate(
+            ResourceTypeFilters=[EFS_FILE_SYSTEM],
+            TagFilters=[{"Key": policy.selection_tag_key, "Values": [policy.selection_tag_value]}],
+        )
+        return sorted(
+            item["ResourceARN"] for page in pages for item in page["ResourceTagMappingList"]
+        )
+
+
+def _file_system(backup: Any, region: str, arn: str, vault_name: str) -> FileSystemState:
+    """The newest usable recovery point in the policy's vault; EFS's own automatic backups
+    (vault aws/efs/automatic-backup-vault) do not prove that the plan works."""
+    try:
+        pages = backup.get_paginator("list_recovery_points_by_resource").paginate(ResourceArn=arn)
+        dates: list[datetime] = [
+            point["CreationDate"]
+            for page in pages
+            for point in page["RecoveryPoints"]
+            if point.get("BackupVaultName") == vault_name
+            and point.get("Status") in USABLE_STATUSES
+            and point.get("CreationDate") is not None
+        ]
+    except (ClientError, BotoCoreError) as error:
+        return FileSystemState(
+            arn,
+            lookup_error=f"backup:ListRecoveryPointsByResource in {region}: "
+            + describe_error(error),
+        )
+    return FileSystemState(arn, latest_backup=max(dates, default=None))

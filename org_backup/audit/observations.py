@@ -1,0 +1,98 @@
+"""What `collect` saw in one account: plain values, no boto3 types, so checks stay pure.
+
+None means "looked, and it does not exist"; a call that failed never becomes None, it fails the
+account (or, for recovery points, the file system) with the operation and AWS's reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VaultState:
+    name: str
+    arn: str | None
+    kms_key_arn: str | None
+    locked: bool
+    min_retention_days: int | None
+    max_retention_days: int | None
+    lock_date: datetime | None  # set only in compliance mode: when the lock becomes immutable
+
+
+@dataclass(frozen=True, slots=True)
+class RuleState:
+    name: str
+    target_vault: str
+    schedule: str | None
+    schedule_timezone: str
+    start_window_minutes: int
+    completion_window_minutes: int
+    delete_after_days: int | None  # None: kept forever
+    cold_storage_after_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanState:
+    name: str
+    id: str
+    arn: str | None
+    version: str | None
+    rules: tuple[RuleState, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One entry of a selection's `Conditions` (or `ListOfTags`): operator, key, value."""
+
+    operator: str
+    key: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionState:
+    name: str
+    id: str
+    iam_role_arn: str
+    resources: tuple[str, ...]
+    not_resources: tuple[str, ...]
+    list_of_tags: tuple[Condition, ...]
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleState:
+    name: str
+    arn: str
+    trusts_backup: bool  # its trust policy lets backup.amazonaws.com assume it
+
+
+@dataclass(frozen=True, slots=True)
+class FileSystemState:
+    """A file system carrying the selection tag, and its latest usable recovery point."""
+
+    arn: str
+    latest_backup: datetime | None = None
+    lookup_error: str | None = None  # the recovery points could not be listed
+
+
+@dataclass(frozen=True, slots=True)
+class RegionState:
+    """A covered region has its backup resources observed; an uncovered one is only scanned."""
+
+    region: str
+    covered: bool
+    vault: VaultState | None = None
+    plan: PlanState | None = None
+    selection: SelectionState | None = None
+    file_systems: tuple[FileSystemState, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    account_id: str
+    tag: str  # the selection tag the scan searched for, e.g. Name=AIFilesystem
+    role: RoleState | None  # None: missing, or not looked up because nothing is covered
+    regions: tuple[RegionState, ...]

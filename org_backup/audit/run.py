@@ -1,0 +1,67 @@
+"""The audit end to end: plan the organization, read every target concurrently, judge.
+
+Organization-wide calls (discovery, the caller's identity, the default regions) raise
+AwsCallError (exit 3); a failure inside one account only becomes that account's finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from org_backup.audit import targets
+from org_backup.audit.checks import build_audit_report
+from org_backup.audit.collect import collect_account
+from org_backup.aws import caller_session, client, describe_error
+from org_backup.errors import AwsCallError
+from org_backup.fanout import per_account
+from org_backup.pipeline import discover_and_plan, load_inputs
+from org_backup.progress import Progress
+from org_backup.regions import OptInLookup
+from org_backup.reporting.model import Report, Thresholds
+
+
+def audit(
+    accounts_dir: Path,
+    thresholds: Thresholds,
+    *,
+    stack_config: Mapping[str, Any] | None = None,
+    stack_source: str = "Pulumi stack config",
+    stack_name: str | None = None,
+    scan_regions: Sequence[str] | None = None,
+    scan_skipped: bool = True,
+    session: boto3.Session | None = None,
+    now: datetime | None = None,
+    progress: bool = False,
+) -> Report:
+    """The live report of this shard of the organization (see docs/audit.md)."""
+    settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
+    session = caller_session(session)
+    plan = discover_and_plan(settings, files, session, progress=progress)
+    default_enabled = frozenset(plan.default_enabled_regions)
+    regions = targets.scan_regions(plan, settings.regions, scan_regions, default_enabled)
+    todo = targets.targets(plan, regions, default_enabled, _caller_account(session), scan_skipped)
+    opt_in = OptInLookup(session, plan.management_account_id)
+    states, failures = per_account(
+        todo,
+        key=lambda target: target.account_id,
+        task=lambda target: collect_account(session, target, opt_in),
+        max_workers=settings.max_workers,
+        progress=Progress("audit", len(todo)) if progress else None,
+    )
+    now = now or datetime.now(UTC)
+    source = f"live AWS, {now:%Y-%m-%dT%H:%M:%SZ}, scanning {', '.join(regions)}"
+    return build_audit_report(plan, states, failures, thresholds, now, source)
+
+
+def _caller_account(session: boto3.Session) -> str:
+    """The caller's own account is read with its own credentials, not through a deploy role."""
+    try:
+        return client(session, "sts").get_caller_identity()["Account"]
+    except (ClientError, BotoCoreError) as error:
+        raise AwsCallError("sts:GetCallerIdentity", "(caller)", describe_error(error)) from error

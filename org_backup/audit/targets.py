@@ -1,0 +1,97 @@
+"""Whom the audit reaches and where it looks. Pure: the plan, the settings and the files in.
+
+Covered accounts are audited in their covered regions and scanned for tagged file systems in
+the scan regions. Accounts skipped by policy but still active (excluded, outside the target
+OUs, not listed, the management account) are scanned too: a tagged file system there is
+unprotected. Suspended, closed and not-yet-active accounts cannot be reached, and accounts
+skipped by a failure are already findings, so neither is scanned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from org_backup.limits import partition_of_region
+from org_backup.plan import OrgPlan
+from org_backup.policy import BackupPolicy
+
+ALL_REGIONS = "all"
+SCANNED_SKIP_REASONS = frozenset(
+    {
+        "excluded",
+        "disabled in its accounts/ file",
+        "outside target OUs",
+        "not listed",
+        "management account",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One account to audit: how to reach it, what it should hold, and where to look."""
+
+    account_id: str
+    role_arn: str | None  # None: the caller's own account, read without AssumeRole
+    external_id: str | None
+    policy: BackupPolicy  # a skipped account's is used for its selection tag only
+    covered_regions: tuple[str, ...]
+    scan_regions: tuple[str, ...]  # uncovered, enabled in every account: scanned for tagged EFS
+    opt_in_candidates: tuple[str, ...]  # uncovered opt-in regions: scanned where enabled
+
+
+def scan_regions(
+    plan: OrgPlan,
+    settings_regions: Sequence[str],
+    requested: Sequence[str] | None,
+    default_enabled: frozenset[str],
+) -> tuple[str, ...]:
+    """The regions scanned in every audited account (its covered regions always are).
+
+    Default: the regions the organization protects anywhere (settings plus every covered
+    region), so a file system in a region the rollout knows but an account lacks is found.
+    `all` adds every region enabled by default in the plan's partition; a list replaces the
+    default.
+    """
+    configured = {*settings_regions, *(r for account in plan.covered for r in account.regions)}
+    if requested is None:
+        regions = configured
+    elif ALL_REGIONS in requested:
+        everywhere = {r for r in default_enabled if partition_of_region(r) == plan.partition}
+        regions = configured | everywhere | {r for r in requested if r != ALL_REGIONS}
+    else:
+        regions = set(requested)
+    return tuple(sorted(regions))
+
+
+def targets(
+    plan: OrgPlan,
+    regions: Sequence[str],
+    default_enabled: frozenset[str],
+    caller_account_id: str,
+    scan_skipped: bool,
+) -> list[Target]:
+    """Every account to read, in the plan's order."""
+    found = []
+    for account in plan.accounts:
+        reachable = account.covered or (
+            scan_skipped and account.skip_reason in SCANNED_SKIP_REASONS
+        )
+        if not reachable or account.policy is None:
+            continue
+        unknown = set(regions) - set(account.regions) - set(account.regions_not_enabled)
+        found.append(
+            Target(
+                account_id=account.account_id,
+                role_arn=None
+                if account.account_id == caller_account_id
+                else account.deploy_role_arn,
+                external_id=account.deploy_role_external_id,
+                policy=account.policy,
+                covered_regions=account.regions,
+                scan_regions=tuple(sorted(unknown & default_enabled)),
+                opt_in_candidates=tuple(sorted(unknown - default_enabled)),
+            )
+        )
+    return found

@@ -1,0 +1,161 @@
+"""Options and output shared by the commands, declared once so they read the same everywhere."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from org_backup.errors import InputError, Problem
+from org_backup.limits import check_region
+from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
+from org_backup.reporting.model import REPORT_COLUMNS, Report, Thresholds
+from org_backup.settings import read_stack_file
+
+STDOUT = "-"
+DEFAULT_FORMAT = "markdown"
+
+
+def add_accounts_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--accounts-dir",
+        type=Path,
+        default=Path("accounts"),
+        help="directory of per-account YAML files (default: accounts/)",
+    )
+
+
+def add_stack(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stack",
+        help="read the org-backup:* settings of Pulumi.<STACK>.yaml in the current directory",
+    )
+
+
+def stack_config(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    """The `--stack` file's settings and how messages should name their source."""
+    if not args.stack:
+        return {}, "Pulumi stack config"
+    path = Path(f"Pulumi.{args.stack}.yaml")
+    if not path.is_file():
+        raise InputError([Problem(str(path), "--stack", args.stack, "no such stack file here")])
+    return read_stack_file(path), str(path)
+
+
+def add_report_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="default: from the --out extension (.csv .json .md .html), else markdown",
+    )
+    parser.add_argument("--out", default=STDOUT, metavar="FILE", help="default: - (stdout)")
+
+
+def add_thresholds(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-retention-days",
+        type=_positive(int),
+        metavar="N",
+        help="finding when a rule keeps backups fewer days",
+    )
+    parser.add_argument(
+        "--required-regions",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="REGION",
+        help="finding for every covered account missing one of these regions",
+    )
+    parser.add_argument(
+        "--require-vault-lock",
+        action="store_true",
+        help="finding for every vault without AWS Backup Vault Lock",
+    )
+    parser.add_argument(
+        "--max-interval-hours",
+        type=_positive(float),
+        metavar="H",
+        help="finding when a schedule can leave more than H hours between backups",
+    )
+
+
+def thresholds_from(args: argparse.Namespace) -> Thresholds:
+    return Thresholds(
+        min_retention_days=args.min_retention_days,
+        required_regions=tuple(
+            dict.fromkeys(checked_regions("--required-regions", args.required_regions))
+        ),
+        require_vault_lock=args.require_vault_lock,
+        max_interval_hours=args.max_interval_hours,
+    )
+
+
+def checked_regions(
+    flag: str, regions: list[str], allowed: frozenset[str] = frozenset()
+) -> list[str]:
+    problems = [
+        Problem("command line", flag, region, message)
+        for region in regions
+        if region not in allowed and (message := check_region(region))
+    ]
+    if problems:
+        raise InputError(problems)
+    return regions
+
+
+def finish_report(
+    report: Report,
+    args: argparse.Namespace,
+    command: str,
+    columns: tuple[str, ...] = REPORT_COLUMNS,
+) -> int:
+    """Render, write, and turn the verdict into the exit code (0 compliant, 1 findings)."""
+    out = args.out
+    text = render(
+        report, args.format or EXTENSIONS.get(Path(out).suffix.lower(), DEFAULT_FORMAT), columns
+    )
+    write_output(out, text)
+    if out != STDOUT:
+        summary = report.summary
+        print(
+            f"{command}: {summary.status}, {summary.finding_count} finding(s); written to {out}",
+            file=sys.stderr,
+        )
+    return 0 if report.compliant else 1
+
+
+def write_output(out: str, text: str) -> None:
+    """Stdout, or a file written whole or not at all: a half-written file must not pass for a
+    finished one."""
+    if out == STDOUT:
+        sys.stdout.write(text)
+        return
+    path = Path(out)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(partial, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.remove(partial)
+        raise InputError(
+            [Problem(out, "--out", out, f"cannot be written: {error.strerror or error}")]
+        ) from None
+
+
+def _positive(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a positive {kind.__name__}")
+        return value
+
+    return parse

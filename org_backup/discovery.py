@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import client, describe_error
+from org_backup.aws import Session, client, describe_error
 from org_backup.errors import AwsCallError
 
 
@@ -36,7 +35,7 @@ class OrgInventory:
         return {account.id: account for account in self.accounts}
 
 
-def discover_organization(session: boto3.Session) -> OrgInventory:
+def discover_organization(session: Session) -> OrgInventory:
     """Raise AwsCallError naming the operation when any organization-wide call fails."""
     organizations = client(session, "organizations")
     org = _call(organizations.describe_organization, "organizations:DescribeOrganization")[

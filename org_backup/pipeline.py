@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from org_backup import planning
 from org_backup.account_files import LoadedAccount, load_account_files
-from org_backup.aws import assume_role, caller_session, describe_error
+from org_backup.aws import Session, assume_role, caller_session, describe_error
 from org_backup.discovery import discover_organization
 from org_backup.errors import AccountFailure, AwsCallError, InputError
 from org_backup.fanout import per_account
@@ -96,7 +96,7 @@ def load_inputs(
     return settings, files
 
 
-def _discovery_session(session: boto3.Session, role_arn: str) -> boto3.Session:
+def _discovery_session(session: Session, role_arn: str) -> Session:
     try:
         return assume_role(session, role_arn)
     except (ClientError, BotoCoreError) as error:
@@ -106,7 +106,7 @@ def _discovery_session(session: boto3.Session, role_arn: str) -> boto3.Session:
 
 
 def _lookup_accounts(
-    session: boto3.Session,
+    session: Session,
     settings: Settings,
     management_id: str,
     todo: list[ScopedAccount],
@@ -117,9 +117,9 @@ def _lookup_accounts(
     opt_in = OptInLookup(session, management_id)
 
     def look_up(item: ScopedAccount) -> AccountLookup:
-        deployed: list[boto3.Session] = []
+        deployed: list[Session] = []
 
-        def deploy_session() -> boto3.Session:
+        def deploy_session() -> Session:
             if not deployed:
                 try:
                     deployed.append(assume_role(session, item.deploy_role_arn, item.external_id))

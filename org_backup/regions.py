@@ -11,16 +11,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import client, describe_error
+from org_backup.aws import Session, client, describe_error
 from org_backup.errors import AccountFailure, AwsCallError
 
 ENABLED_OPT_IN = frozenset({"opted-in", "opt-in-not-required"})
 
 
-def default_enabled_regions(session: boto3.Session) -> frozenset[str]:
+def default_enabled_regions(session: Session) -> frozenset[str]:
     """The regions that need no opt-in (the same for every account): one EC2 call."""
     try:
         regions = client(session, "ec2").describe_regions(AllRegions=True)["Regions"]
@@ -38,7 +37,7 @@ def default_enabled_regions(session: boto3.Session) -> frozenset[str]:
 class OptInLookup:
     """Looks opt-in regions up per account; shared by the worker threads of one discovery."""
 
-    def __init__(self, management: boto3.Session, management_account_id: str):
+    def __init__(self, management: Session, management_account_id: str):
         self._management = management
         self._management_id = management_account_id
         self._account_api: bool | None = None  # unknown until the first answer
@@ -48,7 +47,7 @@ class OptInLookup:
         self,
         account_id: str,
         candidates: Iterable[str],
-        deploy_session: Callable[[], boto3.Session],
+        deploy_session: Callable[[], Session],
     ) -> frozenset[str]:
         """The candidates enabled in the account; raises with both reasons when neither works."""
         candidates = frozenset(candidates)
@@ -94,7 +93,7 @@ class OptInLookup:
         )
 
     @staticmethod
-    def _via_ec2(session: boto3.Session) -> frozenset[str]:
+    def _via_ec2(session: Session) -> frozenset[str]:
         # Filters are applied here too: some emulators ignore AllRegions and the filter.
         regions = client(session, "ec2").describe_regions(AllRegions=True)["Regions"]
         return frozenset(

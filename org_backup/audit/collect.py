@@ -10,7 +10,6 @@ turns that into a finding), except a file system's recovery points, which fail o
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -32,7 +31,7 @@ from org_backup.audit.observations import (
     VaultState,
 )
 from org_backup.audit.targets import Target
-from org_backup.aws import RETRY_CONFIG, assume_role, describe_error
+from org_backup.aws import Session, assume_role, client, describe_error
 from org_backup.errors import AccountFailure
 from org_backup.pipeline import DeployRoleError
 from org_backup.policy import BackupPolicy
@@ -59,18 +58,17 @@ class AuditCallError(AccountFailure):
 def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) -> AccountState:
     """Everything the checks need from one account; raises AccountFailure when a read fails."""
     session = _account_session(caller, target)
-    reader = _Reader(caller, session)
     policy = target.policy
     scanned = set(target.scan_regions)
     if target.opt_in_candidates:
         scanned |= opt_in.enabled(target.account_id, target.opt_in_candidates, lambda: session)
-    role = _role(reader, policy.backup_role_name) if target.covered_regions else None
-    regions = [_covered_region(reader, policy, region) for region in target.covered_regions]
+    role = _role(session, policy.backup_role_name) if target.covered_regions else None
+    regions = [_covered_region(session, policy, region) for region in target.covered_regions]
     regions.extend(
         RegionState(
             region,
             covered=False,
-            file_systems=tuple(FileSystemState(arn) for arn in _tagged(reader, region, policy)),
+            file_systems=tuple(FileSystemState(arn) for arn in _tagged(session, region, policy)),
         )
         for region in sorted(scanned)
     )
@@ -78,41 +76,13 @@ def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) 
     return AccountState(target.account_id, tag, role, tuple(regions))
 
 
-def _account_session(caller: boto3.Session, target: Target) -> boto3.Session:
+def _account_session(caller: boto3.Session, target: Target) -> Session:
     if target.role_arn is None:
         return caller
     try:
         return assume_role(caller, target.role_arn, target.external_id)
     except (ClientError, BotoCoreError) as error:
         raise DeployRoleError(target.role_arn, error) from error
-
-
-class _Reader:
-    """Clients into one account, made from the caller's session with the account's credentials.
-
-    A session per account would load botocore's service models again for each of its clients
-    (about 50 ms of CPU each, under the GIL); the caller's session has them loaded once.
-    Creating clients from one session in several threads is not safe, hence the lock.
-    """
-
-    _lock = threading.Lock()
-
-    def __init__(self, caller: boto3.Session, session: boto3.Session):
-        self._caller = caller
-        self._keys: dict[str, str] = {}
-        if session is not caller:
-            credentials = session.get_credentials().get_frozen_credentials()
-            self._keys = {
-                "aws_access_key_id": credentials.access_key,
-                "aws_secret_access_key": credentials.secret_key,
-                "aws_session_token": credentials.token,
-            }
-
-    def client(self, service: str, region: str | None = None) -> Any:
-        with self._lock:
-            return self._caller.client(
-                service, region_name=region, config=RETRY_CONFIG, **self._keys
-            )
 
 
 @contextmanager
@@ -127,10 +97,10 @@ def _missing(error: ClientError, code: str) -> bool:
     return error.response.get("Error", {}).get("Code") == code
 
 
-def _role(reader: _Reader, name: str) -> RoleState | None:
+def _role(session: Session, name: str) -> RoleState | None:
     with _reading("iam:GetRole", None):
         try:
-            role = reader.client("iam").get_role(RoleName=name)["Role"]
+            role = client(session, "iam").get_role(RoleName=name)["Role"]
         except ClientError as error:
             if _missing(error, "NoSuchEntity"):
                 return None
@@ -160,8 +130,8 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _covered_region(reader: _Reader, policy: BackupPolicy, region: str) -> RegionState:
-    backup = reader.client("backup", region)
+def _covered_region(session: Session, policy: BackupPolicy, region: str) -> RegionState:
+    backup = client(session, "backup", region)
     plan = _plan(backup, region, policy.plan_name)
     return RegionState(
         region,
@@ -171,7 +141,7 @@ def _covered_region(reader: _Reader, policy: BackupPolicy, region: str) -> Regio
         selection=_selection(backup, region, plan.id, policy.selection_name) if plan else None,
         file_systems=tuple(
             _file_system(backup, region, arn, policy.vault_name)
-            for arn in _tagged(reader, region, policy)
+            for arn in _tagged(session, region, policy)
         ),
     )
 
@@ -268,9 +238,9 @@ def _selection(backup: Any, region: str, plan_id: str, name: str) -> SelectionSt
     )
 
 
-def _tagged(reader: _Reader, region: str, policy: BackupPolicy) -> list[str]:
+def _tagged(session: Session, region: str, policy: BackupPolicy) -> list[str]:
     """ARNs of the region's EFS file systems carrying the selection tag: one call per page."""
-    tagging = reader.client("resourcegroupstaggingapi", region)
+    tagging = client(session, "resourcegroupstaggingapi", region)
     with _reading("tag:GetResources", region):
         pages = tagging.get_paginator("get_resources").paginate(
             ResourceTypeFilters=[EFS_FILE_SYSTEM],

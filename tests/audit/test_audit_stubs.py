@@ -174,7 +174,7 @@ def stubbed(monkeypatch: pytest.MonkeyPatch):
         ),
     }
     monkeypatch.setattr(
-        collect._Reader, "client", lambda _self, service, region=None: clients[(service, region)]
+        collect, "client", lambda _session, service, region=None: clients[(service, region)]
     )
     stubs = {service: Stubber(made) for (service, _), made in clients.items()}
     for stub in stubs.values():

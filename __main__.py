@@ -9,7 +9,7 @@ import pulumi
 
 from org_backup.errors import AwsCallError, InputError
 from org_backup.pipeline import load_plan
-from org_backup.rollout.program import register_rollout
+from org_backup.rollout.program import defer_full_collections, register_rollout
 from org_backup.settings import stack_config_from_pulumi
 
 
@@ -33,6 +33,7 @@ def main() -> None:
         raise pulumi.RunError(str(error)) from None
     for warning in plan.warnings:
         pulumi.log.warn(warning)
+    defer_full_collections()  # the program's process ends with the update
     pulumi.export("org_backup", register_rollout(plan))
 
 

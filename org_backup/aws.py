@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import threading
+import weakref
 from typing import Any, Protocol
 
 import boto3
@@ -46,12 +46,19 @@ def client(session: Session, service: str, region: str | None = None) -> Any:
     audit ask for the same STS, Organizations and Account clients once per account.
     """
     with _CLIENT_LOCK:
-        return _client(session, service, region)
+        clients = _CLIENTS.setdefault(session, {})
+        if (service, region) not in clients:
+            clients[service, region] = session.client(
+                service, region_name=region, config=RETRY_CONFIG
+            )
+        return clients[service, region]
 
 
-@functools.lru_cache(maxsize=1024)
-def _client(session: Session, service: str, region: str | None) -> Any:
-    return session.client(service, region_name=region, config=RETRY_CONFIG)
+# Clients by session, for as long as the session lives: an account's clients go with its
+# AssumedRole instead of piling up (an EC2 client holds about 1.5 MB).
+_CLIENTS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str | None], Any]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class AssumedRole:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pulumi
@@ -9,6 +10,19 @@ import pulumi
 from org_backup.manifest import build_manifest
 from org_backup.plan import OrgPlan
 from org_backup.rollout.account import AccountBackup
+
+
+def defer_full_collections() -> tuple[int, int, int]:
+    """Keep CPython's young collections, but (almost) never run a full one; returns the old
+    thresholds.
+
+    Every registered resource keeps thousands of objects alive until the engine is done, and
+    each full collection rescans them all: a third of synth's time at 1,000 accounts
+    (`make bench`), for no memory saved. Short-lived cycles are still freed by young collections.
+    """
+    saved = gc.get_threshold()
+    gc.set_threshold(saved[0], saved[1], 1_000_000_000)
+    return saved
 
 
 def register_rollout(plan: OrgPlan) -> pulumi.Output[dict[str, Any]]:

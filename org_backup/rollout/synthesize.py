@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from org_backup.plan import OrgPlan
 from org_backup.rollout.mock_engine import run_mocked
-from org_backup.rollout.program import register_rollout
+from org_backup.rollout.program import defer_full_collections, register_rollout
 
 PROJECT = "org-backup"
 
 
 def synthesize(plan: OrgPlan, stack: str = "synth") -> dict[str, Any]:
     """The manifest the stack would export, plus `resources`: every registration, in name order."""
-    manifest, resources = run_mocked(lambda: register_rollout(plan), project=PROJECT, stack=stack)
+    saved = defer_full_collections()
+    try:
+        manifest, resources = run_mocked(
+            lambda: register_rollout(plan), project=PROJECT, stack=stack
+        )
+    finally:
+        gc.set_threshold(*saved)
     return {**manifest, "resources": resources}

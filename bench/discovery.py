@@ -1,0 +1,83 @@
+"""Discovery of the seeded organization: wall time, client CPU and every AWS request it sent."""
+
+from __future__ import annotations
+
+import gc
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from bench.calls import counted_requests
+from bench.memory import rss_mib
+from org_backup.demo.seed import ROOT, DemoSpec
+from org_backup.pipeline import load_plan
+from org_backup.plan import OrgPlan
+
+DEFAULT_REGIONS = ("us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2")
+OPT_IN_REGIONS = ("us-east-1", "eu-west-1", "us-west-2", "ap-east-1")  # not opted in, in moto
+PAGE_SIZE = 20  # the default page of ListAccountsForParent and ListOrganizationalUnitsForParent
+
+
+@dataclass(frozen=True)
+class DiscoveryRun:
+    regions: tuple[str, ...]
+    seconds: float
+    cpu_seconds: float  # this process only: the emulator runs in its own
+    retained_mib: float  # still resident once discovery has returned and garbage is collected
+    requests: dict[str, int]
+    plan: OrgPlan
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "regions": list(self.regions),
+            "seconds": round(self.seconds, 2),
+            "client_cpu_seconds": round(self.cpu_seconds, 2),
+            "retained_mib": round(self.retained_mib, 1),
+            "accounts": len(self.plan.accounts),
+            "covered": len(self.plan.covered),
+            "account_regions": sum(len(account.regions) for account in self.plan.covered),
+            "requests": self.requests,
+            "requests_total": sum(self.requests.values()),
+        }
+
+
+def discover(regions: tuple[str, ...], accounts_dir: Path) -> DiscoveryRun:
+    """`load_plan` as `discover` and `synth` run it, with `regions` as the stack's setting."""
+    gc.collect()
+    before = rss_mib()
+    with counted_requests() as counts:
+        start, cpu = time.perf_counter(), time.process_time()
+        plan = load_plan(
+            accounts_dir, {"regions": list(regions)}, boto3.Session(), stack_source="bench"
+        )
+        seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    gc.collect()
+    retained = rss_mib() - before
+    return DiscoveryRun(regions, seconds, cpu_seconds, retained, dict(sorted(counts.items())), plan)
+
+
+def expected_requests(spec: DemoSpec) -> dict[str, int]:
+    """All discovery may send with default-enabled regions: one paged walk of the seeded OU tree
+    (per parent, one listing of child OUs and one of accounts), the organization, its root, and
+    one ec2:DescribeRegions. The management account, made by CreateOrganization, is in the root.
+    """
+    accounts = Counter(account.ou_path for account in spec.accounts)
+    accounts[ROOT] += 1
+    child_ous = Counter(path.rpartition("/")[0] for path in spec.ou_paths)
+    parents = [ROOT, *spec.ou_paths]
+
+    def pages(items: int) -> int:
+        return max(1, math.ceil(items / PAGE_SIZE))  # an empty listing is still one call
+
+    return {
+        "ec2:DescribeRegions": 1,
+        "organizations:DescribeOrganization": 1,
+        "organizations:ListAccountsForParent": sum(pages(accounts[p]) for p in parents),
+        "organizations:ListOrganizationalUnitsForParent": sum(pages(child_ous[p]) for p in parents),
+        "organizations:ListRoots": 1,
+    }

@@ -1,0 +1,82 @@
+"""The human-readable summary of bench.json, printed at the end of `make bench`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bench.targets import Target
+
+
+def render(results: Mapping[str, Any], targets: list[Target]) -> str:
+    lines = [*_header(results), "", *_discovery(results["discovery"]), ""]
+    lines += [*_synth(results["synth"]), "", *_report(results["report"]), "", "targets"]
+    lines += [f"  {'PASS' if t.ok else 'FAIL'}  {t.name}: {t.detail}" for t in targets]
+    lines += ["", f"total elapsed: {results['total_seconds']:.1f} s"]
+    return "\n".join(lines) + "\n"
+
+
+def _header(results: Mapping[str, Any]) -> list[str]:
+    machine, org = results["machine"], results["organization"]
+    return [
+        f"org-backup bench, {machine['date']}: {machine['cpu_count']} CPUs ({machine['cpu_model']}),"
+        f" {machine['memory_gib']} GiB, Python {machine['python']}, pulumi {machine['pulumi']},"
+        f" pulumi-aws {machine['pulumi_aws']}, moto {machine['moto']}",
+        f"organization: {org['accounts']:,} accounts ({org['suspended']} suspended) in"
+        f" {org['ous']} OUs, seeded into a moto server in {org['seed_seconds']:.1f} s",
+    ]
+
+
+def _discovery(discovery: Mapping[str, Any]) -> list[str]:
+    default, opt_in = discovery["default_regions"], discovery["opt_in"]
+    runs = {"default-enabled regions": default, f"with opt-in {opt_in['regions'][-1]}": opt_in}
+    lines = [
+        f"{'discovery':<34}{'wall s':>9}{'client CPU s':>14}{'retained MiB':>14}{'covered':>9}"
+        f"{'acct-regions':>14}{'requests':>10}"
+    ]
+    for label, run in runs.items():
+        lines.append(
+            f"  {label:<32}{run['seconds']:>9.1f}"
+            f"{run['client_cpu_seconds']:>14.1f}{run['retained_mib']:>14,.0f}{run['covered']:>9,}"
+            f"{run['account_regions']:>14,}"
+            f"{run['requests_total']:>10,}"
+        )
+    operations = sorted({*default["requests"], *opt_in["requests"], *default["expected_requests"]})
+    lines.append(f"  {'requests per operation':<48}{'default':>9}{'expected':>10}{'opt-in':>9}")
+    for operation in operations:
+        lines.append(
+            f"    {operation:<46}{default['requests'].get(operation, 0):>9,}"
+            f"{default['expected_requests'].get(operation, 0):>10,}"
+            f"{opt_in['requests'].get(operation, 0):>9,}"
+        )
+    return lines
+
+
+def _synth(synth: Mapping[str, Any]) -> list[str]:
+    """Per 1,000 resources: seconds, and MiB above the baseline (interpreter, SDKs, the input)."""
+    program, floor, ratios = synth["program"], synth["sdk_floor"], synth["ratios"]
+    thousands = sum(program["types"].values()) / 1000
+    lines = [
+        f"{'synth, ' + format(round(thousands * 1000), ',') + ' resources (' + synth['mode'] + ')':<36}"
+        f"{'wall s':>8}{'peak MiB':>10}{'baseline MiB':>14}{'s/1k res':>10}{'MiB/1k res':>12}"
+    ]
+    for label, run in (("org-backup program", program), ("SDK floor (bare program)", floor)):
+        grown = run["peak_rss_mib"] - run["baseline_rss_mib"]
+        lines.append(
+            f"  {label:<34}{run['seconds']:>8.1f}{run['peak_rss_mib']:>10,.0f}"
+            f"{run['baseline_rss_mib']:>14,.0f}{run['seconds'] / thousands:>10.2f}"
+            f"{grown / thousands:>12.1f}"
+        )
+    lines.append(
+        f"  {'ratio (program / floor)':<34}{ratios['time']:>7.2f}x{ratios['memory']:>9.2f}x"
+    )
+    return lines
+
+
+def _report(report: Mapping[str, Any]) -> list[str]:
+    timings = "  ".join(f"{name} {seconds:.2f} s" for name, seconds in report["seconds"].items())
+    return [
+        f"report from the synthesized manifest ({report['manifest_mib']:.1f} MiB,"
+        f" {report['rows']:,} account-regions), slowest of {report['runs']} runs:",
+        f"  {timings}",
+    ]

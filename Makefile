@@ -17,21 +17,21 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) ## create .venv and install the pinned dependencies
 
-test: $(STAMP) ## run the whole test suite, offline
+test: install ## run the whole test suite, offline
 	$(PY) -m pytest
 
-lint: $(STAMP) ## ruff lint and format check
+lint: install ## ruff lint and format check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-format: $(STAMP) ## apply ruff fixes and formatting
+format: install ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-preview: $(STAMP) ## demo organization on a local moto server: discover, synth, report into build/
+preview: install ## demo organization on a local moto server: discover, synth, report into build/
 	$(PY) -m org_backup.demo.preview
 
-bench: $(STAMP) ## 1,000-account benchmark against a moto server; writes build/bench.json
+bench: install ## 1,000-account benchmark against a moto server; writes build/bench.json
 	$(PY) bench/run.py
 
 clean: ## remove build output and the virtualenv

@@ -19,12 +19,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        shown = "(missing)" if self.value is _MISSING else repr(self.value)
+        shown = "(missing)" if self.value is MISSING else repr(self.value)
         return f"{self.source}: {self.field}: {shown}: {self.message}"
 
 
-_MISSING: Any = object()
-MISSING = _MISSING
+MISSING: Any = object()  # a required field that is absent, as opposed to a None value
 
 
 class InputError(Exception):
@@ -50,15 +49,13 @@ class AwsCallError(Exception):
 
 
 def problems_from_validation(
-    error: ValidationError, source: str, prefix: str = "", field_names: dict[str, str] | None = None
+    error: ValidationError, source: str, prefix: str = ""
 ) -> list[Problem]:
-    """Turn pydantic's errors into Problems; `field_names` maps a field to how the user spells it."""
+    """Turn pydantic's errors into Problems, one per error, named `prefix` + the field's path."""
     problems = []
     for item in error.errors():
         loc = [str(part) for part in item["loc"]]
         field = ".".join(loc) if loc else "(document)"
-        if field_names and loc and loc[0] in field_names:
-            field = ".".join([field_names[loc[0]], *loc[1:]])
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown field; check the spelling against the documented fields"

@@ -39,7 +39,7 @@ from org_backup.manifest import (
 )
 from org_backup.plan import OrgPlan
 from org_backup.policy import BackupPolicy, kms_key_arn
-from org_backup.reporting.checks import account_rows, summary
+from org_backup.reporting.checks import account_rows, subject, summary
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Thresholds
 from org_backup.reporting.schedule import longest_gap_hours
@@ -92,7 +92,7 @@ def _account_rows(
     now: datetime,
     partition: str,
 ) -> list[AuditRow]:
-    who = f"Account {account.account_id} ({account.name})"
+    who = subject(account)
     if account.status == "skipped" or policy is None:
         extra = (
             (f"{who}: could not be scanned for tagged EFS file systems: {_sentence(failure)}",)
@@ -146,7 +146,7 @@ def _file_system_findings(
     policy: BackupPolicy | None,
     now: datetime,
 ) -> Iterator[str]:
-    where = f"Account {account.account_id} ({account.name}) {region.region}: "
+    where = f"{subject(account, region.region)}: "
     efs = f"EFS file system {file_system.arn}"
     if policy is None:
         yield (
@@ -265,7 +265,7 @@ def _drift(
     partition: str,
 ) -> Iterator[str]:
     """What differs from the policy, beyond what the report's checks already see."""
-    where = f"Account {account.account_id} ({account.name}) {region.region}: "
+    where = f"{subject(account, region.region)}: "
     findings = [
         *_role_findings(policy, role),
         *_vault_drift(region.vault, policy, partition, region.region, account.account_id),

@@ -18,6 +18,12 @@ from org_backup.reporting.model import Report, ReportRow, Status, Summary, Thres
 from org_backup.reporting.schedule import longest_gap_hours
 
 
+def subject(account: Account, region: str | None = None) -> str:
+    """How every finding (report's and audit's) names its account, and region if any."""
+    where = f" {region}" if region else ""
+    return f"Account {account.account_id} ({account.name}){where}"
+
+
 def build_report(inputs: Inputs, thresholds: Thresholds) -> Report:
     """Every row, in a stable order (inputs first, then by account id and region), and the summary."""
     rows: list[ReportRow] = []
@@ -40,10 +46,7 @@ def account_rows(account: Account, thresholds: Thresholds) -> list[ReportRow]:
         if name not in present
     )
     if not rows:
-        finding = (
-            f"Account {account.account_id} ({account.name}): covered, but no region is listed,"
-            " so nothing is backed up."
-        )
+        finding = f"{subject(account)}: covered, but no region is listed, so nothing is backed up."
         rows.append(_bare_row(account, None, (finding,)))
     return sorted(rows, key=lambda row: row.region or "")
 
@@ -53,7 +56,7 @@ def region_row(account: Account, region: Region, thresholds: Thresholds) -> Repo
     partition = partition_of_region(region.region)
     vault, plan, selection = region.vault, region.plan, region.selection
     rules = plan.rules if plan else []
-    where = f"Account {account.account_id} ({account.name}) {region.region}: "
+    where = f"{subject(account, region.region)}: "
     findings = (
         *_vault_findings(vault, thresholds),
         *_plan_findings(plan, thresholds),
@@ -174,16 +177,14 @@ def _skipped_row(account: Account) -> ReportRow:
     if reason in POLICY_SKIP_REASONS:
         return _bare_row(account, None, ())
     because = f"because {reason}" if reason else "with no reason given"
-    finding = (
-        f"Account {account.account_id} ({account.name}): skipped {because}, so it has no backups."
-    )
+    finding = f"{subject(account)}: skipped {because}, so it has no backups."
     return _bare_row(account, None, (finding,))
 
 
 def _missing_region_row(account: Account, region: str, present: set[str]) -> ReportRow:
     where = f"in {', '.join(sorted(present))} only" if present else "in no region"
     finding = (
-        f"Account {account.account_id} ({account.name}) {region}: required region has no backups"
+        f"{subject(account, region)}: required region has no backups"
         f" (the account is covered {where})."
     )
     return _bare_row(account, region, (finding,))

@@ -7,16 +7,16 @@ from pathlib import Path
 import boto3
 import pulumi
 
+from org_backup.config.settings import stack_config_from_pulumi
+from org_backup.coverage.pipeline import load_coverage
 from org_backup.errors import AwsCallError, InputError
-from org_backup.pipeline import load_plan
 from org_backup.rollout.program import defer_full_collections, register_rollout
-from org_backup.settings import stack_config_from_pulumi
 
 
 def main() -> None:
     """Plan, then register; invalid input stops the update before any resource is registered."""
     try:
-        plan = load_plan(
+        coverage = load_coverage(
             Path("accounts"),
             stack_config_from_pulumi(),
             boto3.Session(),
@@ -31,10 +31,10 @@ def main() -> None:
         ) from None
     except AwsCallError as error:
         raise pulumi.RunError(str(error)) from None
-    for warning in plan.warnings:
+    for warning in coverage.warnings:
         pulumi.log.warn(warning)
     defer_full_collections()  # the program's process ends with the update
-    pulumi.export("org_backup", register_rollout(plan))
+    pulumi.export("org_backup", register_rollout(coverage))
 
 
 main()

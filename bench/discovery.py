@@ -14,9 +14,9 @@ import boto3
 
 from bench.calls import counted_requests
 from bench.memory import rss_mib
+from org_backup.coverage.model import Coverage
+from org_backup.coverage.pipeline import load_coverage
 from org_backup.demo.seed import ROOT, DemoSpec
-from org_backup.pipeline import load_plan
-from org_backup.plan import OrgPlan
 
 DEFAULT_REGIONS = ("us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2")
 OPT_IN_REGIONS = ("us-east-1", "eu-west-1", "us-west-2", "ap-east-1")  # not opted in, in moto
@@ -30,7 +30,7 @@ class DiscoveryRun:
     cpu_seconds: float  # this process only: the emulator runs in its own
     retained_mib: float  # still resident once discovery has returned and garbage is collected
     requests: dict[str, int]
-    plan: OrgPlan
+    plan: Coverage
 
     def figures(self) -> dict[str, Any]:
         return {
@@ -47,12 +47,12 @@ class DiscoveryRun:
 
 
 def discover(regions: tuple[str, ...], accounts_dir: Path) -> DiscoveryRun:
-    """`load_plan` as `discover` and `synth` run it, with `regions` as the stack's setting."""
+    """`load_coverage` as `discover` and `synth` run it, with `regions` as the stack's setting."""
     gc.collect()
     before = rss_mib()
     with counted_requests() as counts:
         start, cpu = time.perf_counter(), time.process_time()
-        plan = load_plan(
+        plan = load_coverage(
             accounts_dir, {"regions": list(regions)}, boto3.Session(), stack_source="bench"
         )
         seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu

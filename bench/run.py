@@ -30,9 +30,9 @@ from bench.emulator import emulator
 from bench.machine import machine_info, seconds_since_start
 from bench.table import render
 from bench.targets import check_targets
+from org_backup.coverage.model import Coverage
 from org_backup.demo.seed import scaled_spec, seed_organization
 from org_backup.demo.server import client_environ
-from org_backup.plan import OrgPlan
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNTS, OUS = 1000, 20
@@ -117,7 +117,7 @@ def _point_boto3_at(endpoint: str) -> None:
     os.environ.update({k: v for k, v in environ.items() if not k.startswith("ORG_BACKUP_")})
 
 
-def _shape(plan: OrgPlan) -> list[dict[str, Any]]:
+def _shape(plan: Coverage) -> list[dict[str, Any]]:
     """What the bare program needs to register the same resources: accounts and their regions."""
     return [
         {

@@ -1,7 +1,7 @@
 """The manifest (CONTRACT.md, schema_version 1): models to read it and one builder to write it.
 
-`discover --json` builds it from the plan alone (deployment ids null); the Pulumi program and
-`synth` build it from the plan plus the ids its resources resolved to.
+`discover --json` builds it from the coverage alone (deployment ids null); the Pulumi program and
+`synth` build it from the coverage plus the ids its resources resolved to.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.plan import AccountPlan, OrgPlan
-from org_backup.policy import kms_key_arn
+from org_backup.config.policy import kms_key_arn
+from org_backup.coverage.model import AccountCoverage, Coverage
 
 SCHEMA_VERSION = 1
 
@@ -125,25 +125,25 @@ class DeployedAccount(BaseModel):
 
 
 def build_manifest(
-    plan: OrgPlan, deployed: Mapping[str, DeployedAccount] | None = None
+    coverage: Coverage, deployed: Mapping[str, DeployedAccount] | None = None
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready dict; accounts without deployed ids get nulls."""
     deployed = deployed or {}
     manifest = Manifest(
         schema_version=SCHEMA_VERSION,
         organization=Organization(
-            id=plan.organization_id, management_account_id=plan.management_account_id
+            id=coverage.organization_id, management_account_id=coverage.management_account_id
         ),
-        shard=Shard(index=plan.shard_index, count=plan.shard_count),
+        shard=Shard(index=coverage.shard_index, count=coverage.shard_count),
         accounts=[
-            _account(account, plan.partition, deployed.get(account.account_id))
-            for account in plan.accounts
+            _account(account, coverage.partition, deployed.get(account.account_id))
+            for account in coverage.accounts
         ],
     )
     return manifest.model_dump(mode="json", exclude_none=False)
 
 
-def _account(account: AccountPlan, partition: str, deployed: DeployedAccount | None) -> Account:
+def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount | None) -> Account:
     if not account.covered or account.policy is None:
         return Account(
             account_id=account.account_id,

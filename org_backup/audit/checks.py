@@ -1,4 +1,4 @@
-"""The audit's verdicts: the plan and what each account holds in, report rows out. Pure.
+"""The audit's verdicts: the coverage and what each account holds in, report rows out. Pure.
 
 The live state is put into the manifest's shape so that `reporting.checks` judges it exactly as
 `report` judges a manifest (missing vault, plan or selection, the selection's resources and
@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 
-from org_backup import limits
 from org_backup.audit.observations import (
     AccountState,
     Condition,
@@ -25,6 +24,9 @@ from org_backup.audit.observations import (
     SelectionState,
     VaultState,
 )
+from org_backup.config import limits
+from org_backup.config.policy import BackupPolicy, kms_key_arn
+from org_backup.coverage.model import Coverage
 from org_backup.manifest import (
     Account,
     Lock,
@@ -37,8 +39,6 @@ from org_backup.manifest import (
     Vault,
     build_manifest,
 )
-from org_backup.plan import OrgPlan
-from org_backup.policy import BackupPolicy, kms_key_arn
 from org_backup.reporting.checks import account_rows, subject, summary
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Thresholds
@@ -55,7 +55,7 @@ class AuditRow(ReportRow):
 
 
 def build_audit_report(
-    plan: OrgPlan,
+    coverage: Coverage,
     states: Mapping[str, AccountState],
     failures: Mapping[str, str],
     thresholds: Thresholds,
@@ -63,8 +63,8 @@ def build_audit_report(
     source: str,
 ) -> Report:
     """Rows sorted by account, region, then file system (the account-region's own row first)."""
-    accounts = tuple(Manifest.model_validate(build_manifest(plan)).accounts)
-    policies = {account.account_id: account.policy for account in plan.accounts}
+    accounts = tuple(Manifest.model_validate(build_manifest(coverage)).accounts)
+    policies = {account.account_id: account.policy for account in coverage.accounts}
     rows: list[AuditRow] = []
     for account in accounts:
         rows.extend(
@@ -75,11 +75,11 @@ def build_audit_report(
                 failures.get(account.account_id),
                 thresholds,
                 now,
-                plan.partition,
+                coverage.partition,
             )
         )
     rows.sort(key=lambda row: (row.account_id or "", row.region or "", row.resource_arn or ""))
-    inputs = Inputs((source,), (plan.organization_id,), accounts, ())
+    inputs = Inputs((source,), (coverage.organization_id,), accounts, ())
     return Report(summary(inputs, thresholds, _by_account_region(rows)), tuple(rows))
 
 

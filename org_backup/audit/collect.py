@@ -32,10 +32,10 @@ from org_backup.audit.observations import (
 )
 from org_backup.audit.targets import Target
 from org_backup.aws import Session, assume_role, client, describe_error
+from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.pipeline import DeployRoleError
 from org_backup.errors import AccountFailure
-from org_backup.pipeline import DeployRoleError
-from org_backup.policy import BackupPolicy
-from org_backup.regions import OptInLookup
+from org_backup.organization.regions import OptInLookup
 
 EFS_FILE_SYSTEM = "elasticfilesystem:file-system"
 BACKUP_SERVICE = "backup.amazonaws.com"

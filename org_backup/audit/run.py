@@ -1,4 +1,4 @@
-"""The audit end to end: plan the organization, read every target concurrently, judge.
+"""The audit end to end: resolve coverage, read every target concurrently, judge.
 
 Organization-wide calls (discovery, the caller's identity, the default regions) raise
 AwsCallError (exit 3); a failure inside one account only becomes that account's finding.
@@ -18,11 +18,11 @@ from org_backup.audit import targets
 from org_backup.audit.checks import build_audit_report
 from org_backup.audit.collect import collect_account
 from org_backup.aws import caller_session, client, describe_error
+from org_backup.coverage.pipeline import discover_and_cover, load_inputs
 from org_backup.errors import AwsCallError
 from org_backup.fanout import per_account
-from org_backup.pipeline import discover_and_plan, load_inputs
+from org_backup.organization.regions import OptInLookup
 from org_backup.progress import Progress
-from org_backup.regions import OptInLookup
 from org_backup.reporting.model import Report, Thresholds
 
 
@@ -42,11 +42,13 @@ def audit(
     """The live report of this shard of the organization (see docs/audit.md)."""
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
     session = caller_session(session)
-    plan = discover_and_plan(settings, files, session, progress=progress)
-    default_enabled = frozenset(plan.default_enabled_regions)
-    regions = targets.scan_regions(plan, settings.regions, scan_regions, default_enabled)
-    todo = targets.targets(plan, regions, default_enabled, _caller_account(session), scan_skipped)
-    opt_in = OptInLookup(session, plan.management_account_id)
+    coverage = discover_and_cover(settings, files, session, progress=progress)
+    default_enabled = frozenset(coverage.default_enabled_regions)
+    regions = targets.scan_regions(coverage, settings.regions, scan_regions, default_enabled)
+    todo = targets.targets(
+        coverage, regions, default_enabled, _caller_account(session), scan_skipped
+    )
+    opt_in = OptInLookup(session, coverage.management_account_id)
     states, failures = per_account(
         todo,
         key=lambda target: target.account_id,
@@ -56,7 +58,7 @@ def audit(
     )
     now = now or datetime.now(UTC)
     source = f"live AWS, {now:%Y-%m-%dT%H:%M:%SZ}, scanning {', '.join(regions)}"
-    return build_audit_report(plan, states, failures, thresholds, now, source)
+    return build_audit_report(coverage, states, failures, thresholds, now, source)
 
 
 def _caller_account(session: boto3.Session) -> str:

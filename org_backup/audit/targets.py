@@ -1,4 +1,4 @@
-"""Whom the audit reaches and where it looks. Pure: the plan, the settings and the files in.
+"""Whom the audit reaches and where it looks. Pure: the coverage, the settings and the files in.
 
 Covered accounts are audited in their covered regions and scanned for tagged file systems in
 the scan regions. Accounts skipped by policy but still active (excluded, outside the target
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from org_backup.limits import partition_of_region
-from org_backup.plan import OrgPlan
-from org_backup.policy import BackupPolicy
+from org_backup.config.limits import partition_of_region
+from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.model import Coverage
 
 ALL_REGIONS = "all"
 SCANNED_SKIP_REASONS = frozenset(
@@ -42,7 +42,7 @@ class Target:
 
 
 def scan_regions(
-    plan: OrgPlan,
+    coverage: Coverage,
     settings_regions: Sequence[str],
     requested: Sequence[str] | None,
     default_enabled: frozenset[str],
@@ -51,14 +51,14 @@ def scan_regions(
 
     Default: the regions the organization protects anywhere (settings plus every covered
     region), so a file system in a region the rollout knows but an account lacks is found.
-    `all` adds every region enabled by default in the plan's partition; a list replaces the
+    `all` adds every region enabled by default in the coverage's partition; a list replaces the
     default.
     """
-    configured = {*settings_regions, *(r for account in plan.covered for r in account.regions)}
+    configured = {*settings_regions, *(r for account in coverage.covered for r in account.regions)}
     if requested is None:
         regions = configured
     elif ALL_REGIONS in requested:
-        everywhere = {r for r in default_enabled if partition_of_region(r) == plan.partition}
+        everywhere = {r for r in default_enabled if partition_of_region(r) == coverage.partition}
         regions = configured | everywhere | {r for r in requested if r != ALL_REGIONS}
     else:
         regions = set(requested)
@@ -66,15 +66,15 @@ def scan_regions(
 
 
 def targets(
-    plan: OrgPlan,
+    coverage: Coverage,
     regions: Sequence[str],
     default_enabled: frozenset[str],
     caller_account_id: str,
     scan_skipped: bool,
 ) -> list[Target]:
-    """Every account to read, in the plan's order."""
+    """Every account to read, in the coverage's order."""
     found = []
-    for account in plan.accounts:
+    for account in coverage.accounts:
         reachable = account.covered or (
             scan_skipped and account.skip_reason in SCANNED_SKIP_REASONS
         )

@@ -7,9 +7,9 @@ import json
 import sys
 
 from org_backup.commands.options import add_accounts_dir, add_stack, stack_config
+from org_backup.coverage.model import AccountCoverage, Coverage
+from org_backup.coverage.pipeline import load_coverage
 from org_backup.manifest import build_manifest
-from org_backup.pipeline import load_plan
-from org_backup.plan import AccountPlan, OrgPlan
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,43 +29,47 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config, source = stack_config(args)
-    plan = load_plan(
+    coverage = load_coverage(
         args.accounts_dir, config, stack_source=source, stack_name=args.stack, progress=True
     )
-    for warning in plan.warnings:
+    for warning in coverage.warnings:
         print(warning, file=sys.stderr)
     if args.json:
-        json.dump(build_manifest(plan), sys.stdout, indent=2)
+        json.dump(build_manifest(coverage), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_table(plan))
+        sys.stdout.write(render_table(coverage))
     return 0
 
 
 COLUMNS = ("ACCOUNT", "NAME", "OU PATH", "REGIONS", "SCHEDULE", "RETENTION", "STATUS")
 
 
-def render_table(plan: OrgPlan) -> str:
+def render_table(coverage: Coverage) -> str:
     """A fixed-width table a person reads in a terminal, then the totals."""
-    rows = [_row(account) for account in plan.accounts]
+    rows = [_row(account) for account in coverage.accounts]
     widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(COLUMNS)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in [list(COLUMNS), *rows]
     ]
-    covered = plan.covered
+    covered = coverage.covered
     region_count = sum(len(account.regions) for account in covered)
-    shard = f" (shard {plan.shard_index} of {plan.shard_count})" if plan.shard_count > 1 else ""
+    shard = (
+        f" (shard {coverage.shard_index} of {coverage.shard_count})"
+        if coverage.shard_count > 1
+        else ""
+    )
     lines.append("")
     lines.append(
-        f"Organization {plan.organization_id}{shard}: {len(plan.accounts)} accounts,"
+        f"Organization {coverage.organization_id}{shard}: {len(coverage.accounts)} accounts,"
         f" {len(covered)} covered in {region_count} account-regions,"
-        f" {len(plan.accounts) - len(covered)} skipped."
+        f" {len(coverage.accounts) - len(covered)} skipped."
     )
     return "\n".join(lines) + "\n"
 
 
-def _row(account: AccountPlan) -> list[str]:
+def _row(account: AccountCoverage) -> list[str]:
     if not account.covered or account.policy is None:
         return [
             account.account_id,

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from org_backup.config.limits import check_region
+from org_backup.config.settings import read_stack_file
 from org_backup.errors import InputError, Problem
-from org_backup.limits import check_region
 from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
 from org_backup.reporting.model import REPORT_COLUMNS, Report, Thresholds
-from org_backup.settings import read_stack_file
 
 STDOUT = "-"
 DEFAULT_FORMAT = "markdown"

@@ -17,8 +17,8 @@ from typing import Any, TextIO
 import boto3
 
 from org_backup.commands.options import add_accounts_dir, add_stack, stack_config, write_output
-from org_backup.pipeline import load_plan
-from org_backup.plan import OrgPlan
+from org_backup.coverage.model import Coverage
+from org_backup.coverage.pipeline import load_coverage
 from org_backup.rollout import names
 from org_backup.rollout.synthesize import synthesize
 
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config, stack_source = stack_config(args)
-    plan = load_plan(
+    coverage = load_coverage(
         args.accounts_dir,
         config,
         boto3.Session(),
@@ -53,18 +53,18 @@ def run(args: argparse.Namespace) -> int:
         stack_name=args.stack,
         progress=True,
     )
-    result = synthesize(plan, stack=args.stack or "synth")
-    print_summary(plan, result["resources"], sys.stderr)
+    result = synthesize(coverage, stack=args.stack or "synth")
+    print_summary(coverage, result["resources"], sys.stderr)
     write_output(args.out, json.dumps(result, indent=2) + "\n")
     if args.out != "-":
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 
-def print_summary(plan: OrgPlan, resources: Sequence[dict[str, Any]], stream: TextIO) -> None:
+def print_summary(coverage: Coverage, resources: Sequence[dict[str, Any]], stream: TextIO) -> None:
     """Per covered account its regions and resource count, the totals, then the warnings."""
     children = Counter(resource["parent"] for resource in resources)
-    covered = plan.covered
+    covered = coverage.covered
     for account in covered:
         # The component itself plus everything registered under it.
         count = 1 + children[names.component_name(account.account_id)]
@@ -74,8 +74,8 @@ def print_summary(plan: OrgPlan, resources: Sequence[dict[str, Any]], stream: Te
         )
     account_regions = sum(len(account.regions) for account in covered)
     stream.write(
-        f"synth: {len(covered)} accounts covered ({len(plan.accounts) - len(covered)} skipped),"
+        f"synth: {len(covered)} accounts covered ({len(coverage.accounts) - len(covered)} skipped),"
         f" {account_regions} account-regions, {len(resources)} resources\n"
     )
-    for warning in plan.warnings:
+    for warning in coverage.warnings:
         stream.write(warning + "\n")

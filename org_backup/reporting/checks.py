@@ -10,9 +10,9 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from org_backup.limits import partition_of_region
+from org_backup.config.limits import partition_of_region
+from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
-from org_backup.plan import POLICY_SKIP_REASONS
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Status, Summary, Thresholds
 from org_backup.reporting.schedule import longest_gap_hours

@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 from org_backup.manifest import SCHEMA_VERSION, Account, Manifest
-from org_backup.plan import POLICY_SKIP_REASONS
 
 STDIN = "-"
 STACK_OUTPUT_KEY = "org_backup"

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from org_backup.config.policy import BackupPolicy, kms_key_arn
+from org_backup.coverage.model import AccountCoverage
 from org_backup.manifest import DeployedAccount, efs_resources
-from org_backup.plan import AccountPlan
-from org_backup.policy import BackupPolicy, kms_key_arn
 from org_backup.rollout import names
 
 COMPONENT_TYPE = "org-backup:index:AccountBackup"
@@ -45,7 +45,7 @@ class AccountBackup(pulumi.ComponentResource):
 
     def __init__(
         self,
-        account: AccountPlan,
+        account: AccountCoverage,
         partition: str,
         tags: Mapping[str, str],
         opts: pulumi.ResourceOptions | None = None,

@@ -20,7 +20,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 
-from org_backup.limits import partition_of_region
+from org_backup.config.limits import partition_of_region
 
 T = TypeVar("T")
 

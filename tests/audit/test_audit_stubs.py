@@ -15,7 +15,7 @@ from botocore.stub import Stubber
 from org_backup.audit import collect
 from org_backup.audit.observations import Condition
 from org_backup.audit.targets import Target
-from org_backup.regions import OptInLookup
+from org_backup.organization.regions import OptInLookup
 from tests.audit.world import (
     BACKUP_TRUST,
     EAST,

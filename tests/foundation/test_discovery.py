@@ -11,7 +11,7 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from org_backup.pipeline import load_plan
+from org_backup.coverage.pipeline import load_coverage
 from tests.foundation.orgs import Org, new_org
 
 
@@ -54,7 +54,7 @@ def test_pagination_past_one_page_lists_every_account(org: Org, accounts_dir: Pa
     ids = {org.account(f"member-{i:02d}") for i in range(45)}
 
     api_calls.clear()
-    plan = load_plan(accounts_dir)
+    plan = load_coverage(accounts_dir)
 
     covered = {account.account_id for account in plan.covered}
     assert covered == ids
@@ -69,7 +69,7 @@ def test_target_ou_in_the_middle_covers_its_nested_ous_only(org: Org, accounts_d
     org.account("deep", "A/B/C")
     org.account("elsewhere", "X")
 
-    plan = load_plan(accounts_dir, {"target_ous": [org.ous["A/B"]]})
+    plan = load_coverage(accounts_dir, {"target_ous": [org.ous["A/B"]]})
 
     accounts = by_name(plan)
     assert accounts["middle"].covered and accounts["deep"].covered
@@ -85,7 +85,7 @@ def test_suspended_and_pending_closure_accounts_are_skipped_with_that_reason(org
     org.client.close_account(AccountId=suspended)
     org.set_state(closing, "PENDING_CLOSURE")
 
-    accounts = by_name(load_plan(accounts_dir))
+    accounts = by_name(load_coverage(accounts_dir))
 
     assert accounts["gone"].skip_reason == "suspended"
     assert accounts["closing"].skip_reason == "pending closure"
@@ -96,13 +96,13 @@ def test_excluded_accounts_and_the_management_account(org: Org, accounts_dir: Pa
     kept = org.account("kept")
     dropped = org.account("dropped")
 
-    plan = load_plan(accounts_dir, {"exclude_accounts": [dropped]})
+    plan = load_coverage(accounts_dir, {"exclude_accounts": [dropped]})
     accounts = {account.account_id: account for account in plan.accounts}
     assert accounts[dropped].skip_reason == "excluded"
     assert accounts[kept].covered
     assert accounts[org.management_id].skip_reason == "management account"
 
-    plan = load_plan(accounts_dir, {"include_management_account": True})
+    plan = load_coverage(accounts_dir, {"include_management_account": True})
     assert {account.account_id for account in plan.covered} == {kept, dropped, org.management_id}
 
 
@@ -111,7 +111,7 @@ def test_listed_mode_covers_only_accounts_with_a_file(org: Org, accounts_dir: Pa
     org.account("unlisted")
     write(accounts_dir, "listed.yaml", f'account_id: "{listed}"\nname: listed\n')
 
-    accounts = by_name(load_plan(accounts_dir, {"account_selection": "listed"}))
+    accounts = by_name(load_coverage(accounts_dir, {"account_selection": "listed"}))
 
     assert accounts["listed"].covered
     assert accounts["listed"].source.endswith("listed.yaml")
@@ -128,7 +128,7 @@ def test_account_file_overrides_regions_and_retention(org: Org, accounts_dir: Pa
         "backup:\n  delete_after_days: 365\n  cold_storage_after_days: 30\n",
     )
 
-    accounts = by_name(load_plan(accounts_dir, {"regions": ["us-east-1"]}))
+    accounts = by_name(load_coverage(accounts_dir, {"regions": ["us-east-1"]}))
 
     assert accounts["special"].regions == ("eu-west-1", "us-west-2")
     assert accounts["special"].policy.delete_after_days == 365
@@ -142,7 +142,8 @@ def test_disabled_file_skips_its_account(org: Org, accounts_dir: Path):
     write(accounts_dir, "paused.yaml", f'account_id: "{paused}"\nenabled: false\n')
 
     assert (
-        by_name(load_plan(accounts_dir))["paused"].skip_reason == "disabled in its accounts/ file"
+        by_name(load_coverage(accounts_dir))["paused"].skip_reason
+        == "disabled in its accounts/ file"
     )
 
 
@@ -151,7 +152,7 @@ def test_default_regions_make_no_per_account_call(org: Org, accounts_dir: Path, 
         org.account(f"member-{i}", "ML/Prod")
 
     api_calls.clear()
-    plan = load_plan(accounts_dir, {"regions": ["us-east-1", "eu-west-1"]})
+    plan = load_coverage(accounts_dir, {"regions": ["us-east-1", "eu-west-1"]})
 
     assert len(plan.covered) == 5
     assert api_calls[("sts", "AssumeRole")] == 0
@@ -196,7 +197,7 @@ def test_opt_in_region_is_looked_up_per_account(org: Org, accounts_dir: Path, ap
     answer_list_regions(session, {opted: ["ap-east-1"]})
 
     api_calls.clear()
-    plan = load_plan(accounts_dir, {"regions": ["us-east-1", "ap-east-1"]}, session)
+    plan = load_coverage(accounts_dir, {"regions": ["us-east-1", "ap-east-1"]}, session)
 
     accounts = by_name(plan)
     assert accounts["opted"].regions == ("us-east-1", "ap-east-1")
@@ -212,7 +213,7 @@ def test_opt_in_lookup_falls_back_to_ec2_through_the_deploy_role(org: Org, accou
         org.account(f"member-{i}")
 
     api_calls.clear()
-    plan = load_plan(accounts_dir, {"regions": ["eu-west-1", "ap-east-1"]})
+    plan = load_coverage(accounts_dir, {"regions": ["eu-west-1", "ap-east-1"]})
 
     assert [account.regions for account in plan.covered] == [("eu-west-1",)] * 3
     assert api_calls[("account", "ListRegions")] == 1  # not asked again once unavailable
@@ -222,7 +223,7 @@ def test_opt_in_lookup_falls_back_to_ec2_through_the_deploy_role(org: Org, accou
 def test_an_account_with_only_disabled_opt_in_regions_is_skipped(org: Org, accounts_dir: Path):
     org.account("member")
 
-    plan = load_plan(accounts_dir, {"regions": ["ap-east-1"]})
+    plan = load_coverage(accounts_dir, {"regions": ["ap-east-1"]})
 
     assert by_name(plan)["member"].skip_reason.startswith("no enabled regions")
 
@@ -241,7 +242,7 @@ def test_one_failing_account_does_not_hide_the_others(org: Org, accounts_dir: Pa
 
     session.events.register("before-parameter-build.sts.AssumeRole", deny_broken)
 
-    plan = load_plan(accounts_dir, {"check_deploy_roles": True, "max_workers": 3}, session)
+    plan = load_coverage(accounts_dir, {"check_deploy_roles": True, "max_workers": 3}, session)
 
     accounts = {account.account_id: account for account in plan.accounts}
     assert accounts[broken].status == "skipped"
@@ -255,7 +256,7 @@ def test_discovery_role_is_assumed_first(org: Org, accounts_dir: Path, api_calls
     role = f"arn:aws:iam::{org.management_id}:role/OrgReader"
 
     api_calls.clear()
-    plan = load_plan(accounts_dir, {"discovery_role_arn": role})
+    plan = load_coverage(accounts_dir, {"discovery_role_arn": role})
 
     assert len(plan.covered) == 1
     assert api_calls[("sts", "AssumeRole")] == 1
@@ -264,12 +265,12 @@ def test_discovery_role_is_assumed_first(org: Org, accounts_dir: Path, api_calls
 def test_sharding_splits_accounts_disjointly(org: Org, accounts_dir: Path):
     for i in range(12):
         org.account(f"member-{i:02d}")
-    whole = {a.account_id for a in load_plan(accounts_dir).accounts}
+    whole = {a.account_id for a in load_coverage(accounts_dir).accounts}
 
     shards = [
         {
             a.account_id
-            for a in load_plan(accounts_dir, {"shard_count": 3, "shard_index": i}).accounts
+            for a in load_coverage(accounts_dir, {"shard_count": 3, "shard_index": i}).accounts
         }
         for i in range(3)
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from org_backup.plan import AccountPlan, OrgPlan
-from org_backup.policy import BackupPolicy
+from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.model import AccountCoverage, Coverage
 
 DEFAULT_POLICY: dict[str, Any] = {
     "vault_name": "org-backup-ai",
@@ -32,7 +32,7 @@ def covered(
     regions: tuple[str, ...] = ("us-east-1", "eu-west-1"),
     partition: str = "aws",
     **fields: Any,
-) -> AccountPlan:
+) -> AccountCoverage:
     values: dict[str, Any] = {
         "name": f"acct-{account_id[-4:]}",
         "ou_path": "Root/ML",
@@ -40,14 +40,14 @@ def covered(
         "policy": policy(),
         **fields,
     }
-    return AccountPlan(account_id=account_id, status="covered", regions=regions, **values)
+    return AccountCoverage(account_id=account_id, status="covered", regions=regions, **values)
 
 
 def skipped(
     account_id: str, reason: str = "suspended", role: str = "OrganizationAccountAccessRole"
-) -> AccountPlan:
+) -> AccountCoverage:
     """As planning makes it: no regions, but the role and policy the rollout would use."""
-    return AccountPlan(
+    return AccountCoverage(
         account_id=account_id,
         name="old",
         ou_path="Root/Sandbox",
@@ -58,8 +58,8 @@ def skipped(
     )
 
 
-def org(*accounts: AccountPlan, **fields: Any) -> OrgPlan:
-    return OrgPlan(
+def org(*accounts: AccountCoverage, **fields: Any) -> Coverage:
+    return Coverage(
         organization_id="o-exampleorg1",
         management_account_id="999999999999",
         accounts=accounts,

@@ -10,9 +10,9 @@ from typing import Any
 import pulumi
 import pytest
 
-import org_backup.pipeline
+import org_backup.config.settings
+import org_backup.coverage.pipeline
 import org_backup.rollout.program
-import org_backup.settings
 from org_backup.errors import AwsCallError, InputError, Problem
 from org_backup.manifest import Manifest
 from org_backup.rollout.mock_engine import run_mocked
@@ -31,7 +31,7 @@ class Program:
         self.load_plan_calls: list[tuple[Any, ...]] = []
         self.registered = False
 
-        def load_plan(*args: Any, **kwargs: Any):
+        def load_coverage(*args: Any, **kwargs: Any):
             self.load_plan_calls.append(args)
             if isinstance(outcome, Exception):
                 raise outcome
@@ -42,8 +42,10 @@ class Program:
             return real_register(plan)
 
         real_register = org_backup.rollout.program.register_rollout
-        monkeypatch.setattr(org_backup.pipeline, "load_plan", load_plan)
-        monkeypatch.setattr(org_backup.settings, "stack_config_from_pulumi", lambda: STACK_CONFIG)
+        monkeypatch.setattr(org_backup.coverage.pipeline, "load_coverage", load_coverage)
+        monkeypatch.setattr(
+            org_backup.config.settings, "stack_config_from_pulumi", lambda: STACK_CONFIG
+        )
         monkeypatch.setattr(org_backup.rollout.program, "register_rollout", register_rollout)
         monkeypatch.setattr(pulumi, "export", self.exports.__setitem__)
         monkeypatch.setattr(pulumi.log, "error", lambda m, *a, **k: self.logs.append(("error", m)))

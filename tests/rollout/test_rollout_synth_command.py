@@ -33,7 +33,7 @@ def run_synth(*argv: str) -> int:
 
 
 @pytest.fixture
-def load_plan(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+def load_coverage(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Discovery replaced by PLAN; records what synth passed to it."""
     calls: list[dict[str, Any]] = []
 
@@ -41,33 +41,33 @@ def load_plan(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"accounts_dir": accounts_dir, "stack_config": stack_config, **kwargs})
         return PLAN
 
-    monkeypatch.setattr(synth, "load_plan", fake)
+    monkeypatch.setattr(synth, "load_coverage", fake)
     return calls
 
 
-def test_writes_manifest_and_resources_to_build_by_default(load_plan, tmp_path, monkeypatch):
+def test_writes_manifest_and_resources_to_build_by_default(load_coverage, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_synth() == 0
     document = json.loads((tmp_path / "build" / "manifest.json").read_text())
     Manifest.model_validate(document)
     assert len(document["resources"]) == 11 + 9
     assert {"type", "name", "provider", "inputs"} <= set(document["resources"][0])
-    assert load_plan[0]["accounts_dir"] == Path("accounts")
-    assert load_plan[0]["stack_config"] == {}
+    assert load_coverage[0]["accounts_dir"] == Path("accounts")
+    assert load_coverage[0]["stack_config"] == {}
 
 
 def test_out_dash_prints_the_json_on_stdout_and_writes_no_file(
-    load_plan, tmp_path, monkeypatch, capsys
+    load_coverage, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.chdir(tmp_path)
     assert run_synth("--out", "-", "--accounts-dir", "elsewhere") == 0
     assert json.loads(capsys.readouterr().out)["schema_version"] == 1
     assert not (tmp_path / "build").exists()
-    assert load_plan[0]["accounts_dir"] == Path("elsewhere")
+    assert load_coverage[0]["accounts_dir"] == Path("elsewhere")
 
 
 def test_summary_lists_accounts_regions_counts_totals_and_lock_warnings(
-    load_plan, tmp_path, capsys
+    load_coverage, tmp_path, capsys
 ):
     run_synth("--out", str(tmp_path / "m.json"))
     err = capsys.readouterr().err
@@ -77,7 +77,7 @@ def test_summary_lists_accounts_regions_counts_totals_and_lock_warnings(
     assert "WARNING: vault lock in compliance mode in 1 account(s): " + B in err
 
 
-def test_stack_settings_come_from_the_stack_file(load_plan, tmp_path, monkeypatch):
+def test_stack_settings_come_from_the_stack_file(load_coverage, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "Pulumi.prod.yaml").write_text(
         "config:\n"
@@ -86,22 +86,25 @@ def test_stack_settings_come_from_the_stack_file(load_plan, tmp_path, monkeypatc
         "  org-backup:delete_after_days: 120\n"
     )
     run_synth("--stack", "prod")
-    assert load_plan[0]["stack_config"] == {"regions": '["eu-west-1"]', "delete_after_days": 120}
-    assert load_plan[0]["stack_source"] == "Pulumi.prod.yaml"
+    assert load_coverage[0]["stack_config"] == {
+        "regions": '["eu-west-1"]',
+        "delete_after_days": 120,
+    }
+    assert load_coverage[0]["stack_source"] == "Pulumi.prod.yaml"
 
 
 def test_a_missing_stack_file_is_an_input_error_and_nothing_is_written(
-    load_plan, tmp_path, monkeypatch
+    load_coverage, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as raised:
         run_synth("--stack", "nope")
     assert "Pulumi.nope.yaml" in str(raised.value)
-    assert not load_plan
+    assert not load_coverage
     assert not (tmp_path / "build").exists()
 
 
-def test_an_unwritable_out_is_an_input_error_naming_it(load_plan, tmp_path):
+def test_an_unwritable_out_is_an_input_error_naming_it(load_coverage, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(InputError) as raised:

@@ -13,10 +13,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from org_backup import limits
+from org_backup.config import limits
+from org_backup.config.policy import BackupPolicy, PolicyOverrides, RoleName, build_policy
+from org_backup.config.settings import check_regions, check_tags
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
-from org_backup.policy import BackupPolicy, PolicyOverrides, RoleName, build_policy
-from org_backup.settings import check_regions, check_tags
 
 
 class AccountFile(BaseModel):

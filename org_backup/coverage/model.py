@@ -1,6 +1,6 @@
 """The validated rollout plan: what every account of the organization gets, or why it is skipped.
 
-Discovery and the `accounts/` files produce it (pure code in `planning.py`); the Pulumi program,
+Discovery and the `accounts/` files produce it (pure code in `resolve.py`); the Pulumi program,
 `discover` and the manifest consume it. Nothing here talks to AWS.
 """
 
@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.policy import BackupPolicy
+from org_backup.config.policy import BackupPolicy
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
 POLICY_SKIP_REASONS = frozenset(
@@ -28,7 +28,7 @@ POLICY_SKIP_REASONS = frozenset(
 )
 
 
-class AccountPlan(BaseModel):
+class AccountCoverage(BaseModel):
     """One account: covered with a policy and regions, or skipped with a reason.
 
     A skipped account keeps the deploy role and policy the rollout would use, so that `audit`
@@ -55,7 +55,7 @@ class AccountPlan(BaseModel):
         return self.status == "covered"
 
 
-class OrgPlan(BaseModel):
+class Coverage(BaseModel):
     """The whole organization (or one shard of it)."""
 
     model_config = ConfigDict(frozen=True)
@@ -67,16 +67,16 @@ class OrgPlan(BaseModel):
     shard_count: int = 1
     tags: dict[str, str] = {}
     default_enabled_regions: tuple[str, ...] = ()  # enabled in every account, no opt-in needed
-    accounts: tuple[AccountPlan, ...]
+    accounts: tuple[AccountCoverage, ...]
 
     @property
-    def covered(self) -> list[AccountPlan]:
+    def covered(self) -> list[AccountCoverage]:
         return [account for account in self.accounts if account.covered]
 
     @property
     def warnings(self) -> list[str]:
         """What a user must see before deploying: irreversible vault locks, one line per setting."""
-        by_days: dict[int, list[AccountPlan]] = {}
+        by_days: dict[int, list[AccountCoverage]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
             if lock is not None and lock.changeable_for_days is not None:

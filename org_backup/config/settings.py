@@ -19,9 +19,8 @@ import yaml
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from org_backup import limits
-from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
-from org_backup.policy import (
+from org_backup.config import limits
+from org_backup.config.policy import (
     BackupName,
     BackupPolicy,
     ChangeableDays,
@@ -37,6 +36,7 @@ from org_backup.policy import (
     Timezone,
     VaultName,
 )
+from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 
 ENV_PREFIX = "ORG_BACKUP_"
 CONFIG_NAMESPACE = "org-backup"

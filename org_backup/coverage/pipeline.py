@@ -1,4 +1,4 @@
-"""Settings + `accounts/` files + Organizations discovery -> the validated OrgPlan.
+"""Settings + `accounts/` files + Organizations discovery -> the validated Coverage.
 
 The one sequence shared by `discover`, `synth`, `audit` and the Pulumi program. Input is
 validated completely before the first AWS call, so bad input costs nothing and changes nothing.
@@ -13,21 +13,21 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup import planning
-from org_backup.account_files import LoadedAccount, load_account_files
 from org_backup.aws import Session, assume_role, caller_session, describe_error
-from org_backup.discovery import discover_organization
+from org_backup.config.account_files import LoadedAccount, load_account_files
+from org_backup.config.settings import Settings, load_settings
+from org_backup.coverage import resolve
+from org_backup.coverage.model import Coverage
+from org_backup.coverage.resolve import AccountLookup, ScopedAccount
 from org_backup.errors import AccountFailure, AwsCallError, InputError
 from org_backup.fanout import per_account
-from org_backup.plan import OrgPlan
-from org_backup.planning import AccountLookup, ScopedAccount
+from org_backup.organization.discovery import discover_organization
+from org_backup.organization.regions import OptInLookup, default_enabled_regions
+from org_backup.organization.sharding import stack_shard_problems
 from org_backup.progress import Progress
-from org_backup.regions import OptInLookup, default_enabled_regions
-from org_backup.settings import Settings, load_settings
-from org_backup.sharding import stack_shard_problems
 
 
-def load_plan(
+def load_coverage(
     accounts_dir: Path,
     stack_config: Mapping[str, Any] | None = None,
     session: boto3.Session | None = None,
@@ -35,7 +35,7 @@ def load_plan(
     stack_source: str = "Pulumi stack config",
     stack_name: str | None = None,
     progress: bool = False,
-) -> OrgPlan:
+) -> Coverage:
     """Validate every input, discover the organization, and plan every account of this shard.
 
     Raises InputError (exit 2) before any AWS call when settings or account files are invalid,
@@ -43,33 +43,33 @@ def load_plan(
     becomes that account's skip reason.
     """
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
-    return discover_and_plan(settings, files, session, progress=progress)
+    return discover_and_cover(settings, files, session, progress=progress)
 
 
-def discover_and_plan(
+def discover_and_cover(
     settings: Settings,
     files: list[LoadedAccount],
     session: boto3.Session | None = None,
     *,
     progress: bool = False,
-) -> OrgPlan:
+) -> Coverage:
     """Discovery and the per-account lookups for already validated inputs."""
     session = caller_session(session)
     if settings.discovery_role_arn:
         session = _discovery_session(session, settings.discovery_role_arn)
     inventory = discover_organization(session)
-    planning.check_files_against_org(files, inventory)
-    scoped = planning.scope(settings, files, inventory)
+    resolve.check_files_against_org(files, inventory)
+    scoped = resolve.scope(settings, files, inventory)
     default_regions = default_enabled_regions(session)
     todo = [
         item
         for item in scoped
-        if planning.needs_lookup(item, default_regions, settings.check_deploy_roles)
+        if resolve.needs_lookup(item, default_regions, settings.check_deploy_roles)
     ]
     lookups = _lookup_accounts(
         session, settings, inventory.management_account_id, todo, default_regions, progress
     )
-    return planning.plan(settings, inventory, scoped, default_regions, lookups)
+    return resolve.cover(settings, inventory, scoped, default_regions, lookups)
 
 
 def load_inputs(

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from org_backup.account_files import LoadedAccount
-from org_backup.discovery import OrgAccount, OrgInventory
+from org_backup.config.account_files import LoadedAccount
+from org_backup.config.policy import BackupPolicy, build_policy
+from org_backup.config.settings import Settings
+from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.errors import InputError, Problem
-from org_backup.plan import AccountPlan, OrgPlan
-from org_backup.policy import BackupPolicy, build_policy
-from org_backup.settings import Settings
-from org_backup.sharding import shard_of
+from org_backup.organization.discovery import OrgAccount, OrgInventory
+from org_backup.organization.sharding import shard_of
 
 STATE_REASONS = {
     "SUSPENDED": "suspended",
@@ -139,14 +139,14 @@ def needs_lookup(scoped: ScopedAccount, default_regions: frozenset[str], check_r
     return check_roles or any(region not in default_regions for region in scoped.regions)
 
 
-def plan(
+def cover(
     settings: Settings,
     inventory: OrgInventory,
     scoped: list[ScopedAccount],
     default_regions: frozenset[str],
     lookups: Mapping[str, AccountLookup],
-) -> OrgPlan:
-    """The OrgPlan: covered accounts with their enabled regions, the rest with reasons."""
+) -> Coverage:
+    """The Coverage: covered accounts with their enabled regions, the rest with reasons."""
     accounts = []
     for item in scoped:
         lookup = lookups.get(item.account.id, AccountLookup())
@@ -162,7 +162,7 @@ def plan(
             )
         spec = item.file.spec if item.file else None
         accounts.append(
-            AccountPlan(
+            AccountCoverage(
                 account_id=item.account.id,
                 name=item.account.name,
                 ou_path=item.account.ou_path,
@@ -179,7 +179,7 @@ def plan(
                 tags={**settings.tags, **(spec.tags if spec else {})},
             )
         )
-    return OrgPlan(
+    return Coverage(
         organization_id=inventory.organization_id,
         management_account_id=inventory.management_account_id,
         partition=inventory.partition,

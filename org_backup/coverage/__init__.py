@@ -1,0 +1,1 @@
+"""Coverage: which account is covered, where and with which policy, or why it is skipped."""

@@ -1,0 +1,1 @@
+"""The AWS Organization as discovered: accounts, OU paths, enabled regions, shards."""

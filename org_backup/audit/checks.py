@@ -26,6 +26,7 @@ from org_backup.audit.observations import (
 )
 from org_backup.config import limits
 from org_backup.config.policy import BackupPolicy, kms_key_arn
+from org_backup.config.schedule import longest_gap_hours
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import (
     Account,
@@ -42,7 +43,6 @@ from org_backup.manifest import (
 from org_backup.reporting.checks import account_rows, subject, summary
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Thresholds
-from org_backup.reporting.schedule import longest_gap_hours
 
 TAG_CONDITION = "aws:ResourceTag/"
 

@@ -5,6 +5,7 @@ Each check returns None when the value is fine, or a sentence saying what would 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from functools import cache
@@ -14,16 +15,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import botocore
 import botocore.session
 
+from org_backup.config.schedule import NOT_CRON, parse_schedule
+
 MAX_DAYS = 36_500
 MIN_START_WINDOW = 60
 COLD_TO_DELETE_GAP = 90
 VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3
+MIN_SCHEDULE_GAP_MINUTES = 60  # AWS Backup runs a rule at most hourly
 
 _VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
 _RULE_NAME = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")
 _ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
-_CRON = re.compile(r"^cron\((?P<body>[^()]*)\)$")
 
 
 def check_vault_name(name: str) -> str | None:
@@ -51,17 +54,31 @@ def check_account_id(value: str) -> str | None:
     return "must be a 12-digit AWS account id, written as a quoted string such as '012345678901'"
 
 
-def check_schedule(expression: str) -> str | None:
-    """AWS Backup takes EventBridge cron expressions only: six fields, '?' in day-of-month or -week."""
-    match = _CRON.match(expression.strip())
-    if not match:
-        return "must be cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 5 * * ? *); rate() is not supported by AWS Backup"
-    fields = match.group("body").split()
-    if len(fields) != 6:
-        return f"has {len(fields)} fields inside cron(...); AWS Backup needs 6: minutes hours day-of-month month day-of-week year"
-    day_of_month, day_of_week = fields[2], fields[4]
-    if (day_of_month == "?") == (day_of_week == "?"):
-        return "needs '?' in exactly one of day-of-month (3rd field) and day-of-week (5th field), e.g. cron(0 5 * * ? *)"
+def check_schedule(expression: str, today: datetime.date | None = None) -> str | None:
+    """What AWS Backup rejects, read with the reports' own parser (config/schedule.py): not six
+    cron fields, '?' in neither or both day fields, a field out of range, an expression that
+    never fires (again), or two runs less than an hour apart."""
+    try:
+        parsed = parse_schedule(expression)
+    except ValueError as error:
+        if str(error).startswith(NOT_CRON):
+            return (
+                "must be cron(minutes hours day-of-month month day-of-week year), e.g."
+                " cron(0 5 * * ? *); rate() is not supported by AWS Backup"
+            )
+        return f"{error}; AWS Backup rejects it (e.g. cron(0 5 * * ? *) runs daily at 05:00)"
+    today = today or datetime.datetime.now(datetime.UTC).date()
+    if parsed.days is None:
+        return "never fires: no date matches its day-of-month, month and day-of-week fields"
+    if not parsed.runs_on_or_after(today):
+        last = datetime.date.fromordinal(parsed.days.last)
+        return f"never fires again: its last run day was {last.isoformat()}"
+    gap = parsed.shortest_gap_minutes
+    if gap < MIN_SCHEDULE_GAP_MINUTES:
+        return (
+            f"runs two backups only {gap:g} minutes apart; AWS Backup needs at least"
+            f" {MIN_SCHEDULE_GAP_MINUTES} minutes between backups, e.g. cron(0 * * * ? *) (hourly)"
+        )
     return None
 
 

@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from org_backup.config.limits import partition_of_region
+from org_backup.config.schedule import longest_gap_hours
 from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Status, Summary, Thresholds
-from org_backup.reporting.schedule import longest_gap_hours
 
 
 def subject(account: Account, region: str | None = None) -> str:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.config.policy import kms_key_arn
+from org_backup.config.policy import BackupPolicy, kms_key_id, known_kms_key_arn
 from org_backup.coverage.model import AccountCoverage, Coverage
 
 SCHEMA_VERSION = 1
@@ -117,6 +117,8 @@ class DeployedRegion(BaseModel):
     plan_arn: str | None = None
     plan_version: str | None = None
     selection_id: str | None = None
+    # edges (KMS aliases): the key ARN the vault was given, an alias resolved by KMS.
+    vault_kms_key_arn: str | None = None
 
 
 class DeployedAccount(BaseModel):
@@ -165,11 +167,8 @@ def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount
                 vault=Vault(
                     name=policy.vault_name,
                     arn=ids.vault_arn,
-                    kms_key_arn=(
-                        kms_key_arn(policy.vault_kms_key_arn, partition, region, account.account_id)
-                        if policy.vault_kms_key_arn
-                        else None
-                    ),
+                    kms_key_arn=ids.vault_kms_key_arn
+                    or _planned_key_arn(policy, partition, region, account.account_id),
                     lock=Lock(**lock.model_dump(), mode=lock.mode) if lock else None,
                 ),
                 plan=Plan(
@@ -208,3 +207,13 @@ def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount
         regions=regions,
         regions_not_enabled=list(account.regions_not_enabled),
     )
+
+
+def _planned_key_arn(
+    policy: BackupPolicy, partition: str, region: str, account_id: str
+) -> str | None:
+    """Before deployment: the vault's key ARN when the setting names one; null for an alias,
+    whose key only KMS in that account and region can tell (the deployed manifest has it)."""
+    if not policy.vault_kms_key_arn:
+        return None
+    return known_kms_key_arn(kms_key_id(policy.vault_kms_key_arn, partition, region, account_id))

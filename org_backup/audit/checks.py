@@ -25,7 +25,7 @@ from org_backup.audit.observations import (
     VaultState,
 )
 from org_backup.config import limits
-from org_backup.config.policy import BackupPolicy, kms_key_arn
+from org_backup.config.policy import BackupPolicy, kms_key_id, known_kms_key_arn
 from org_backup.config.schedule import longest_gap_hours
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import (
@@ -312,9 +312,9 @@ def _vault_drift(
                 " the policy asks for compliance mode."
             )
     if policy.vault_kms_key_arn:
-        key = kms_key_arn(policy.vault_kms_key_arn, partition, region, account_id)
+        key = known_kms_key_arn(kms_key_id(policy.vault_kms_key_arn, partition, region, account_id))
         # AWS reports the key's ARN; an alias in the policy cannot be compared without KMS.
-        if ":key/" in key and vault.kms_key_arn != key:
+        if key is not None and vault.kms_key_arn != key:
             yield (
                 f"vault {vault.name} is encrypted with {vault.kms_key_arn or 'the default key'},"
                 f" but the policy says {key}."

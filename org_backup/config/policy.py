@@ -7,6 +7,7 @@ Settings give the organization's default; an account file may override the field
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -35,11 +36,13 @@ def _checked(check: Callable[[str], str | None]) -> Callable[[str], str]:
 
 def _check_kms_template(value: str) -> str | None:
     try:
-        kms_key_arn(value, "aws", "us-east-1", "111122223333")
+        kms_key_id(value, "aws", "us-east-1", "111122223333")
     except (KeyError, IndexError, ValueError):
         return (
-            "must be a KMS key ARN; it may use the placeholders {partition}, {region} and"
-            " {account_id}, e.g. arn:{partition}:kms:{region}:{account_id}:alias/org-backup"
+            "must be a KMS key ARN, a KMS alias ARN or an alias name (alias/NAME: letters,"
+            " digits, '/', '_', '-' and ':'); it may use the placeholders {partition}, {region}"
+            " and {account_id}, e.g. arn:{partition}:kms:{region}:{account_id}:key/<key id>"
+            " or alias/org-backup"
         )
     return None
 
@@ -188,15 +191,33 @@ class BackupPolicy(BaseModel):
         return problems
 
 
-def kms_key_arn(template: str, partition: str, region: str, account_id: str) -> str:
-    """Expand the placeholders of `vault_kms_key_arn` and check the result is a KMS ARN there."""
-    arn = template.format(partition=partition, region=region, account_id=account_id)
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "kms" or not parts[5]:
-        raise ValueError(arn)
+# KMS's own rules (botocore: AliasNameType, 1-256 characters; key ids are UUIDs or mrk-...).
+_KMS_ALIAS = re.compile(r"^alias/[a-zA-Z0-9:/_-]{1,250}$")
+_KMS_KEY = re.compile(r"^key/[a-zA-Z0-9-]{1,128}$")
+
+
+def kms_key_id(template: str, partition: str, region: str, account_id: str) -> str:
+    """Expand the placeholders of `vault_kms_key_arn` into a KMS KeyId usable in that region:
+    a key ARN, an alias ARN, or an alias name (looked up in the account itself)."""
+    key_id = template.format(partition=partition, region=region, account_id=account_id)
+    if key_id.startswith("alias/"):
+        if not _KMS_ALIAS.match(key_id):
+            raise ValueError(key_id)
+        return key_id
+    parts = key_id.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "kms":
+        raise ValueError(key_id)
+    if not (_KMS_KEY.match(parts[5]) or _KMS_ALIAS.match(parts[5])):
+        raise ValueError(key_id)
     if parts[3] != region:
-        raise ValueError(f"{arn} is not in {region}")
-    return arn
+        raise ValueError(f"{key_id} is not in {region}")
+    return key_id
+
+
+def known_kms_key_arn(key_id: str) -> str | None:
+    """The key ARN when `key_id` already is one; None for an alias, which only KMS can resolve
+    (the Pulumi program does, through the account's provider)."""
+    return key_id if ":key/" in key_id else None
 
 
 def build_policy(

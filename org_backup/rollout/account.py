@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.config.policy import BackupPolicy, kms_key_arn
+from org_backup.config.policy import BackupPolicy, kms_key_id, known_kms_key_arn
 from org_backup.coverage.model import AccountCoverage
 from org_backup.manifest import DeployedAccount, efs_resources
 from org_backup.rollout import names
@@ -84,6 +84,7 @@ class AccountBackup(pulumi.ComponentResource):
                 "plan_arn": plan.arn,
                 "plan_version": plan.version,
                 "selection_id": selection.id,
+                "vault_kms_key_arn": vault.kms_key_arn if policy.vault_kms_key_arn else None,
             }
         outputs = {"backup_role_arn": role.arn, "regions": regions}
         self.deployed = pulumi.Output.from_input(outputs).apply(DeployedAccount.model_validate)
@@ -135,11 +136,7 @@ def _region(
     vault = aws.backup.Vault(
         name("vault"),
         name=policy.vault_name,
-        kms_key_arn=(
-            kms_key_arn(policy.vault_kms_key_arn, partition, region, account_id)
-            if policy.vault_kms_key_arn
-            else None
-        ),
+        kms_key_arn=_vault_key_arn(policy, partition, region, account_id, child),
         region=region,
         opts=retained,
     )
@@ -196,3 +193,29 @@ def _region(
         opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=attachments)),
     )
     return vault, plan, selection
+
+
+def _vault_key_arn(
+    policy: BackupPolicy,
+    partition: str,
+    region: str,
+    account_id: str,
+    child: pulumi.ResourceOptions,
+) -> pulumi.Input[str] | None:
+    """The vault's KMS key as a key ARN, never an alias.
+
+    AWS stores and reports the key's ARN: a vault given an alias would differ from what the
+    provider reads back on every update, and `kms_key_arn` forces a replacement, which fails
+    while the retained vault keeps its name. So an alias (name or ARN) is resolved with
+    kms:DescribeKey (`aws.kms.get_key`) through this account's provider, in this region.
+    """
+    if not policy.vault_kms_key_arn:
+        return None
+    key_id = kms_key_id(policy.vault_kms_key_arn, partition, region, account_id)
+    known = known_kms_key_arn(key_id)
+    if known is not None:
+        return known
+    key = aws.kms.get_key_output(
+        key_id=key_id, region=region, opts=pulumi.InvokeOutputOptions(provider=child.provider)
+    )
+    return key.arn

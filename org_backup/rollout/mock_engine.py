@@ -53,7 +53,13 @@ class AwsMocks(Mocks):
         self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
-        return {}
+        invoke = _INVOKES.get(args.token)
+        if invoke is None:
+            return {}
+        account, default_region = self._provider_targets.get(
+            args.provider.rpartition("::")[2], (UNKNOWN_ACCOUNT, "us-east-1")
+        )
+        return invoke(args.args, account, args.args.get("region") or default_region)
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = args.inputs
@@ -138,6 +144,44 @@ _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
+}
+
+
+# Invokes (provider functions), answered as AWS would for the provider's account and region.
+
+
+def _kms_key(args: dict, account: str, region: str) -> dict[str, Any]:
+    """kms:DescribeKey: an alias (name, or ARN naming its own account and region) resolves to a
+    key ARN; the key id is derived from the alias, so every run gives the same one."""
+    key_id = args["keyId"]
+    if key_id.startswith("arn:"):
+        _, partition, _, region, account, resource = key_id.split(":", 5)
+    else:
+        partition, resource = partition_of_region(region), key_id
+    if resource.startswith("key/"):
+        uuid_text = resource.removeprefix("key/")
+    else:
+        uuid_text = _uuid("kms-key", account, region, resource)
+    aws_managed = resource.startswith("alias/aws/")
+    return {
+        "arn": f"arn:{partition}:kms:{region}:{account}:key/{uuid_text}",
+        "id": uuid_text,
+        "keyId": uuid_text,
+        "awsAccountId": account,
+        "region": region,
+        "enabled": True,
+        "keyState": "Enabled",
+        "keyManager": "AWS" if aws_managed else "CUSTOMER",
+        "keyUsage": "ENCRYPT_DECRYPT",
+        "keySpec": "SYMMETRIC_DEFAULT",
+        "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+        "origin": "AWS_KMS",
+        "multiRegion": False,
+    }
+
+
+_INVOKES: dict[str, Callable[[dict, str, str], dict[str, Any]]] = {
+    "aws:kms/getKey:getKey": _kms_key,
 }
 
 

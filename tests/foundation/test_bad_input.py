@@ -118,9 +118,9 @@ BAD_FILES = [
     ),
     (
         "kms.yaml",
-        f'account_id: "{GOOD_ID}"\nbackup:\n  vault_kms_key_arn: "alias/backup"\n',
+        f'account_id: "{GOOD_ID}"\nbackup:\n  vault_kms_key_arn: "alias/my key"\n',
         "backup.vault_kms_key_arn",
-        "KMS key ARN",
+        "alias name (alias/NAME",
     ),
 ]
 

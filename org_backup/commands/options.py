@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from org_backup.config.limits import check_region
-from org_backup.config.settings import read_stack_file
+from org_backup.config.pulumi_files import stack_config as read_stack_config
+from org_backup.config.settings import StackConfig
 from org_backup.errors import InputError, Problem
 from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
 from org_backup.reporting.model import REPORT_COLUMNS, Report, Thresholds
@@ -31,18 +32,15 @@ def add_accounts_dir(parser: argparse.ArgumentParser) -> None:
 def add_stack(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stack",
-        help="read the org-backup:* settings of Pulumi.<STACK>.yaml in the current directory",
+        help="also read the org-backup:* settings of Pulumi.<STACK>.yaml, over Pulumi.yaml's"
+        " config (both in the current directory), as pulumi up does",
     )
 
 
-def stack_config(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
-    """The `--stack` file's settings and how messages should name their source."""
-    if not args.stack:
-        return {}, "Pulumi stack config"
-    path = Path(f"Pulumi.{args.stack}.yaml")
-    if not path.is_file():
-        raise InputError([Problem(str(path), "--stack", args.stack, "no such stack file here")])
-    return read_stack_file(path), str(path)
+def stack_config(args: argparse.Namespace) -> tuple[StackConfig, str]:
+    """Pulumi.yaml's config, then the `--stack` file's, as the Pulumi CLI merges them, and how
+    messages should name the stack's config."""
+    return read_stack_config(args.stack)
 
 
 def add_report_output(parser: argparse.ArgumentParser) -> None:

@@ -12,10 +12,8 @@ import os
 import re
 import typing
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -36,7 +34,7 @@ from org_backup.config.policy import (
     Timezone,
     VaultName,
 )
-from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
+from org_backup.errors import InputError, Problem, problems_from_validation
 
 ENV_PREFIX = "ORG_BACKUP_"
 CONFIG_NAMESPACE = "org-backup"
@@ -223,12 +221,33 @@ def check_tags(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+# --- edges (settings parity with the Pulumi CLI): config values that remember their file ---
+class StackConfig(dict[str, Any]):
+    """Stack config values by field name, each remembering the file it came from (Pulumi.yaml's
+    project config or Pulumi.<stack>.yaml, see config/pulumi_files.py), so that a message names
+    the file to fix."""
+
+    def __init__(
+        self, values: Mapping[str, Any] | None = None, origins: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(values or {})
+        self.origins = dict(origins or {})
+
+
+# --- end edges ---
+
+
 def load_settings(
     stack_config: Mapping[str, Any] | None = None, stack_source: str = "Pulumi stack config"
 ) -> Settings:
-    """Validate env and stack config into Settings; raise InputError listing every problem."""
+    """Validate env and stack config into Settings; raise InputError listing every problem.
+
+    `stack_source` names the stack config where a value does not say its own file (a
+    `StackConfig` does).
+    """
+    origins = stack_config.origins if isinstance(stack_config, StackConfig) else {}
     stack_config = dict(stack_config or {})
-    sources = _SourceNames(os.environ, stack_config, stack_source)
+    sources = _SourceNames(os.environ, stack_config, stack_source, origins)
     problems = [
         Problem(f"environment variable {name}", name, value, _unknown(name[len(ENV_PREFIX) :]))
         for name, value in os.environ.items()
@@ -236,7 +255,7 @@ def load_settings(
         and name[len(ENV_PREFIX) :].lower() not in Settings.model_fields
     ]
     problems += [
-        Problem(stack_source, f"{CONFIG_NAMESPACE}:{key}", value, _unknown(key))
+        Problem(origins.get(key, stack_source), f"{CONFIG_NAMESPACE}:{key}", value, _unknown(key))
         for key, value in stack_config.items()
         if key not in Settings.model_fields
     ]
@@ -282,16 +301,23 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
 class _SourceNames:
     """Says where a field's value came from, so each message points at the right place."""
 
-    def __init__(self, environ: Mapping[str, str], stack: Mapping[str, Any], stack_source: str):
+    def __init__(
+        self,
+        environ: Mapping[str, str],
+        stack: Mapping[str, Any],
+        stack_source: str,
+        origins: Mapping[str, str],
+    ):
         self._env = {name.upper() for name in environ}
         self._stack = stack
         self._stack_source = stack_source
+        self._origins = origins
 
     def of(self, field: str) -> str:
         if ENV_PREFIX + field.upper() in self._env:
             return f"environment variable {ENV_PREFIX}{field.upper()}"
         if field in self._stack:
-            return f"{self._stack_source} ({CONFIG_NAMESPACE}:{field})"
+            return f"{self._origins.get(field, self._stack_source)} ({CONFIG_NAMESPACE}:{field})"
         return "settings (default)"
 
 
@@ -324,47 +350,6 @@ def decode_setting(field: str, value: Any) -> Any:
 
 def _is_optional(annotation: Any) -> bool:
     return type(None) in typing.get_args(annotation)
-
-
-def read_stack_file(path: Path) -> dict[str, Any]:
-    """The `org-backup:*` values of a `Pulumi.<stack>.yaml`, keyed by field name."""
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except OSError as error:
-        raise InputError(
-            [Problem(str(path), "(file)", MISSING, f"cannot be read: {error}")]
-        ) from error
-    except yaml.YAMLError as error:
-        raise InputError(
-            [Problem(str(path), "(file)", MISSING, f"is not valid YAML: {error}")]
-        ) from error
-    config = document.get("config") if isinstance(document, dict) else None
-    if config is None:
-        return {}
-    if not isinstance(config, dict):
-        raise InputError(
-            [Problem(str(path), "config", config, "must be a mapping of keys to values")]
-        )
-    prefix = CONFIG_NAMESPACE + ":"
-    values = {key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)}
-    secrets = [
-        Problem(
-            str(path),
-            f"{prefix}{key}",
-            "secure: ...",
-            f"is a Pulumi secret, which only the Pulumi CLI can decrypt; for synth set"
-            f" {ENV_PREFIX}{key.upper()} instead",
-        )
-        for key, value in values.items()
-        if _is_secret(value) and ENV_PREFIX + key.upper() not in os.environ
-    ]
-    if secrets:
-        raise InputError(secrets)
-    return {key: value for key, value in values.items() if not _is_secret(value)}
-
-
-def _is_secret(value: Any) -> bool:
-    return isinstance(value, dict) and "secure" in value
 
 
 def stack_config_from_pulumi() -> dict[str, Any]:

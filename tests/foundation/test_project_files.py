@@ -8,7 +8,8 @@ from pathlib import Path
 import yaml
 
 from org_backup.config.account_files import AccountFile, load_account_files
-from org_backup.config.settings import Settings, decode_setting, load_settings, read_stack_file
+from org_backup.config.pulumi_files import read_stack_file
+from org_backup.config.settings import Settings, decode_setting, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -148,7 +148,9 @@ def test_a_key_declared_without_default_must_be_set_by_the_stack(project: Path):
     (project / "Pulumi.dev.yaml").write_text("config: {}\n")
     (project / "Pulumi.prod.yaml").write_text("config:\n  org-backup:target_ous: '[\"r-ab12\"]'\n")
 
-    with pytest.raises(InputError, match="Pulumi.yaml: config.target_ous: .*missing configuration"):
+    with pytest.raises(
+        InputError, match=r"Pulumi\.yaml: config\.target_ous: .*missing configuration"
+    ):
         settings_of("dev")
     assert settings_of("prod").target_ous == ["r-ab12"]
 

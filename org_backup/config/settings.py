@@ -125,7 +125,10 @@ class Settings(BaseSettings):
     )
     vault_kms_key_arn: KmsKeyTemplate | None = Field(
         default=None,
-        description="KMS key ARN for vaults; may use {partition}, {region} and {account_id}.",
+        description=(
+            "KMS key for vaults: a key ARN, an alias ARN or alias/NAME (resolved to the key ARN"
+            " in each account and region); may use {partition}, {region} and {account_id}."
+        ),
     )
     vault_lock_min_retention_days: Days | None = Field(
         default=None, description="Vault Lock minimum retention (enables the lock)."

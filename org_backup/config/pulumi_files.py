@@ -106,11 +106,11 @@ def read_project_file(path: Path) -> ProjectConfig | None:
             problems.append(problem)
         elif namespace != CONFIG_NAMESPACE:
             continue  # another package's config, or keys the program does not read
-        elif "default" in spec:
+        elif spec.get("default") is not None:
             values[field_name] = spec["default"]
-        elif "value" in spec:
+        elif spec.get("value") is not None:
             values[field_name] = spec["value"]
-        else:
+        else:  # Pulumi, too, counts a null default as none
             required.append(key)
     if problems:
         raise InputError(problems)

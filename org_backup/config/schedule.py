@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 _CRON = re.compile(r"^\s*cron\((?P<body>[^()]*)\)\s*$", re.IGNORECASE)
@@ -88,6 +88,7 @@ class CronSchedule:
         return self.repeats or self.days.last >= day.toordinal()
 
 
+@lru_cache(maxsize=4096)  # a report asks once per rule row: thousands of times, few expressions
 def parse_schedule(expression: str) -> CronSchedule:
     """Read an EventBridge cron expression as AWS Backup takes it.
 

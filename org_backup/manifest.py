@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.config.policy import BackupPolicy, kms_key_id, known_kms_key_arn
+from org_backup.config.policy import known_kms_key_arn, vault_key_id
 from org_backup.coverage.model import AccountCoverage, Coverage
 
 SCHEMA_VERSION = 1
@@ -167,8 +167,11 @@ def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount
                 vault=Vault(
                     name=policy.vault_name,
                     arn=ids.vault_arn,
+                    # Before deployment an alias has no key ARN yet: only KMS can tell.
                     kms_key_arn=ids.vault_kms_key_arn
-                    or _planned_key_arn(policy, partition, region, account.account_id),
+                    or known_kms_key_arn(
+                        vault_key_id(policy, partition, region, account.account_id)
+                    ),
                     lock=Lock(**lock.model_dump(), mode=lock.mode) if lock else None,
                 ),
                 plan=Plan(
@@ -207,13 +210,3 @@ def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount
         regions=regions,
         regions_not_enabled=list(account.regions_not_enabled),
     )
-
-
-def _planned_key_arn(
-    policy: BackupPolicy, partition: str, region: str, account_id: str
-) -> str | None:
-    """Before deployment: the vault's key ARN when the setting names one; null for an alias,
-    whose key only KMS in that account and region can tell (the deployed manifest has it)."""
-    if not policy.vault_kms_key_arn:
-        return None
-    return known_kms_key_arn(kms_key_id(policy.vault_kms_key_arn, partition, region, account_id))

@@ -25,7 +25,7 @@ from org_backup.audit.observations import (
     VaultState,
 )
 from org_backup.config import limits
-from org_backup.config.policy import BackupPolicy, kms_key_id, known_kms_key_arn
+from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
 from org_backup.config.schedule import longest_gap_hours
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import (
@@ -311,14 +311,13 @@ def _vault_drift(
                 f"vault {vault.name}'s lock is in governance mode, so it can still be removed;"
                 " the policy asks for compliance mode."
             )
-    if policy.vault_kms_key_arn:
-        key = known_kms_key_arn(kms_key_id(policy.vault_kms_key_arn, partition, region, account_id))
-        # AWS reports the key's ARN; an alias in the policy cannot be compared without KMS.
-        if key is not None and vault.kms_key_arn != key:
-            yield (
-                f"vault {vault.name} is encrypted with {vault.kms_key_arn or 'the default key'},"
-                f" but the policy says {key}."
-            )
+    # AWS reports the key's ARN; an alias in the policy cannot be compared without KMS.
+    key = known_kms_key_arn(vault_key_id(policy, partition, region, account_id))
+    if key is not None and vault.kms_key_arn != key:
+        yield (
+            f"vault {vault.name} is encrypted with {vault.kms_key_arn or 'the default key'},"
+            f" but the policy says {key}."
+        )
 
 
 def _plan_drift(plan: PlanState | None, policy: BackupPolicy) -> Iterator[str]:

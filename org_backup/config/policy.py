@@ -214,10 +214,17 @@ def kms_key_id(template: str, partition: str, region: str, account_id: str) -> s
     return key_id
 
 
-def known_kms_key_arn(key_id: str) -> str | None:
+def vault_key_id(policy: BackupPolicy, partition: str, region: str, account_id: str) -> str | None:
+    """The KMS KeyId of the vault's key in that account and region; None: AWS Backup's own."""
+    if not policy.vault_kms_key_arn:
+        return None
+    return kms_key_id(policy.vault_kms_key_arn, partition, region, account_id)
+
+
+def known_kms_key_arn(key_id: str | None) -> str | None:
     """The key ARN when `key_id` already is one; None for an alias, which only KMS can resolve
     (the Pulumi program does, through the account's provider)."""
-    return key_id if ":key/" in key_id else None
+    return key_id if key_id is not None and ":key/" in key_id else None
 
 
 def build_policy(

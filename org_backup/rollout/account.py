@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.config.policy import BackupPolicy, kms_key_id, known_kms_key_arn
+from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
 from org_backup.coverage.model import AccountCoverage
 from org_backup.manifest import DeployedAccount, efs_resources
 from org_backup.rollout import names
@@ -209,12 +209,9 @@ def _vault_key_arn(
     while the retained vault keeps its name. So an alias (name or ARN) is resolved with
     kms:DescribeKey (`aws.kms.get_key`) through this account's provider, in this region.
     """
-    if not policy.vault_kms_key_arn:
-        return None
-    key_id = kms_key_id(policy.vault_kms_key_arn, partition, region, account_id)
-    known = known_kms_key_arn(key_id)
-    if known is not None:
-        return known
+    key_id = vault_key_id(policy, partition, region, account_id)
+    if key_id is None or known_kms_key_arn(key_id) is not None:
+        return key_id
     key = aws.kms.get_key_output(
         key_id=key_id, region=region, opts=pulumi.InvokeOutputOptions(provider=child.provider)
     )

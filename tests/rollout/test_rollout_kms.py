@@ -4,14 +4,18 @@ as the key's ARN, so that every later update would try to replace the retained v
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 import pytest
+from moto import mock_aws
 
+from org_backup.cli import main
 from org_backup.config.policy import BackupPolicy
 from org_backup.manifest import build_manifest
 from org_backup.rollout.synthesize import synthesize
+from tests.foundation.orgs import new_org
 from tests.rollout.plans import VAULT, by_type, covered, org, policy
 
 A, B, C, KEYS = "111122223333", "444455556666", "777788889999", "999900001111"
@@ -124,3 +128,26 @@ def test_valid_key_templates(template):
 def test_invalid_key_templates_are_refused_with_what_would_be_right(template):
     with pytest.raises(ValueError, match=r"alias name \(alias/NAME"):
         BackupPolicy.model_validate({**policy().model_dump(), "vault_kms_key_arn": template})
+
+
+def test_synth_resolves_the_alias_of_a_setting_and_of_an_account_file(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "accounts").mkdir()
+    monkeypatch.setenv("ORG_BACKUP_VAULT_KMS_KEY_ARN", "alias/org-backup")
+    with mock_aws():
+        org = new_org()
+        plain, own_key = org.account("plain"), org.account("own-key")
+        (tmp_path / "accounts" / "own-key.yaml").write_text(
+            f'account_id: "{own_key}"\nname: own-key\nbackup:\n'
+            "  vault_kms_key_arn: arn:{partition}:kms:{region}:{account_id}:alias/ml\n"
+        )
+        code = main(["synth", "--out", "-"])
+
+    assert code == 0
+    synth = json.loads(capsys.readouterr().out)
+    keys = vault_keys(synth)
+    assert keys[f"{plain}-us-east-1-vault"].startswith(f"arn:aws:kms:us-east-1:{plain}:key/")
+    assert keys[f"{own_key}-us-east-1-vault"].startswith(f"arn:aws:kms:us-east-1:{own_key}:key/")
+    assert manifest_keys(synth) == keys

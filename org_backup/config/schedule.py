@@ -82,7 +82,8 @@ class CronSchedule:
         return min(within_day, across_days)
 
     def runs_on_or_after(self, day: datetime.date) -> bool:
-        """Whether it has a run day on or after `day` (a repeating one always has)."""
+        """Whether it has a run day on or after `day` (a repeating one always has); by date, so
+        a run earlier on that day counts too."""
         if self.days is None:
             return False
         return self.repeats or self.days.last >= day.toordinal()

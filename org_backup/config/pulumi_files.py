@@ -39,7 +39,7 @@ class ProjectConfig:
     path: Path
     stack_config_dir: Path
     values: dict[str, Any]
-    required: tuple[str, ...]
+    required: dict[str, str]  # field -> its key as written, declared with no default or value
 
 
 def stack_config(stack: str | None, directory: Path = Path(".")) -> tuple[StackConfig, str]:
@@ -60,20 +60,21 @@ def stack_config(stack: str | None, directory: Path = Path(".")) -> tuple[StackC
         values.update(stack_values)
         values.origins.update(dict.fromkeys(stack_values, str(path)))
         source, stack_keys = str(path), set(raw)
-    missing = [key for key in project.required if key not in stack_keys] if project else []
-    if missing:
-        assert project is not None
-        where = f"{source} does not set it" if stack else "no --stack file sets it"
-        raise InputError(
-            Problem(
-                str(project.path),
-                f"config.{key}",
-                MISSING,
-                f"is declared without a default or value and {where}; Pulumi stops such a"
-                " stack with 'Stack ... is missing configuration value'",
-            )
-            for key in missing
+    missing = {} if project is None else project.required
+    where = f"{source} does not set it" if stack else "no --stack file sets it"
+    problems = [
+        Problem(
+            str(PROJECT_FILE if project is None else project.path),
+            f"config.{key}",
+            MISSING,
+            f"is declared without a default or value and {where}; Pulumi stops such a stack"
+            " with 'Stack ... is missing configuration value'",
         )
+        for field, key in missing.items()
+        if field not in stack_keys
+    ]
+    if problems:
+        raise InputError(problems)
     return values, source
 
 
@@ -96,7 +97,7 @@ def read_project_file(path: Path) -> ProjectConfig | None:
         raise InputError([Problem(str(path), "config", config, "must be a mapping of keys")])
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    required: list[str] = []
+    required: dict[str, str] = {}
     for key, raw in (config or {}).items():
         key = str(key)
         namespace, _, field_name = key.rpartition(":")
@@ -111,10 +112,10 @@ def read_project_file(path: Path) -> ProjectConfig | None:
         elif spec.get("value") is not None:
             values[field_name] = spec["value"]
         else:  # Pulumi, too, counts a null default as none
-            required.append(key)
+            required[field_name] = key
     if problems:
         raise InputError(problems)
-    return ProjectConfig(path, stack_config_dir, values, tuple(required))
+    return ProjectConfig(path, stack_config_dir, values, required)
 
 
 def _declaration(

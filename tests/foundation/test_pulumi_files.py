@@ -144,15 +144,26 @@ def test_a_project_file_pulumi_refuses_is_refused_naming_it(project: Path, confi
 
 
 def test_a_key_declared_without_default_must_be_set_by_the_stack(project: Path):
-    (project / "Pulumi.yaml").write_text(PROJECT + "config:\n  target_ous:\n    type: string\n")
-    (project / "Pulumi.dev.yaml").write_text("config: {}\n")
-    (project / "Pulumi.prod.yaml").write_text("config:\n  org-backup:target_ous: '[\"r-ab12\"]'\n")
+    (project / "Pulumi.yaml").write_text(
+        PROJECT + "config:\n"
+        "  target_ous:\n    type: string\n"
+        "  org-backup:exclude_accounts:\n    type: string\n"
+    )
+    (project / "Pulumi.dev.yaml").write_text("config:\n  org-backup:exclude_accounts: '[]'\n")
+    (project / "Pulumi.prod.yaml").write_text(
+        "config:\n  org-backup:target_ous: '[\"r-ab12\"]'\n  org-backup:exclude_accounts: '[]'\n"
+    )
 
-    with pytest.raises(
-        InputError, match=r"Pulumi\.yaml: config\.target_ous: .*missing configuration"
-    ):
+    with pytest.raises(InputError) as raised:
         settings_of("dev")
+    assert str(raised.value) == (
+        "Pulumi.yaml: config.target_ous: (missing): is declared without a default or value and"
+        " Pulumi.dev.yaml does not set it; Pulumi stops such a stack with 'Stack ... is missing"
+        " configuration value'"
+    )
     assert settings_of("prod").target_ous == ["r-ab12"]
+    with pytest.raises(InputError, match="no --stack file sets it"):
+        settings_of()
 
 
 def test_stack_files_live_in_the_projects_stack_config_dir(project: Path):

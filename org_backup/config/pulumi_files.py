@@ -60,17 +60,18 @@ def stack_config(stack: str | None, directory: Path = Path(".")) -> tuple[StackC
         values.update(stack_values)
         values.origins.update(dict.fromkeys(stack_values, str(path)))
         source, stack_keys = str(path), set(raw)
-    missing = {} if project is None else project.required
+    if project is None:
+        return values, source
     where = f"{source} does not set it" if stack else "no --stack file sets it"
     problems = [
         Problem(
-            str(PROJECT_FILE if project is None else project.path),
+            str(project.path),
             f"config.{key}",
             MISSING,
             f"is declared without a default or value and {where}; Pulumi stops such a stack"
             " with 'Stack ... is missing configuration value'",
         )
-        for field, key in missing.items()
+        for field, key in project.required.items()
         if field not in stack_keys
     ]
     if problems:

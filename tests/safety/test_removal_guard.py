@@ -52,7 +52,12 @@ def test_default_allows_three_and_zero_allows_none(nightly: Nightly, monkeypatch
     dropped = nightly.org.accounts["ml-prod"]
     monkeypatch.setenv("ORG_BACKUP_EXCLUDE_ACCOUNTS", f'["{dropped}"]')
 
-    assert nightly.discover("--previous", previous).code == 0
+    within = nightly.discover("--previous", previous)
+    assert within.code == 0
+    assert f"WARNING: account {dropped} (ml-prod), covered in {previous}, is no longer" in (
+        within.err
+    )
+    assert "(skipped: excluded): its backup plan, selection and role will be deleted" in within.err
     monkeypatch.setenv("ORG_BACKUP_MAX_ACCOUNTS_REMOVED", "0")
     run = nightly.discover("--previous", previous)
     assert run.code == 2

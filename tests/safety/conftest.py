@@ -66,6 +66,15 @@ class Nightly:
             assert not out.exists(), "a refused synth must write nothing"
         return run
 
+    def plan(self, name: str, *args: str) -> str:
+        """`discover --json` written to a file: a previous state without the mock engine's cost
+        (the guard and the degraded rule read accounts and regions only). Returns the path."""
+        run = self.discover("--json", *args)
+        assert run.code == 0, run.err
+        path = self.directory / f"{name}.json"
+        path.write_text(run.out)
+        return str(path)
+
     def discover(self, *args: str) -> Run:
         run = self.cli("discover", *args)
         if run.code == 0 and "--json" in args:
@@ -126,6 +135,7 @@ def nightly(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> Iterator
     deploy role is checked, as a nightly job that must notice a broken account would."""
     monkeypatch.setenv("ORG_BACKUP_CHECK_DEPLOY_ROLES", "true")
     monkeypatch.setenv("ORG_BACKUP_MAX_WORKERS", "2")
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # ~1 s per run, unused here
     (tmp_path / "accounts").mkdir()
     with mock_aws():
         org = new_org()

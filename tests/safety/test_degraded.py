@@ -50,12 +50,12 @@ def test_previous_regions_and_current_policy(nightly: Nightly, monkeypatch):
     failed); the policy is today's."""
     broken = nightly.org.accounts["lake"]
     monkeypatch.setenv("ORG_BACKUP_REGIONS", '["us-east-1", "eu-west-1"]')
-    assert nightly.synth("first").code == 0
+    previous = nightly.plan("first")
 
     nightly.refuse_deploy_role(broken)
     monkeypatch.setenv("ORG_BACKUP_REGIONS", '["us-east-1"]')
     monkeypatch.setenv("ORG_BACKUP_DELETE_AFTER_DAYS", "120")
-    run = nightly.discover("--json", "--previous", str(nightly.directory / "first.json"))
+    run = nightly.discover("--json", "--previous", previous)
 
     assert run.code == 0, run.err
     entry = run.account(broken)
@@ -66,10 +66,10 @@ def test_previous_regions_and_current_policy(nightly: Nightly, monkeypatch):
 
 def test_discover_table_shows_the_degraded_account(nightly: Nightly):
     broken = nightly.org.accounts["warehouse"]
-    assert nightly.synth("first").code == 0
+    previous = nightly.plan("first")
     nightly.refuse_deploy_role(broken)
 
-    run = nightly.discover("--previous", str(nightly.directory / "first.json"))
+    run = nightly.discover("--previous", previous)
 
     assert run.code == 0
     line = next(line for line in run.out.splitlines() if line.startswith(broken))
@@ -81,12 +81,12 @@ def test_report_makes_each_degraded_account_region_non_compliant_with_the_reason
     nightly: Nightly, capsys
 ):
     broken = nightly.org.accounts["ml-test"]
-    assert nightly.synth("first").code == 0
+    previous = nightly.plan("first")
     nightly.refuse_deploy_role(broken)
-    assert nightly.synth("second", "--previous", str(nightly.directory / "first.json")).code == 0
+    second = nightly.plan("second", "--previous", previous)
     capsys.readouterr()
 
-    code = main(["report", "--input", str(nightly.directory / "second.json"), "--format", "json"])
+    code = main(["report", "--input", second, "--format", "json"])
 
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert code == 1

@@ -18,8 +18,7 @@ from tests.safety.conftest import Nightly
 def test_target_ous_on_a_small_ou_is_refused_with_the_list_until_the_setting_allows_it(
     nightly: Nightly, monkeypatch
 ):
-    assert nightly.synth("first").code == 0
-    previous = str(nightly.directory / "first.json")
+    previous = nightly.plan("first")
     data = sorted(nightly.org.accounts[name] for name in ("lake", "warehouse"))
     ml_ids = sorted(nightly.org.accounts[name] for name in ("ml-prod", "ml-dev", "ml-test"))
     monkeypatch.setenv("ORG_BACKUP_TARGET_OUS", f'["{nightly.org.ous["Data"]}"]')
@@ -47,8 +46,7 @@ def test_target_ous_on_a_small_ou_is_refused_with_the_list_until_the_setting_all
 
 
 def test_default_allows_three_and_zero_allows_none(nightly: Nightly, monkeypatch):
-    assert nightly.synth("first").code == 0
-    previous = str(nightly.directory / "first.json")
+    previous = nightly.plan("first")
     dropped = nightly.org.accounts["ml-prod"]
     monkeypatch.setenv("ORG_BACKUP_EXCLUDE_ACCOUNTS", f'["{dropped}"]')
 
@@ -70,10 +68,10 @@ def test_a_deleted_accounts_file_in_listed_mode_counts(nightly: Nightly, monkeyp
     monkeypatch.setenv("ORG_BACKUP_MAX_ACCOUNTS_REMOVED", "0")
     lake = nightly.org.accounts["lake"]
     path = nightly.write_file("lake.yaml", f'account_id: "{lake}"\nname: lake\n')
-    assert nightly.synth("first").code == 0
+    previous = nightly.plan("first")
 
     path.unlink()
-    run = nightly.discover("--previous", str(nightly.directory / "first.json"))
+    run = nightly.discover("--previous", previous)
 
     assert run.code == 2
     assert lake in run.err and "skipped: not listed" in run.err
@@ -81,11 +79,11 @@ def test_a_deleted_accounts_file_in_listed_mode_counts(nightly: Nightly, monkeyp
 
 def test_an_account_that_left_the_organization_counts(nightly: Nightly, monkeypatch):
     monkeypatch.setenv("ORG_BACKUP_MAX_ACCOUNTS_REMOVED", "0")
-    assert nightly.synth("first").code == 0
+    previous = nightly.plan("first")
     gone = nightly.org.accounts["warehouse"]
     nightly.org.client.remove_account_from_organization(AccountId=gone)
 
-    run = nightly.discover("--previous", str(nightly.directory / "first.json"))
+    run = nightly.discover("--previous", previous)
 
     assert run.code == 2
     assert gone in run.err and "no longer an account of organization" in run.err

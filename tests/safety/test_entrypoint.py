@@ -68,9 +68,17 @@ def test_up_keeps_a_refused_account_registered_and_degraded(nightly: Nightly, mo
     assert any(r["provider"] == f"{broken}-aws" for r in resources)
 
 
-def test_a_new_stack_deploys_without_previous_state(nightly: Nightly, monkeypatch):
-    manifest, _ = Up(nightly, monkeypatch).run(None)
+def test_a_new_stack_deploys_without_previous_state_and_warns_about_drift(
+    nightly: Nightly, monkeypatch
+):
+    nightly.write_file("stray.yaml", 'account_id: "999988887777"\n')
+    up = Up(nightly, monkeypatch)
+
+    manifest, _ = up.run(None)
+
     assert len([a for a in manifest["accounts"] if a["status"] == "covered"]) == 5
+    [(level, message)] = up.logs  # the drift warning, and nothing else
+    assert level == "warn" and "accounts/stray.yaml: account_id:" in message
 
 
 def test_up_fails_before_registering_anything_when_the_guard_refuses(nightly: Nightly, monkeypatch):

@@ -81,6 +81,11 @@ class Coverage(BaseModel):
         return [account for account in self.accounts if account.covered]
 
     @property
+    def degraded(self) -> list[AccountCoverage]:
+        """Covered accounts kept from the previous state because their lookup failed."""
+        return [account for account in self.covered if account.degraded]
+
+    @property
     def warnings(self) -> list[str]:
         """What a user must see before deploying: drifted `accounts/` files, accounts this run
         stops covering, then irreversible vault locks, one line per setting."""

@@ -30,6 +30,7 @@ def test_second_synth_keeps_an_account_whose_deploy_role_is_now_refused(nightly:
     healthy = [a for a in second.document["accounts"] if a["account_id"] != broken]
     assert all(a["degraded"] is None for a in healthy)
     assert f"{broken} ml-dev: us-east-1" in second.err and "DEGRADED" in second.err
+    assert "synth: 5 accounts covered (1 degraded, 1 skipped)," in second.err
 
 
 def test_without_previous_state_the_failing_account_is_skipped_with_its_reason(nightly):
@@ -75,6 +76,7 @@ def test_discover_table_shows_the_degraded_account(nightly: Nightly):
     line = next(line for line in run.out.splitlines() if line.startswith(broken))
     assert "us-east-1" in line
     assert "DEGRADED, kept from the previous state: deploy role cannot be assumed" in line
+    assert "5 covered in 5 account-regions, 1 of them degraded, 1 skipped." in run.out
 
 
 def test_report_makes_each_degraded_account_region_non_compliant_with_the_reason(

@@ -107,9 +107,14 @@ def test_the_program_reads_its_own_last_output_through_the_engine(monkeypatch):
     assert previous.source == "stack prod (its last org_backup output)"
 
 
-def test_pulumi_cloud_is_asked_by_the_fully_qualified_name(monkeypatch):
-    _, asked = read_in_program({}, monkeypatch, organization="acme")
-    assert asked[0][1] == {"name": "acme/org-backup/prod"}
+@pytest.mark.parametrize(
+    ("organization", "name"),
+    [("acme", "acme/org-backup/prod"), ("organization", "prod")],
+    ids=["pulumi-cloud", "self-managed"],
+)
+def test_the_stack_is_asked_for_by_the_name_its_backend_parses(monkeypatch, organization, name):
+    _, asked = read_in_program({}, monkeypatch, organization=organization)
+    assert asked[0][1] == {"name": name}
 
 
 def test_a_new_stack_has_no_previous_state(monkeypatch):

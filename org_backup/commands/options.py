@@ -37,6 +37,15 @@ def add_stack(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_previous(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="the last manifest or `pulumi stack output --json` of this stack (or shard): keeps"
+        " accounts whose lookup fails covered (degraded) and applies max_accounts_removed",
+    )
+
+
 def stack_config(args: argparse.Namespace) -> tuple[StackConfig, str]:
     """Pulumi.yaml's config, then the `--stack` file's, as the Pulumi CLI merges them, and how
     messages should name the stack's config."""

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.central import CentralCoverage
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
 POLICY_SKIP_REASONS = frozenset(
@@ -68,6 +69,7 @@ class Coverage(BaseModel):
     tags: dict[str, str] = {}
     default_enabled_regions: tuple[str, ...] = ()  # enabled in every account, no opt-in needed
     accounts: tuple[AccountCoverage, ...]
+    central: CentralCoverage | None = None  # copies (issue 9): none means no copies
 
     @property
     def covered(self) -> list[AccountCoverage]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupPolicy, build_policy
 from org_backup.config.settings import Settings
+from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.errors import InputError, Problem
 from org_backup.organization.discovery import OrgAccount, OrgInventory
@@ -145,6 +146,7 @@ def cover(
     scoped: list[ScopedAccount],
     default_regions: frozenset[str],
     lookups: Mapping[str, AccountLookup],
+    central: CentralCoverage | None = None,
 ) -> Coverage:
     """The Coverage: covered accounts with their enabled regions, the rest with reasons."""
     accounts = []
@@ -188,6 +190,7 @@ def cover(
         tags=settings.tags,
         default_enabled_regions=tuple(sorted(default_regions)),
         accounts=tuple(accounts),
+        central=central,
     )
 
 

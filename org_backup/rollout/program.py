@@ -10,6 +10,7 @@ import pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import build_manifest
 from org_backup.rollout.account import AccountBackup
+from org_backup.rollout.organization import register_organization
 
 
 def defer_full_collections() -> tuple[int, int, int]:
@@ -31,8 +32,11 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     The manifest comes from `build_manifest` alone, fed with the ids the resources resolved to,
     so the stack output and `synth`'s file can never drift apart.
     """
+    register_organization(coverage)
     components = {
-        account.account_id: AccountBackup(account, coverage.partition, coverage.tags)
+        account.account_id: AccountBackup(
+            account, coverage.partition, coverage.tags, coverage.management_account_id
+        )
         for account in coverage.covered
     }
     deployed = pulumi.Output.from_input(

@@ -10,7 +10,6 @@ from moto import mock_aws
 
 from org_backup.cli import main
 from org_backup.config.settings import load_settings
-from org_backup.errors import InputError
 from tests.foundation.orgs import new_org
 
 CENTRAL = {

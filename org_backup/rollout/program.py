@@ -35,7 +35,11 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     register_organization(coverage)
     components = {
         account.account_id: AccountBackup(
-            account, coverage.partition, coverage.tags, coverage.management_account_id
+            account,
+            coverage.partition,
+            coverage.tags,
+            coverage.management_account_id,
+            coverage.central,
         )
         for account in coverage.covered
     }

@@ -30,6 +30,12 @@ def collect_central(
 ) -> CentralState:
     """What the central vaults hold: each source resource's latest usable copy since `since`."""
     role = None if central.account_id == caller_account_id else central.deploy_role_arn
+    if role is None and central.account_id != caller_account_id:
+        return CentralState(
+            central.account_id,
+            failure=f"it is the management account, which org-backup reads with its own"
+            f" credentials, but the caller is account {caller_account_id}",
+        )
     try:
         session = account_session(caller, role, central.deploy_role_external_id)
     except AccountFailure as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from org_backup.audit.collect_central import collect_central
 from org_backup.audit.copy_checks import allowed_copy_age_hours, copies_since, with_copy_findings
 from org_backup.audit.observations import CentralRegionState, CentralState
 from org_backup.audit.rows import AuditRow
@@ -89,3 +90,8 @@ def test_an_unreachable_central_account_adds_one_row_and_no_file_system_findings
         f"Central account {CENTRAL_ID}: could not be audited: deploy role cannot be assumed"
         " (...): AccessDenied.",
     )
+
+
+def test_a_management_central_account_is_read_only_with_its_own_credentials():
+    state = collect_central(None, central("999999999999"), "111122223333", None)  # type: ignore[arg-type]
+    assert state.failure is not None and "caller is account 111122223333" in state.failure

@@ -239,3 +239,10 @@ def test_a_broken_air_gapped_request_is_caught(air_gapped):
     ][:1]
     del request.params["MinRetentionDays"]
     assert any("MinRetentionDays" in e for e in validation_errors(request))
+
+
+def test_a_covered_management_account_is_deployed_with_the_callers_credentials():
+    resources = synthesize(org(covered(MANAGEMENT_ID)))["resources"]
+    config = provider(resources, f"{MANAGEMENT_ID}-aws")
+    assert "assumeRoles" not in config
+    assert config["allowedAccountIds"] == [MANAGEMENT_ID]

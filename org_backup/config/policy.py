@@ -172,7 +172,7 @@ class PolicyOverrides(BaseModel):
     completion_window_minutes: CompletionWindow | None = None
     delete_after_days: Days | None = None
     cold_storage_after_days: Days | None = None
-    rules: list[RuleSpec] | None = None
+    rules: list[RuleSpec] | None = Field(default=None, min_length=1)
     selection_tag_key: TagKey | None = None
     selection_tag_value: TagValue | None = None
     vault_kms_key_arn: KmsKeyTemplate | None = None
@@ -292,26 +292,10 @@ def build_policy(
     values = dict(defaults)
     organization: OrganizationRules = values.pop("organization")
     written = overrides.model_dump(exclude_unset=True, by_alias=True) if overrides else {}
-    file_rules = written.pop("rules", None)
+    file_rules = overrides.rules if overrides else None
+    written.pop("rules", None)
     values.update(written)
-    problems: list[Problem] = []
-    if file_rules is not None:
-        specs, list_prefix = list(overrides.rules or []), f"{prefix}rules."
-    elif organization.rules:
-        specs, list_prefix = list(organization.rules), "rules."
-        problems += [
-            Problem(
-                source,
-                f"{prefix}{field}",
-                written[field],
-                "has no effect: the setting rules gives every rule its own; set backup.rules"
-                " in this file to change this account's rules",
-            )
-            for field in ("schedule", "delete_after_days")
-            if field in written
-        ]
-    else:
-        specs, list_prefix = [], ""
+    specs, list_prefix, problems = _listed_rules(file_rules, organization, written, source, prefix)
     single = {field: values.pop(field) for field in SINGLE_RULE_FIELDS}
     if specs:
         rule_values = [
@@ -325,12 +309,7 @@ def build_policy(
         rule_values = [{**single, "name": organization.rule_name}]
         places = [(prefix, "")]
     for rule in rule_values:
-        rule.setdefault("copy_delete_after_days", organization.copy_delete_after_days)
-        rule.setdefault("copy_cold_storage_after_days", organization.copy_cold_storage_after_days)
-        if rule["copy_delete_after_days"] is None:
-            rule["copy_delete_after_days"] = rule["delete_after_days"]
-            if rule["copy_cold_storage_after_days"] is None:
-                rule["copy_cold_storage_after_days"] = rule["cold_storage_after_days"]
+        _default_copy_lifecycle(rule, organization)
     try:
         policy = BackupPolicy.model_validate({**values, "rules": rule_values})
     except ValidationError as error:
@@ -341,6 +320,44 @@ def build_policy(
     problems += _duplicate_names(policy.rules, source, list_prefix or prefix)
     problems += policy.lock_problems(source, prefix, places)
     return (None if problems else policy), problems
+
+
+def _listed_rules(
+    file_rules: list[RuleSpec] | None,
+    organization: OrganizationRules,
+    written: dict[str, Any],
+    source: str,
+    prefix: str,
+) -> tuple[list[RuleSpec], str, list[Problem]]:
+    """The account file's rules, else the organization's, else none (the single rule); with
+    the prefix their fields are named by. Single-rule fields that the organization's rules
+    would silently ignore are problems."""
+    if file_rules is not None:
+        return list(file_rules), f"{prefix}rules.", []
+    if not organization.rules:
+        return [], "", []
+    ignored = [
+        Problem(
+            source,
+            f"{prefix}{field}",
+            written[field],
+            "has no effect: the setting rules gives every rule its own; set backup.rules"
+            " in this file to change this account's rules",
+        )
+        for field in ("schedule", "delete_after_days")
+        if field in written
+    ]
+    return list(organization.rules), "rules.", ignored
+
+
+def _default_copy_lifecycle(rule: dict[str, Any], organization: OrganizationRules) -> None:
+    """The rule's own copy_* fields, else the settings', else the rule's own lifecycle."""
+    rule.setdefault("copy_delete_after_days", organization.copy_delete_after_days)
+    rule.setdefault("copy_cold_storage_after_days", organization.copy_cold_storage_after_days)
+    if rule["copy_delete_after_days"] is None:
+        rule["copy_delete_after_days"] = rule["delete_after_days"]
+        if rule["copy_cold_storage_after_days"] is None:
+            rule["copy_cold_storage_after_days"] = rule["cold_storage_after_days"]
 
 
 def _organization_problems(

@@ -199,3 +199,9 @@ def test_a_rule_without_copy_is_not_held_to_the_range(tmp_path):
 def test_no_range_check_without_a_central_account(tmp_path):
     config = {k: v for k, v in AIR_GAPPED.items() if k != "central_account_id"}
     load(tmp_path, {**config, "delete_after_days": 5})
+
+
+def test_an_empty_rules_list_in_a_file_is_an_error_not_the_default(tmp_path):
+    text = f"account_id: '{A}'\nbackup:\n  rules: []\n"
+    line = only(problems(tmp_path, {}, {"empty.yaml": text}), "backup.rules")
+    assert "at least 1 item" in line

@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from org_backup.config.policy import known_kms_key_arn, vault_key_id
+from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage, Coverage
 
 SCHEMA_VERSION = 1
@@ -52,6 +54,12 @@ class Vault(_Open):
     lock: Lock | None = None
 
 
+class CopyAction(_Open):
+    destination_vault_arn: str
+    delete_after_days: int
+    cold_storage_after_days: int | None = None
+
+
 class Rule(_Open):
     name: str
     schedule: str
@@ -60,6 +68,7 @@ class Rule(_Open):
     completion_window_minutes: int
     delete_after_days: int
     cold_storage_after_days: int | None = None
+    copy_actions: list[CopyAction] = []  # copies (issue 9); absent in older manifests
 
 
 class Plan(_Open):
@@ -104,10 +113,45 @@ class Account(_Open):
     degraded: str | None = None
 
 
+# --- copies (issue 9) ---
+class CentralRegion(_Open):
+    region: str
+    vault_arn: str | None = None
+
+
+class Central(_Open):
+    """Where copies go: the central account's vault in each region that copies land in."""
+
+    account_id: str
+    vault_name: str
+    kind: Literal["standard", "air-gapped"] = "standard"
+    regions: list[CentralRegion] = []
+
+
+def _central(coverage: Coverage) -> Central | None:
+    """Vault ARNs are deterministic, so every shard's manifest names them, not only shard 0's."""
+    central = coverage.central
+    if central is None:
+        return None
+    return Central(
+        account_id=central.account_id,
+        vault_name=central.vault_name,
+        kind=central.kind,
+        regions=[
+            CentralRegion(region=region, vault_arn=central.vault_arn(coverage.partition, region))
+            for region in central.regions
+        ],
+    )
+
+
+# --- end copies ---
+
+
 class Manifest(_Open):
     schema_version: Literal[1]
     organization: Organization
     shard: Shard = Shard()
+    central: Central | None = None
     accounts: list[Account]
 
 
@@ -139,15 +183,23 @@ def build_manifest(
             id=coverage.organization_id, management_account_id=coverage.management_account_id
         ),
         shard=Shard(index=coverage.shard_index, count=coverage.shard_count),
+        central=_central(coverage),
         accounts=[
-            _account(account, coverage.partition, deployed.get(account.account_id))
+            _account(
+                account, coverage.partition, coverage.central, deployed.get(account.account_id)
+            )
             for account in coverage.accounts
         ],
     )
     return manifest.model_dump(mode="json", exclude_none=False)
 
 
-def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount | None) -> Account:
+def _account(
+    account: AccountCoverage,
+    partition: str,
+    central: CentralCoverage | None,
+    deployed: DeployedAccount | None,
+) -> Account:
     if not account.covered or account.policy is None:
         return Account(
             account_id=account.account_id,
@@ -183,14 +235,21 @@ def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount
                     version=ids.plan_version,
                     rules=[
                         Rule(
-                            name=policy.rule_name,
-                            schedule=policy.schedule,
-                            schedule_timezone=policy.schedule_timezone,
-                            start_window_minutes=policy.start_window_minutes,
-                            completion_window_minutes=policy.completion_window_minutes,
-                            delete_after_days=policy.delete_after_days,
-                            cold_storage_after_days=policy.cold_storage_after_days,
+                            name=rule.name,
+                            schedule=rule.schedule,
+                            schedule_timezone=rule.schedule_timezone,
+                            start_window_minutes=rule.start_window_minutes,
+                            completion_window_minutes=rule.completion_window_minutes,
+                            delete_after_days=rule.delete_after_days,
+                            cold_storage_after_days=rule.cold_storage_after_days,
+                            copy_actions=[
+                                CopyAction(**asdict(target))
+                                for target in copy_targets(
+                                    central, partition, account.account_id, region, rule
+                                )
+                            ],
                         )
+                        for rule in policy.rules
                     ],
                 ),
                 selection=Selection(

@@ -9,13 +9,15 @@ allows.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 
+from org_backup.audit.copy_checks import with_copy_findings
+from org_backup.audit.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.observations import (
     AccountState,
+    CentralState,
     Condition,
     FileSystemState,
     PlanState,
@@ -24,12 +26,14 @@ from org_backup.audit.observations import (
     SelectionState,
     VaultState,
 )
+from org_backup.audit.rows import AuditRow, as_sentence
 from org_backup.config import limits
 from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
-from org_backup.config.schedule import longest_gap_hours
+from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import (
     Account,
+    CopyAction,
     Lock,
     Manifest,
     Plan,
@@ -41,17 +45,11 @@ from org_backup.manifest import (
     build_manifest,
 )
 from org_backup.reporting.checks import account_rows, subject, summary
+from org_backup.reporting.copies import CentralIndex
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Thresholds
 
 TAG_CONDITION = "aws:ResourceTag/"
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRow(ReportRow):
-    """A report row; a row about one file system names it in `resource_arn`."""
-
-    resource_arn: str | None = None
 
 
 def build_audit_report(
@@ -61,10 +59,15 @@ def build_audit_report(
     thresholds: Thresholds,
     now: datetime,
     source: str,
+    central: CentralState | None = None,
 ) -> Report:
-    """Rows sorted by account, region, then file system (the account-region's own row first)."""
-    accounts = tuple(Manifest.model_validate(build_manifest(coverage)).accounts)
+    """Rows sorted by account, region, then file system (the account-region's own row first).
+
+    With a central account, `central` is what was read there (copies and the vault policy)."""
+    manifest = Manifest.model_validate(build_manifest(coverage))
+    accounts = tuple(manifest.accounts)
     policies = {account.account_id: account.policy for account in coverage.accounts}
+    index = CentralIndex.of([manifest.central])
     rows: list[AuditRow] = []
     for account in accounts:
         rows.extend(
@@ -76,8 +79,11 @@ def build_audit_report(
                 thresholds,
                 now,
                 coverage.partition,
+                (coverage.central, index),
             )
         )
+    if coverage.central is not None and central is not None:
+        rows = with_copy_findings(rows, coverage, central, now)
     rows.sort(key=lambda row: (row.account_id or "", row.region or "", row.resource_arn or ""))
     inputs = Inputs((source,), (coverage.organization_id,), accounts, ())
     return Report(summary(inputs, thresholds, _by_account_region(rows)), tuple(rows))
@@ -91,31 +97,39 @@ def _account_rows(
     thresholds: Thresholds,
     now: datetime,
     partition: str,
+    copies: tuple[CentralCoverage | None, CentralIndex],
 ) -> list[AuditRow]:
     who = subject(account)
     if account.status == "skipped" or policy is None:
         extra = (
-            (f"{who}: could not be scanned for tagged EFS file systems: {_sentence(failure)}",)
+            (f"{who}: could not be scanned for tagged EFS file systems: {as_sentence(failure)}",)
             if failure
             else ()
         )
         rows = [_audit_row(row, extra) for row in account_rows(account, thresholds)]
         return rows + _file_system_rows(account, None, state, now)
     if state is None:  # per_account gave a failure instead
-        finding = f"{who}: could not be audited: {_sentence(failure or '')}"
+        finding = f"{who}: could not be audited: {as_sentence(failure or '')}"
         return [_bare_row(account, None, None, (finding,))]
     live = account.model_copy(
         update={
             "regions": [_as_manifest(region, policy) for region in state.regions if region.covered]
         }
     )
+    central, index = copies
     drift = {
-        region.region: tuple(_drift(account, region, policy, state.role, partition))
+        region.region: tuple(
+            (
+                *_drift(account, region, policy, state.role, partition),
+                *_copy_drift(account, region, policy, central, partition),
+            )
+        )
         for region in state.regions
         if region.covered
     }
     rows = [
-        _audit_row(row, drift.get(row.region or "", ())) for row in account_rows(live, thresholds)
+        _audit_row(row, drift.get(row.region or "", ()))
+        for row in account_rows(live, thresholds, index)
     ]
     return rows + _file_system_rows(account, policy, state, now)
 
@@ -163,7 +177,7 @@ def _file_system_findings(
     if file_system.lookup_error:
         yield (
             f"{where}the recovery points of {efs} could not be listed:"
-            f" {_sentence(file_system.lookup_error)}"
+            f" {as_sentence(file_system.lookup_error)}"
         )
         return
     latest = file_system.latest_backup
@@ -173,25 +187,22 @@ def _file_system_findings(
             " it has not been backed up yet."
         )
         return
-    allowed = allowed_age_hours(policy)
+    rule = most_frequent(policy.rules)
+    allowed = rule_allowed_hours(rule)
     age = (now - latest).total_seconds() / 3600
     if age > allowed:
         yield (
             f"{where}{efs}: its latest completed recovery point in vault {policy.vault_name} is"
             f" from {latest.astimezone(UTC):%Y-%m-%d %H:%M} UTC, {age:.1f} hours ago; the schedule"
-            f" {policy.schedule} should have made one within {allowed:.1f} hours (longest gap"
-            " between runs plus the start and completion windows)."
+            f" {rule.schedule} (rule {rule.name}) should have made one within {allowed:.1f} hours"
+            " (longest gap between runs plus the start and completion windows)."
         )
 
 
 def allowed_age_hours(policy: BackupPolicy) -> float:
-    """How old the newest recovery point may be: the schedule's longest gap, plus the start
-    window a job may wait and the completion window it may then run (AWS counts the latter
-    from the job's start). `math.inf` for a schedule that does not keep recurring."""
-    gap = longest_gap_hours(policy.schedule)
-    if math.isinf(gap):
-        return gap
-    return gap + (policy.start_window_minutes + policy.completion_window_minutes) / 60
+    """How old the newest recovery point may be: see `freshness.rule_allowed_hours`, for the
+    policy's most frequent rule."""
+    return rule_allowed_hours(most_frequent(policy.rules))
 
 
 def _as_manifest(region: RegionState, policy: BackupPolicy) -> Region:
@@ -219,6 +230,14 @@ def _as_manifest(region: RegionState, policy: BackupPolicy) -> Region:
                     # kept forever: as long as AWS Backup can express
                     delete_after_days=rule.delete_after_days or limits.MAX_DAYS,
                     cold_storage_after_days=rule.cold_storage_after_days,
+                    copy_actions=[
+                        CopyAction(
+                            destination_vault_arn=action.destination_vault_arn,
+                            delete_after_days=action.delete_after_days or limits.MAX_DAYS,
+                            cold_storage_after_days=action.cold_storage_after_days,
+                        )
+                        for action in rule.copy_actions
+                    ],
                 )
                 for rule in plan.rules
             ],
@@ -323,31 +342,76 @@ def _vault_drift(
 def _plan_drift(plan: PlanState | None, policy: BackupPolicy) -> Iterator[str]:
     if plan is None:
         return
-    rule = next((rule for rule in plan.rules if rule.name == policy.rule_name), None)
-    if rule is None:
-        names = ", ".join(rule.name for rule in plan.rules) or "none"
-        yield f"backup plan {plan.name} has no rule {policy.rule_name} (its rules: {names})."
-        return
-    expected: Sequence[tuple[str, object, object]] = (
-        ("target vault", rule.target_vault, policy.vault_name),
-        ("schedule", rule.schedule, policy.schedule),
-        ("time zone", rule.schedule_timezone, policy.schedule_timezone),
-        ("start window", rule.start_window_minutes, policy.start_window_minutes),
-        ("completion window", rule.completion_window_minutes, policy.completion_window_minutes),
-        ("delete after days", rule.delete_after_days, policy.delete_after_days),
-        ("cold storage after days", rule.cold_storage_after_days, policy.cold_storage_after_days),
-    )
-    differences = [
-        f"{what} {_shown(live)} (policy: {_shown(wanted)})"
-        for what, live, wanted in expected
-        if live != wanted
-    ]
-    if differences:
-        yield (
-            f"backup plan {plan.name} rule {rule.name} differs from the policy: "
-            + "; ".join(differences)
-            + "."
+    live_rules = {rule.name: rule for rule in plan.rules}
+    for wanted in policy.rules:
+        rule = live_rules.get(wanted.name)
+        if rule is None:
+            names = ", ".join(rule.name for rule in plan.rules) or "none"
+            yield f"backup plan {plan.name} has no rule {wanted.name} (its rules: {names})."
+            continue
+        expected: Sequence[tuple[str, object, object]] = (
+            ("target vault", rule.target_vault, policy.vault_name),
+            ("schedule", rule.schedule, wanted.schedule),
+            ("time zone", rule.schedule_timezone, wanted.schedule_timezone),
+            ("start window", rule.start_window_minutes, wanted.start_window_minutes),
+            ("completion window", rule.completion_window_minutes, wanted.completion_window_minutes),
+            ("delete after days", rule.delete_after_days, wanted.delete_after_days),
+            (
+                "cold storage after days",
+                rule.cold_storage_after_days,
+                wanted.cold_storage_after_days,
+            ),
         )
+        differences = [
+            f"{what} {_shown(live)} (policy: {_shown(value)})"
+            for what, live, value in expected
+            if live != value
+        ]
+        if differences:
+            yield (
+                f"backup plan {plan.name} rule {rule.name} differs from the policy: "
+                + "; ".join(differences)
+                + "."
+            )
+
+
+def _copy_drift(
+    account: Account,
+    region: RegionState,
+    policy: BackupPolicy,
+    central: CentralCoverage | None,
+    partition: str,
+) -> Iterator[str]:
+    """Each rule's copy actions as the policy wants them (none without a central account)."""
+    if region.plan is None:
+        return
+    where = f"{subject(account, region.region)}: "
+    live = {rule.name: rule for rule in region.plan.rules}
+    for rule in policy.rules:
+        found = live.get(rule.name)
+        if found is None:
+            continue  # _plan_drift already says the rule is missing
+        wanted = [
+            (t.destination_vault_arn, t.delete_after_days, t.cold_storage_after_days)
+            for t in copy_targets(central, partition, account.account_id, region.region, rule)
+        ]
+        actual = [
+            (a.destination_vault_arn, a.delete_after_days, a.cold_storage_after_days)
+            for a in found.copy_actions
+        ]
+        if sorted(wanted, key=str) != sorted(actual, key=str):
+            yield (
+                f"{where}backup plan {region.plan.name} rule {rule.name} copies to"
+                f" {_copies(actual)}, but the policy says {_copies(wanted)}."
+            )
+
+
+def _copies(actions: Sequence[tuple[str, int | None, int | None]]) -> str:
+    if not actions:
+        return "nowhere"
+    return ", ".join(
+        f"{arn} (kept {'forever' if days is None else f'{days} days'})" for arn, days, _ in actions
+    )
 
 
 def _selection_drift(
@@ -388,12 +452,6 @@ def _selection_drift(
 
 def _conditions(conditions: Sequence[Condition]) -> str:
     return ", ".join(f"{c.operator} {c.key}={c.value}" for c in conditions)
-
-
-def _sentence(reason: str) -> str:
-    """AWS's reason as the end of a one-line sentence: some endpoints answer with a whole HTML
-    page, which must not break a CSV cell or a Markdown list item."""
-    return " ".join(reason.split()).rstrip(".") + "."
 
 
 def _shown(value: object) -> str:

@@ -22,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from org_backup.audit.observations import (
     AccountState,
     Condition,
+    CopyActionState,
     FileSystemState,
     PlanState,
     RegionState,
@@ -77,12 +78,19 @@ def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) 
 
 
 def _account_session(caller: boto3.Session, target: Target) -> Session:
-    if target.role_arn is None:
+    return account_session(caller, target.role_arn, target.external_id)
+
+
+def account_session(
+    caller: boto3.Session, role_arn: str | None, external_id: str | None
+) -> Session:
+    """The caller itself for its own account (role None), else the account's deploy role."""
+    if role_arn is None:
         return caller
     try:
-        return assume_role(caller, target.role_arn, target.external_id)
+        return assume_role(caller, role_arn, external_id)
     except (ClientError, BotoCoreError) as error:
-        raise DeployRoleError(target.role_arn, error) from error
+        raise DeployRoleError(role_arn, error) from error
 
 
 @contextmanager
@@ -200,6 +208,16 @@ def _rule(rule: dict[str, Any]) -> RuleState:
         ),
         delete_after_days=lifecycle.get("DeleteAfterDays"),
         cold_storage_after_days=lifecycle.get("MoveToColdStorageAfterDays"),
+        copy_actions=tuple(
+            CopyActionState(
+                destination_vault_arn=action["DestinationBackupVaultArn"],
+                delete_after_days=(action.get("Lifecycle") or {}).get("DeleteAfterDays"),
+                cold_storage_after_days=(action.get("Lifecycle") or {}).get(
+                    "MoveToColdStorageAfterDays"
+                ),
+            )
+            for action in rule.get("CopyActions") or ()
+        ),
     )
 
 

@@ -22,6 +22,13 @@ class VaultState:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyActionState:
+    destination_vault_arn: str
+    delete_after_days: int | None  # None: kept forever
+    cold_storage_after_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class RuleState:
     name: str
     target_vault: str
@@ -31,6 +38,7 @@ class RuleState:
     completion_window_minutes: int
     delete_after_days: int | None  # None: kept forever
     cold_storage_after_days: int | None
+    copy_actions: tuple[CopyActionState, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,3 +104,23 @@ class AccountState:
     tag: str  # the selection tag the scan searched for, e.g. Name=AIFilesystem
     role: RoleState | None  # None: missing, or not looked up because nothing is covered
     regions: tuple[RegionState, ...]
+
+
+# --- copies (issue 9): the central account, read through its deploy role ---
+@dataclass(frozen=True, slots=True)
+class CentralRegionState:
+    """One region's central vault: None where it does not exist or has no access policy."""
+
+    region: str
+    vault_arn: str | None = None
+    vault_type: str | None = None  # BACKUP_VAULT or LOGICALLY_AIR_GAPPED_BACKUP_VAULT
+    policy: dict | None = None
+    latest_copies: dict[str, datetime] | None = None  # by source resource ARN
+    lookup_error: str | None = None  # the region could not be read
+
+
+@dataclass(frozen=True, slots=True)
+class CentralState:
+    account_id: str
+    regions: tuple[CentralRegionState, ...] = ()
+    failure: str | None = None  # the central account could not be reached at all

@@ -17,6 +17,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from org_backup.audit import targets
 from org_backup.audit.checks import build_audit_report
 from org_backup.audit.collect import collect_account
+from org_backup.audit.collect_central import collect_central
+from org_backup.audit.copy_checks import copies_since
 from org_backup.aws import caller_session, client, describe_error
 from org_backup.coverage.pipeline import discover_and_cover, load_inputs
 from org_backup.errors import AwsCallError
@@ -45,9 +47,8 @@ def audit(
     coverage = discover_and_cover(settings, files, session, progress=progress)
     default_enabled = frozenset(coverage.default_enabled_regions)
     regions = targets.scan_regions(coverage, settings.regions, scan_regions, default_enabled)
-    todo = targets.targets(
-        coverage, regions, default_enabled, _caller_account(session), scan_skipped
-    )
+    caller_account = _caller_account(session)
+    todo = targets.targets(coverage, regions, default_enabled, caller_account, scan_skipped)
     opt_in = OptInLookup(session, coverage.management_account_id)
     states, failures = per_account(
         todo,
@@ -57,8 +58,13 @@ def audit(
         progress=Progress("audit", len(todo)) if progress else None,
     )
     now = now or datetime.now(UTC)
+    central = (
+        collect_central(session, coverage.central, caller_account, copies_since(coverage, now))
+        if coverage.central is not None
+        else None
+    )
     source = f"live AWS, {now:%Y-%m-%dT%H:%M:%SZ}, scanning {', '.join(regions)}"
-    return build_audit_report(coverage, states, failures, thresholds, now, source)
+    return build_audit_report(coverage, states, failures, thresholds, now, source, central)
 
 
 def _caller_account(session: boto3.Session) -> str:

@@ -87,6 +87,17 @@ def add_thresholds(parser: argparse.ArgumentParser) -> None:
         metavar="H",
         help="finding when a schedule can leave more than H hours between backups",
     )
+    parser.add_argument(
+        "--require-copy",
+        action="store_true",
+        help="finding for every account-region whose rules copy to no other account"
+        " (the central account's own are exempt)",
+    )
+    parser.add_argument(
+        "--require-air-gapped",
+        action="store_true",
+        help="finding for every account-region whose copies do not land in an air-gapped vault",
+    )
 
 
 def thresholds_from(args: argparse.Namespace) -> Thresholds:
@@ -97,6 +108,8 @@ def thresholds_from(args: argparse.Namespace) -> Thresholds:
         ),
         require_vault_lock=args.require_vault_lock,
         max_interval_hours=args.max_interval_hours,
+        require_copy=args.require_copy,
+        require_air_gapped=args.require_air_gapped,
     )
 
 

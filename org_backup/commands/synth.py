@@ -25,11 +25,12 @@ from org_backup.commands.options import (
 )
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_coverage
-from org_backup.rollout import names
+from org_backup.rollout import names, organization
 from org_backup.rollout.synthesize import synthesize_program
 from org_backup.state.previous import PreviousState, read_previous
 
 DEFAULT_OUT = Path("build/manifest.json")
+PLAN_TYPE = "aws:backup/plan:Plan"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -96,5 +97,33 @@ def print_summary(coverage: Coverage, resources: Sequence[dict[str, Any]], strea
         + f"{len(coverage.accounts) - len(covered)} skipped),"
         f" {account_regions} account-regions, {len(resources)} resources\n"
     )
+    _print_copies(coverage, resources, children, stream)
     for warning in coverage.warnings:
         stream.write(warning + "\n")
+
+
+def _print_copies(
+    coverage: Coverage,
+    resources: Sequence[dict[str, Any]],
+    children: Counter,
+    stream: TextIO,
+) -> None:
+    """Copies (issue 9): the organization-level resources, and how many rules copy out."""
+    central = coverage.central
+    if central is None:
+        return
+    if children[organization.COMPONENT_NAME]:
+        stream.write(
+            f"  organization: AWS Backup global settings of {coverage.management_account_id},"
+            f" {central.kind} vault {central.vault_name} of {central.account_id} in"
+            f" {', '.join(central.regions)} ({1 + children[organization.COMPONENT_NAME]}"
+            " resources)\n"
+        )
+    copying = sum(
+        1
+        for resource in resources
+        if resource["type"] == PLAN_TYPE
+        for rule in resource["inputs"].get("rules") or []
+        if rule.get("copyActions")
+    )
+    stream.write(f"synth: {copying} rules copy to the central vaults\n")

@@ -22,6 +22,8 @@ MIN_START_WINDOW = 60
 COLD_TO_DELETE_GAP = 90
 VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3
 MIN_SCHEDULE_GAP_MINUTES = 60  # AWS Backup runs a rule at most hourly
+MAX_RULES_PER_PLAN = 10  # AWS Backup quota: rules per backup plan
+AIR_GAPPED_MIN_RETENTION_DAYS = 7  # CreateLogicallyAirGappedBackupVault's MinRetentionDays
 
 _VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
 _RULE_NAME = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")

@@ -19,22 +19,26 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from org_backup.config import limits
 from org_backup.config.policy import (
+    SINGLE_RULE_FIELDS,
     BackupName,
     BackupPolicy,
     ChangeableDays,
     CompletionWindow,
     Days,
     KmsKeyTemplate,
+    OrganizationRules,
     PolicyOverrides,
     RoleName,
+    RuleSpec,
     Schedule,
     StartWindow,
     TagKey,
     TagValue,
     Timezone,
     VaultName,
+    build_policy,
 )
-from org_backup.errors import InputError, Problem, problems_from_validation
+from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 
 ENV_PREFIX = "ORG_BACKUP_"
 CONFIG_NAMESPACE = "org-backup"
@@ -148,6 +152,60 @@ class Settings(BaseSettings):
         description="Compliance mode: days until the lock becomes immutable (at least 3).",
     )
 
+    # --- copies (issue 9): the central account, its vaults and the copies into them ---
+    central_account_id: str | None = Field(
+        default=None,
+        description="Account holding the central vaults that every rule copies into (none: no copies).",
+    )
+    central_vault_name: VaultName = Field(
+        default="org-backup-central", description="Name of the central vault in every region."
+    )
+    central_vault_kind: Literal["standard", "air-gapped"] = Field(
+        default="standard",
+        description="'standard' (a vault, optionally locked) or 'air-gapped' (logically air-gapped vault).",
+    )
+    central_vault_min_retention_days: Days | None = Field(
+        default=None,
+        description="Central vault's minimum retention (air-gapped: required; standard: sets a lock).",
+    )
+    central_vault_max_retention_days: Days | None = Field(
+        default=None,
+        description="Central vault's maximum retention (air-gapped: required; standard: sets a lock).",
+    )
+    central_region: str | None = Field(
+        default=None,
+        description="Region of the one central vault every region copies to (none: the same region).",
+    )
+    central_share_with_organization: bool = Field(
+        default=True,
+        description="Share an air-gapped central vault with the organization through AWS RAM, for restores.",
+    )
+    central_mpa_enabled: bool | None = Field(
+        default=None,
+        description="AWS Backup global setting isMpaEnabled, as it is today (required with a central account).",
+    )
+    central_delegated_administrator_enabled: bool | None = Field(
+        default=None,
+        description="AWS Backup global setting isDelegatedAdministratorEnabled, as it is today (required with a central account).",
+    )
+    rules: list[RuleSpec] = Field(
+        default=[],
+        description="Retention tiers: a JSON list of rules {name, schedule, delete_after_days, ...};"
+        " empty: the one rule of the single-rule settings.",
+    )
+    min_delete_after_days: Days | None = Field(
+        default=None,
+        description="Floor on every rule's retention, copies included; no accounts/ file may go under it.",
+    )
+    copy_delete_after_days: Days | None = Field(
+        default=None, description="Days a copy in the central vault is kept (none: the rule's)."
+    )
+    copy_cold_storage_after_days: Days | None = Field(
+        default=None,
+        description="Days before a copy moves to cold storage (none: the rule's, when copy_delete_after_days is unset).",
+    )
+    # --- end copies ---
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -179,6 +237,20 @@ class Settings(BaseSettings):
             raise ValueError(f"{bad} {limits.check_account_id(bad[0])}")
         return value
 
+    @field_validator("central_account_id")
+    @classmethod
+    def _central_account_id(cls, value: str | None) -> str | None:
+        if value is not None and limits.check_account_id(value):
+            raise ValueError(limits.check_account_id(value))
+        return value
+
+    @field_validator("central_region")
+    @classmethod
+    def _central_region(cls, value: str | None) -> str | None:
+        if value is not None and limits.check_region(value):
+            raise ValueError(f"{value} {limits.check_region(value)}")
+        return value
+
     @field_validator("target_ous")
     @classmethod
     def _ou_ids(cls, value: list[str]) -> list[str]:
@@ -202,8 +274,27 @@ class Settings(BaseSettings):
         return check_tags(value)
 
     def policy_defaults(self) -> dict[str, Any]:
-        """The fields of BackupPolicy, as the base that account files override."""
-        return self.model_dump(include=set(BackupPolicy.model_fields))
+        """The base that account files override (see `build_policy`): the policy's own fields,
+        the single-rule fields, and what the organization imposes on every rule."""
+        values = self.model_dump(
+            include=(set(BackupPolicy.model_fields) - {"rules"}) | set(SINGLE_RULE_FIELDS)
+        )
+        values["organization"] = OrganizationRules(
+            rule_name=self.rule_name,
+            rules=tuple(self.rules),
+            copy_delete_after_days=self.copy_delete_after_days,
+            copy_cold_storage_after_days=self.copy_cold_storage_after_days,
+            min_delete_after_days=self.min_delete_after_days,
+            copy_range=self._copy_range(),
+        )
+        return values
+
+    def _copy_range(self) -> tuple[int, int] | None:
+        """The central vault's retention range that copies must fall in, if it enforces one."""
+        low, high = self.central_vault_min_retention_days, self.central_vault_max_retention_days
+        if self.central_account_id is None or (low is None and high is None):
+            return None
+        return (low or 1, high or limits.MAX_DAYS)
 
 
 POLICY_FIELDS = frozenset(PolicyOverrides.model_fields)
@@ -283,6 +374,59 @@ def load_settings(
     return settings
 
 
+def central_problems(settings: Settings) -> list[tuple[str, Any, str]]:
+    """The central account's settings that only make sense together: (field, value, message)."""
+    found: list[tuple[str, Any, str]] = []
+    low, high = settings.central_vault_min_retention_days, settings.central_vault_max_retention_days
+    if settings.central_account_id is None:
+        return found
+    for field, key in (
+        ("central_mpa_enabled", "isMpaEnabled"),
+        ("central_delegated_administrator_enabled", "isDelegatedAdministratorEnabled"),
+    ):
+        if getattr(settings, field) is None:
+            found.append(
+                (
+                    field,
+                    MISSING,
+                    f"is required with central_account_id: org-backup then manages AWS Backup's"
+                    f" global settings, and sets {key} to this value; set it to the value the"
+                    " management account has today (aws backup describe-global-settings), so"
+                    " it is never flipped by accident",
+                )
+            )
+    if settings.central_vault_kind == "air-gapped":
+        for field, value in (
+            ("central_vault_min_retention_days", low),
+            ("central_vault_max_retention_days", high),
+        ):
+            if value is None:
+                found.append(
+                    (
+                        field,
+                        MISSING,
+                        "is required for central_vault_kind air-gapped (AWS requires it)",
+                    )
+                )
+        if low is not None and low < limits.AIR_GAPPED_MIN_RETENTION_DAYS:
+            found.append(
+                (
+                    "central_vault_min_retention_days",
+                    low,
+                    f"must be at least {limits.AIR_GAPPED_MIN_RETENTION_DAYS} for an air-gapped vault",
+                )
+            )
+    if low is not None and high is not None and low > high:
+        found.append(
+            (
+                "central_vault_min_retention_days",
+                low,
+                f"must not exceed central_vault_max_retention_days ({high})",
+            )
+        )
+    return found
+
+
 def _located(problems: list[Problem], sources: _SourceNames) -> list[Problem]:
     """Point each problem at the env var or stack key its field came from."""
     return [
@@ -301,11 +445,12 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
                 f"must be below shard_count ({settings.shard_count}): 0 to {settings.shard_count - 1}",
             )
         )
-    try:
-        policy = BackupPolicy.model_validate(settings.policy_defaults())
-    except ValidationError as error:
-        return problems + _located(problems_from_validation(error, "settings"), sources)
-    return problems + _located(policy.rule_problems("settings"), sources)
+    problems += [
+        Problem(sources.of(field), field, value, message)
+        for field, value, message in central_problems(settings)
+    ]
+    _, policy_problems = build_policy(settings.policy_defaults(), None, "settings", "")
+    return problems + _located(policy_problems, sources)
 
 
 class _SourceNames:

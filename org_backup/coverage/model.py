@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.central import CentralCoverage
 from org_backup.errors import Problem
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
@@ -75,6 +76,7 @@ class Coverage(BaseModel):
     file_drift: tuple[Problem, ...] = ()
     # Safety: accounts the previous state covered that this run stops covering (within the guard).
     removed: tuple[str, ...] = ()
+    central: CentralCoverage | None = None  # copies (issue 9): none means no copies
 
     @property
     def covered(self) -> list[AccountCoverage]:

@@ -17,6 +17,7 @@ from org_backup.aws import Session, assume_role, caller_session, describe_error
 from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
+from org_backup.coverage.central import resolve_central
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
 from org_backup.errors import AccountFailure, AwsCallError, InputError
@@ -67,6 +68,7 @@ def discover_and_cover(
     if previous is not None:
         previous.check_matches(inventory.organization_id, settings.shard_index)
     drift = resolve.file_drift(files, inventory)
+    central = resolve_central(settings, files, inventory)
     scoped = resolve.scope(settings, files, inventory, drift)
     default_regions = default_enabled_regions(session)
     todo = [
@@ -86,7 +88,7 @@ def discover_and_cover(
         else None
     )
     coverage = resolve.cover(
-        settings, inventory, scoped, default_regions, lookups, previous_regions, drift
+        settings, inventory, scoped, default_regions, lookups, previous_regions, drift, central
     )
     if previous is not None:
         found = check_removals(previous, coverage, settings.max_accounts_removed)

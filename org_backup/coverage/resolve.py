@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupPolicy, build_policy
 from org_backup.config.settings import Settings
+from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.errors import InputError, Problem
 from org_backup.organization.discovery import OrgAccount, OrgInventory
@@ -181,6 +182,7 @@ def cover(
     lookups: Mapping[str, AccountLookup],
     previous_regions: Mapping[str, tuple[str, ...]] | None = None,
     drift: FileDrift | None = None,
+    central: CentralCoverage | None = None,
 ) -> Coverage:
     """The Coverage: covered accounts with their enabled regions, the rest with reasons.
 
@@ -236,6 +238,7 @@ def cover(
         default_enabled_regions=tuple(sorted(default_regions)),
         accounts=tuple(accounts),
         file_drift=drift.warnings if drift else (),
+        central=central,
     )
 
 

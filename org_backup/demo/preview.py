@@ -17,7 +17,13 @@ from pathlib import Path
 import boto3
 
 from org_backup.cli import main as cli
-from org_backup.demo.seed import DEMO_REGIONS, demo_spec, seed_organization, write_demo_accounts_dir
+from org_backup.demo.seed import (
+    DEMO_REGIONS,
+    demo_settings,
+    demo_spec,
+    seed_organization,
+    write_demo_accounts_dir,
+)
 from org_backup.demo.server import client_environ, moto_server
 
 
@@ -30,6 +36,8 @@ def preview(build_dir: Path) -> int:
         os.environ.update(client_environ(endpoint))
         os.environ.setdefault("ORG_BACKUP_REGIONS", json.dumps(list(DEMO_REGIONS)))
         seeded = seed_organization(boto3.Session(), demo_spec())
+        for name, value in demo_settings(seeded).items():  # copies (issue 9): a central account
+            os.environ.setdefault(name, value)
         accounts_dir.mkdir(exist_ok=True)
         write_demo_accounts_dir(accounts_dir, seeded)
         _say(

@@ -29,6 +29,8 @@ SCRATCH = "scratch"
 _SESSION_NAME = "org-backup-demo-seed"
 OVERRIDDEN_ACCOUNT = "ml-prod"
 """The demo account with a file in accounts/: a longer retention and an earlier schedule."""
+CENTRAL_ACCOUNT = "shared-services"
+"""The demo's central account: every other covered account copies its backups into its vaults."""
 
 
 @dataclass(frozen=True)
@@ -306,3 +308,13 @@ def write_demo_accounts_dir(path: Path | str, seeded: SeededOrg) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     text = yaml.dump(override, Dumper=_Dumper, sort_keys=False, default_flow_style=None)
     (directory / f"{OVERRIDDEN_ACCOUNT}.yaml").write_text(text, encoding="utf-8")
+
+
+def demo_settings(seeded: SeededOrg) -> dict[str, str]:
+    """The demo's settings beyond the defaults, as `ORG_BACKUP_*` variables: copies into the
+    central account, with AWS Backup's other global settings kept off (as moto has them)."""
+    return {
+        "ORG_BACKUP_CENTRAL_ACCOUNT_ID": seeded.account_ids[CENTRAL_ACCOUNT],
+        "ORG_BACKUP_CENTRAL_MPA_ENABLED": "false",
+        "ORG_BACKUP_CENTRAL_DELEGATED_ADMINISTRATOR_ENABLED": "false",
+    }

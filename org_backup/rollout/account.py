@@ -1,5 +1,5 @@
-"""One covered account's AWS Backup: its provider, service role, and a vault, plan and selection
-in each of its regions, grouped under one component so `pulumi preview` reads account by account.
+"""One covered account's AWS Backup: its provider, service role, and a vault, plan (its rules
+copying to the central vault, when there is one) and selection in each of its regions, grouped under one component so `pulumi preview` reads account by account.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import pulumi
 import pulumi_aws as aws
 
 from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
+from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage
 from org_backup.manifest import DeployedAccount, efs_resources
 from org_backup.rollout import names
+from org_backup.rollout.providers import account_provider
 
 COMPONENT_TYPE = "org-backup:index:AccountBackup"
-SESSION_NAME = "org-backup"
-MANAGED_BY = {"managed-by": "org-backup"}
 
 # AWS Backup assumes this role to back up and restore; EFS needs nothing more than these two.
 _MANAGED_POLICIES = {
@@ -48,6 +48,8 @@ class AccountBackup(pulumi.ComponentResource):
         account: AccountCoverage,
         partition: str,
         tags: Mapping[str, str],
+        management_account_id: str,
+        central: CentralCoverage | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         if account.policy is None or account.deploy_role_arn is None or not account.regions:
@@ -55,19 +57,14 @@ class AccountBackup(pulumi.ComponentResource):
         account_id, policy = account.account_id, account.policy
         super().__init__(COMPONENT_TYPE, names.component_name(account_id), None, opts)
 
-        provider = aws.Provider(
+        provider = account_provider(
             names.provider_name(account_id),
-            assume_roles=[
-                aws.ProviderAssumeRoleArgs(
-                    role_arn=account.deploy_role_arn,
-                    session_name=SESSION_NAME,
-                    external_id=account.deploy_role_external_id,
-                )
-            ],
-            # The provider checks the assumed role's account: a mis-pointed role fails, not deploys.
-            allowed_account_ids=[account_id],
-            default_tags=aws.ProviderDefaultTagsArgs(tags={**tags, **account.tags, **MANAGED_BY}),
+            account_id,
+            management_account_id=management_account_id,
+            deploy_role_arn=account.deploy_role_arn,
+            external_id=account.deploy_role_external_id,
             region=account.regions[0],
+            tags={**tags, **account.tags},
             opts=pulumi.ResourceOptions(parent=self),
         )
         child = pulumi.ResourceOptions(parent=self, provider=provider)
@@ -76,7 +73,7 @@ class AccountBackup(pulumi.ComponentResource):
         regions = {}
         for region in account.regions:
             vault, plan, selection = _region(
-                account_id, region, policy, partition, role, attachments, child
+                account_id, region, policy, partition, central, role, attachments, child
             )
             regions[region] = {
                 "vault_arn": vault.arn,
@@ -119,6 +116,7 @@ def _region(
     region: str,
     policy: BackupPolicy,
     partition: str,
+    central: CentralCoverage | None,
     role: aws.iam.Role,
     attachments: list[aws.iam.RolePolicyAttachment],
     child: pulumi.ResourceOptions,
@@ -156,17 +154,29 @@ def _region(
         name=policy.plan_name,
         rules=[
             aws.backup.PlanRuleArgs(
-                rule_name=policy.rule_name,
+                rule_name=rule.name,
                 target_vault_name=vault.name,
-                schedule=policy.schedule,
-                schedule_expression_timezone=policy.schedule_timezone,
-                start_window=policy.start_window_minutes,
-                completion_window=policy.completion_window_minutes,
+                schedule=rule.schedule,
+                schedule_expression_timezone=rule.schedule_timezone,
+                start_window=rule.start_window_minutes,
+                completion_window=rule.completion_window_minutes,
                 lifecycle=aws.backup.PlanRuleLifecycleArgs(
-                    delete_after=policy.delete_after_days,
-                    cold_storage_after=policy.cold_storage_after_days,
+                    delete_after=rule.delete_after_days,
+                    cold_storage_after=rule.cold_storage_after_days,
                 ),
+                copy_actions=[
+                    aws.backup.PlanRuleCopyActionArgs(
+                        destination_vault_arn=target.destination_vault_arn,
+                        lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(
+                            delete_after=target.delete_after_days,
+                            cold_storage_after=target.cold_storage_after_days,
+                        ),
+                    )
+                    for target in copy_targets(central, partition, account_id, region, rule)
+                ]
+                or None,
             )
+            for rule in policy.rules
         ],
         region=region,
         opts=child,

@@ -1,7 +1,9 @@
 """The AWS Backup API requests that synthesized resources stand for, checked against botocore.
 
 pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
-PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection. Translating the
+PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection (and the central
+account's resources into UpdateGlobalSettings, CreateLogicallyAirGappedBackupVault,
+PutBackupVaultAccessPolicy and AWS RAM's CreateResourceShare and AssociateResourceShare). Translating the
 camelCase inputs the engine received into those requests, and validating them with botocore's
 own model, lets the tests catch what AWS would otherwise reject only during `pulumi up`.
 """
@@ -28,6 +30,7 @@ class ApiRequest:
     operation: str
     region: str
     params: dict[str, Any]
+    service: str = "backup"
 
 
 def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
@@ -47,14 +50,17 @@ def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
         inputs = resource["inputs"]
         operation, params = translate(inputs, _default_tags(provider))
         region = inputs.get("region") or provider.get("region", "")
-        requests.append(ApiRequest(resource["name"], operation, region, _without_none(params)))
+        service = _SERVICES.get(resource["type"].split("/")[0], "backup")
+        requests.append(
+            ApiRequest(resource["name"], operation, region, _without_none(params), service)
+        )
     return requests
 
 
 def validation_errors(request: ApiRequest) -> list[str]:
     """What botocore's model rejects: types and required members (its ParamValidator), and the
     patterns and maximums it declares but does not check client-side."""
-    shape = _operation(request.operation).input_shape
+    shape = _operation(request.operation, request.service).input_shape
     report = ParamValidator().validate(request.params, shape)
     errors = [report.generate_report()] if report.has_errors() else []
     errors.extend(_constraint_errors(request.params, shape, request.operation))
@@ -62,12 +68,12 @@ def validation_errors(request: ApiRequest) -> list[str]:
 
 
 @cache
-def _service() -> ServiceModel:
-    return botocore.session.get_session().get_service_model("backup")
+def _service(name: str) -> ServiceModel:
+    return botocore.session.get_session().get_service_model(name)
 
 
-def _operation(name: str) -> OperationModel:
-    return _service().operation_model(name)
+def _operation(name: str, service: str = "backup") -> OperationModel:
+    return _service(service).operation_model(name)
 
 
 def _constraint_errors(value: Any, shape: Shape, path: str) -> list[str]:
@@ -144,12 +150,24 @@ def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
         "CompletionWindowMinutes": _number(rule.get("completionWindow")),
         "EnableContinuousBackup": rule.get("enableContinuousBackup"),
         "RecoveryPointTags": rule.get("recoveryPointTags"),
-        "Lifecycle": {
-            "DeleteAfterDays": _number(lifecycle.get("deleteAfter")),
-            "MoveToColdStorageAfterDays": _number(lifecycle.get("coldStorageAfter")),
-        }
-        if lifecycle
-        else None,
+        "Lifecycle": _lifecycle(lifecycle),
+        "CopyActions": [
+            {
+                "DestinationBackupVaultArn": action.get("destinationVaultArn"),
+                "Lifecycle": _lifecycle(action.get("lifecycle")),
+            }
+            for action in rule.get("copyActions") or []
+        ]
+        or None,
+    }
+
+
+def _lifecycle(lifecycle: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not lifecycle:
+        return None
+    return {
+        "DeleteAfterDays": _number(lifecycle.get("deleteAfter")),
+        "MoveToColdStorageAfterDays": _number(lifecycle.get("coldStorageAfter")),
     }
 
 
@@ -191,11 +209,78 @@ def _selection(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tu
     }
 
 
+# --- copies (issue 9): global settings, central vaults and their policy, the RAM share ---
+def _global_settings(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "UpdateGlobalSettings", {"GlobalSettings": inputs.get("globalSettings")}
+
+
+def _air_gapped_vault(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "CreateLogicallyAirGappedBackupVault", {
+        "BackupVaultName": inputs.get("name"),
+        "BackupVaultTags": _tags(inputs, default_tags),
+        "MinRetentionDays": _number(inputs.get("minRetentionDays")),
+        "MaxRetentionDays": _number(inputs.get("maxRetentionDays")),
+        "EncryptionKeyArn": inputs.get("encryptionKeyArn"),
+    }
+
+
+def _vault_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutBackupVaultAccessPolicy", {
+        "BackupVaultName": inputs.get("backupVaultName"),
+        "Policy": inputs.get("policy"),
+    }
+
+
+def _resource_share(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    tags = _tags(inputs, default_tags) or {}
+    return "CreateResourceShare", {
+        "name": inputs.get("name"),
+        "allowExternalPrincipals": inputs.get("allowExternalPrincipals"),
+        "tags": [{"key": key, "value": value} for key, value in tags.items()] or None,
+    }
+
+
+def _resource_association(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "AssociateResourceShare", {
+        "resourceShareArn": inputs.get("resourceShareArn"),
+        "resourceArns": [inputs.get("resourceArn")],
+    }
+
+
+def _principal_association(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "AssociateResourceShare", {
+        "resourceShareArn": inputs.get("resourceShareArn"),
+        "principals": [inputs.get("principal")],
+    }
+
+
+_COPIES_TRANSLATIONS = {
+    "aws:backup/globalSettings:GlobalSettings": _global_settings,
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _air_gapped_vault,
+    "aws:backup/vaultPolicy:VaultPolicy": _vault_policy,
+    "aws:ram/resourceShare:ResourceShare": _resource_share,
+    "aws:ram/resourceAssociation:ResourceAssociation": _resource_association,
+    "aws:ram/principalAssociation:PrincipalAssociation": _principal_association,
+}
+# --- end copies ---
+
+# The botocore service of each resource module; AWS Backup unless listed.
+_SERVICES = {"aws:ram": "ram"}
+
 _TRANSLATIONS = {
     "aws:backup/vault:Vault": _vault,
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
+    **_COPIES_TRANSLATIONS,
 }
 
 

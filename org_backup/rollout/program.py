@@ -11,6 +11,7 @@ import pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import build_manifest
 from org_backup.rollout.account import AccountBackup
+from org_backup.rollout.organization import register_organization
 from org_backup.state.previous import PreviousState
 from org_backup.state.stack_output import read_own_previous
 
@@ -34,8 +35,15 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     The manifest comes from `build_manifest` alone, fed with the ids the resources resolved to,
     so the stack output and `synth`'s file can never drift apart.
     """
+    register_organization(coverage)
     components = {
-        account.account_id: AccountBackup(account, coverage.partition, coverage.tags)
+        account.account_id: AccountBackup(
+            account,
+            coverage.partition,
+            coverage.tags,
+            coverage.management_account_id,
+            coverage.central,
+        )
         for account in coverage.covered
     }
     deployed = pulumi.Output.from_input(

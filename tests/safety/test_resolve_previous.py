@@ -38,7 +38,7 @@ def test_a_failed_lookup_keeps_a_previously_covered_account(failure):
     kept = accounts[ACCOUNT.id]
     assert kept.covered and kept.degraded == failure
     assert kept.regions == ("us-east-1", "eu-west-1")  # the previous ones, not the settings'
-    assert kept.policy is not None and kept.policy.delete_after_days == 90
+    assert kept.policy is not None and kept.policy.rules[0].delete_after_days == 90
 
 
 def test_without_previous_state_or_coverage_the_failure_is_the_skip_reason():

@@ -1,0 +1,24 @@
+"""How old the newest recovery point (or copy) of a file system may be, from its rules. Pure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from org_backup.config.policy import BackupRule
+from org_backup.config.schedule import longest_gap_hours
+
+
+def rule_allowed_hours(rule: BackupRule) -> float:
+    """The schedule's longest gap, plus the start window a job may wait and the completion
+    window it may then run (AWS counts the latter from the job's start). `math.inf` for a
+    schedule that does not keep recurring."""
+    gap = longest_gap_hours(rule.schedule)
+    if math.isinf(gap):
+        return gap
+    return gap + (rule.start_window_minutes + rule.completion_window_minutes) / 60
+
+
+def most_frequent(rules: Sequence[BackupRule]) -> BackupRule:
+    """The rule that must have run most recently: several rules back up at least as often."""
+    return min(rules, key=rule_allowed_hours)

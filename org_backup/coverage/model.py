@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
@@ -68,6 +69,9 @@ class Coverage(BaseModel):
     tags: dict[str, str] = {}
     default_enabled_regions: tuple[str, ...] = ()  # enabled in every account, no opt-in needed
     accounts: tuple[AccountCoverage, ...]
+    # alerts and restore testing (issue 10): None when off
+    alerts: AlertsConfig | None = None
+    restore_testing: RestoreTestingConfig | None = None
 
     @property
     def covered(self) -> list[AccountCoverage]:

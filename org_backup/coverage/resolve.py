@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from org_backup.alerting.config import alerts_from, restore_testing_from
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupPolicy, build_policy
 from org_backup.config.settings import Settings
@@ -188,6 +189,8 @@ def cover(
         tags=settings.tags,
         default_enabled_regions=tuple(sorted(default_regions)),
         accounts=tuple(accounts),
+        alerts=alerts_from(settings, inventory.partition),  # issue 10
+        restore_testing=restore_testing_from(settings),  # issue 10
     )
 
 

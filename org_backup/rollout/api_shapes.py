@@ -1,4 +1,4 @@
-"""The AWS Backup API requests that synthesized resources stand for, checked against botocore.
+"""The AWS API requests that synthesized resources stand for, checked against botocore.
 
 pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
 PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection. Translating the
@@ -28,6 +28,7 @@ class ApiRequest:
     operation: str
     region: str
     params: dict[str, Any]
+    service: str = "backup"  # botocore's service name
 
 
 def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
@@ -47,14 +48,17 @@ def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
         inputs = resource["inputs"]
         operation, params = translate(inputs, _default_tags(provider))
         region = inputs.get("region") or provider.get("region", "")
-        requests.append(ApiRequest(resource["name"], operation, region, _without_none(params)))
+        service = _SERVICES.get(resource["type"], "backup")
+        requests.append(
+            ApiRequest(resource["name"], operation, region, _without_none(params), service)
+        )
     return requests
 
 
 def validation_errors(request: ApiRequest) -> list[str]:
     """What botocore's model rejects: types and required members (its ParamValidator), and the
     patterns and maximums it declares but does not check client-side."""
-    shape = _operation(request.operation).input_shape
+    shape = _operation(request.service, request.operation).input_shape
     report = ParamValidator().validate(request.params, shape)
     errors = [report.generate_report()] if report.has_errors() else []
     errors.extend(_constraint_errors(request.params, shape, request.operation))
@@ -62,18 +66,18 @@ def validation_errors(request: ApiRequest) -> list[str]:
 
 
 @cache
-def _service() -> ServiceModel:
-    return botocore.session.get_session().get_service_model("backup")
+def _service(name: str) -> ServiceModel:
+    return botocore.session.get_session().get_service_model(name)
 
 
-def _operation(name: str) -> OperationModel:
-    return _service().operation_model(name)
+def _operation(service: str, name: str) -> OperationModel:
+    return _service(service).operation_model(name)
 
 
 def _constraint_errors(value: Any, shape: Shape, path: str) -> list[str]:
     errors = []
     pattern, maximum = shape.metadata.get("pattern"), shape.metadata.get("max")
-    if isinstance(value, str) and pattern and not re.fullmatch(pattern, value):
+    if isinstance(value, str) and pattern and not re.fullmatch(_python_pattern(pattern), value):
         errors.append(f"{path}: {value!r} does not match {pattern}")
     if maximum is not None and isinstance(value, (str, list, dict)) and len(value) > maximum:
         errors.append(f"{path}: longer than {maximum}")
@@ -87,6 +91,12 @@ def _constraint_errors(value: Any, shape: Shape, path: str) -> list[str]:
         for index, item in enumerate(value):
             errors += _constraint_errors(item, shape.member, f"{path}[{index}]")
     return errors
+
+
+def _python_pattern(pattern: str) -> str:
+    """IAM's and EventBridge's tag patterns use Unicode classes Python's `re` lacks:
+    letters and numbers (\\p{L}, \\p{N}) become \\w, separators (\\p{Z}) \\s."""
+    return pattern.replace(r"\p{L}", r"\w").replace(r"\p{N}", r"\w").replace(r"\p{Z}", r"\s")
 
 
 def _default_tags(provider_inputs: Mapping[str, Any]) -> dict[str, str]:
@@ -191,12 +201,184 @@ def _selection(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tu
     }
 
 
+# --- alerts and restore testing (issue 10) ---
+def _restore_testing_plan(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    selection = inputs.get("recoveryPointSelection") or {}
+    return "CreateRestoreTestingPlan", {
+        "RestoreTestingPlan": {
+            "RestoreTestingPlanName": inputs.get("name"),
+            "ScheduleExpression": inputs.get("scheduleExpression"),
+            "ScheduleExpressionTimezone": inputs.get("scheduleExpressionTimezone"),
+            "StartWindowHours": _number(inputs.get("startWindowHours")),
+            "RecoveryPointSelection": {
+                "Algorithm": selection.get("algorithm"),
+                "IncludeVaults": selection.get("includeVaults"),
+                "ExcludeVaults": selection.get("excludeVaults"),
+                "RecoveryPointTypes": selection.get("recoveryPointTypes"),
+                "SelectionWindowDays": _number(selection.get("selectionWindowDays")),
+            },
+        },
+        "Tags": _tags(inputs, default_tags),
+    }
+
+
+def _restore_testing_selection(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    conditions = inputs.get("protectedResourceConditions") or {}
+    return "CreateRestoreTestingSelection", {
+        "RestoreTestingPlanName": inputs.get("restoreTestingPlanName"),
+        "RestoreTestingSelection": {
+            "RestoreTestingSelectionName": inputs.get("name"),
+            "IamRoleArn": inputs.get("iamRoleArn"),
+            "ProtectedResourceType": inputs.get("protectedResourceType"),
+            "ProtectedResourceArns": inputs.get("protectedResourceArns"),
+            "ProtectedResourceConditions": {
+                api_key: [
+                    {"Key": item.get("key"), "Value": item.get("value")}
+                    for item in conditions.get(pulumi_key) or []
+                ]
+                for pulumi_key, api_key in (
+                    ("stringEquals", "StringEquals"),
+                    ("stringNotEquals", "StringNotEquals"),
+                )
+                if conditions.get(pulumi_key)
+            }
+            or None,
+            "ValidationWindowHours": _number(inputs.get("validationWindowHours")),
+        },
+    }
+
+
+def _tag_list(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> list | None:
+    """EventBridge and SNS take tags as a list of Key/Value pairs."""
+    tags = _tags(inputs, default_tags)
+    return [{"Key": key, "Value": value} for key, value in tags.items()] if tags else None
+
+
+def _event_rule(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutRule", {
+        "Name": inputs.get("name"),
+        "EventPattern": inputs.get("eventPattern"),
+        "ScheduleExpression": inputs.get("scheduleExpression"),
+        "State": inputs.get("state"),
+        "Description": inputs.get("description"),
+        "RoleArn": inputs.get("roleArn"),
+        "EventBusName": inputs.get("eventBusName"),
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _event_target(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutTargets", {
+        "Rule": inputs.get("rule"),
+        "EventBusName": inputs.get("eventBusName"),
+        "Targets": [
+            {
+                "Id": inputs.get("targetId"),
+                "Arn": inputs.get("arn"),
+                "RoleArn": inputs.get("roleArn"),
+                "Input": inputs.get("input"),
+                "InputPath": inputs.get("inputPath"),
+            }
+        ],
+    }
+
+
+def _event_bus(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "CreateEventBus", {
+        "Name": inputs.get("name"),
+        "Description": inputs.get("description"),
+        "KmsKeyIdentifier": inputs.get("kmsKeyIdentifier"),
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _event_bus_policy(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "PutPermission", {
+        "EventBusName": inputs.get("eventBusName"),
+        "Policy": inputs.get("policy"),
+    }
+
+
+def _topic(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    attributes = {
+        "DisplayName": inputs.get("displayName"),
+        "KmsMasterKeyId": inputs.get("kmsMasterKeyId"),
+        "FifoTopic": "true" if inputs.get("fifoTopic") else None,
+    }
+    return "CreateTopic", {
+        "Name": inputs.get("name"),
+        "Attributes": {k: v for k, v in attributes.items() if v is not None} or None,
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _topic_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "SetTopicAttributes", {
+        "TopicArn": inputs.get("arn"),
+        "AttributeName": "Policy",
+        "AttributeValue": inputs.get("policy"),
+    }
+
+
+def _topic_subscription(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "Subscribe", {
+        "TopicArn": inputs.get("topic"),
+        "Protocol": inputs.get("protocol"),
+        "Endpoint": inputs.get("endpoint"),
+    }
+
+
+def _role(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "CreateRole", {
+        "RoleName": inputs.get("name"),
+        "AssumeRolePolicyDocument": inputs.get("assumeRolePolicy"),
+        "Description": inputs.get("description"),
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _role_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutRolePolicy", {
+        "RoleName": inputs.get("role"),
+        "PolicyName": inputs.get("name"),
+        "PolicyDocument": inputs.get("policy"),
+    }
+
+
+_ALERTING_TRANSLATIONS = {
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": ("backup", _restore_testing_plan),
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": (
+        "backup",
+        _restore_testing_selection,
+    ),
+    "aws:cloudwatch/eventRule:EventRule": ("events", _event_rule),
+    "aws:cloudwatch/eventTarget:EventTarget": ("events", _event_target),
+    "aws:cloudwatch/eventBus:EventBus": ("events", _event_bus),
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": ("events", _event_bus_policy),
+    "aws:sns/topic:Topic": ("sns", _topic),
+    "aws:sns/topicPolicy:TopicPolicy": ("sns", _topic_policy),
+    "aws:sns/topicSubscription:TopicSubscription": ("sns", _topic_subscription),
+    "aws:iam/role:Role": ("iam", _role),
+    "aws:iam/rolePolicy:RolePolicy": ("iam", _role_policy),
+}
+# --- end alerts and restore testing ---
+
 _TRANSLATIONS = {
     "aws:backup/vault:Vault": _vault,
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
+    **{type_: translate for type_, (_, translate) in _ALERTING_TRANSLATIONS.items()},
 }
+_SERVICES = {type_: service for type_, (service, _) in _ALERTING_TRANSLATIONS.items()}
 
 
 def _without_none(value: Any) -> Any:

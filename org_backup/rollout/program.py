@@ -32,7 +32,13 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     so the stack output and `synth`'s file can never drift apart.
     """
     components = {
-        account.account_id: AccountBackup(account, coverage.partition, coverage.tags)
+        account.account_id: AccountBackup(
+            account,
+            coverage.partition,
+            coverage.tags,
+            alerts=coverage.alerts,
+            restore_testing=coverage.restore_testing,
+        )
         for account in coverage.covered
     }
     deployed = pulumi.Output.from_input(

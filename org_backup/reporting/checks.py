@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from org_backup.config.limits import partition_of_region
 from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
+from org_backup.reporting.alerting_checks import alerting_findings
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Status, Summary, Thresholds
 from org_backup.reporting.schedule import longest_gap_hours
@@ -61,6 +62,7 @@ def region_row(account: Account, region: Region, thresholds: Thresholds) -> Repo
         *_vault_findings(vault, thresholds),
         *_plan_findings(plan, thresholds),
         *_selection_findings(selection, partition),
+        *(sentence for _, sentence in alerting_findings(region, thresholds)),  # issue 10
     )
     return ReportRow(
         account.account_id,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from org_backup.rollout.synthesize import synthesize
-from tests.alerting.test_rollout_alerting import A, B, COVERAGE
+from tests.alerting.test_rollout_alerting import COVERAGE, A, B
 from tests.rollout.plans import covered, org
 
 REQUIRE = ("--require-alerts", "--require-restore-testing")

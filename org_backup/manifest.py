@@ -130,11 +130,46 @@ class Account(_Open):
     regions_not_enabled: list[str] = []
 
 
+# --- copies (issue 9) ---
+class CentralRegion(_Open):
+    region: str
+    vault_arn: str | None = None
+
+
+class Central(_Open):
+    """Where copies go: the central account's vault in each region that copies land in."""
+
+    account_id: str
+    vault_name: str
+    kind: Literal["standard", "air-gapped"] = "standard"
+    regions: list[CentralRegion] = []
+
+
+def _central(coverage: Coverage) -> Central | None:
+    """Vault ARNs are deterministic, so every shard's manifest names them, not only shard 0's."""
+    central = coverage.central
+    if central is None:
+        return None
+    return Central(
+        account_id=central.account_id,
+        vault_name=central.vault_name,
+        kind=central.kind,
+        regions=[
+            CentralRegion(region=region, vault_arn=central.vault_arn(coverage.partition, region))
+            for region in central.regions
+        ],
+    )
+
+
+# --- end copies ---
+
+
 class Manifest(_Open):
     schema_version: Literal[1]
     organization: Organization
     shard: Shard = Shard()
     alerts: CentralAlerts | None = None  # issue 10
+    central: Central | None = None
     accounts: list[Account]
 
 
@@ -165,6 +200,7 @@ def build_manifest(
         ),
         shard=Shard(index=coverage.shard_index, count=coverage.shard_count),
         alerts=central_alerts(coverage),
+        central=_central(coverage),
         accounts=[
             _with_alerting(
                 _account(account, coverage.partition, deployed.get(account.account_id)),

@@ -97,7 +97,7 @@ def restore_testing_from(settings: Settings) -> RestoreTestingConfig | None:
 
 def alerts_from(settings: Settings, partition: str) -> AlertsConfig | None:
     """None when alerts are off; `alerting_problems` has already rejected a missing account."""
-    central = central_account_of(settings)
+    central = settings.central_account_id
     if not settings.alerts_enabled or central is None:
         return None
     return AlertsConfig(
@@ -110,14 +110,9 @@ def alerts_from(settings: Settings, partition: str) -> AlertsConfig | None:
     )
 
 
-def central_account_of(settings: Settings) -> str | None:
-    """The central account of the copies settings (`central_account_id`)."""
-    return getattr(settings, "central_account_id", None)
-
-
 def alerting_problems(settings: Settings) -> Iterator[tuple[str, object, str]]:
     """(field, value, what would be right) for every cross-field mistake of these settings."""
-    if settings.alerts_enabled and central_account_of(settings) is None:
+    if settings.alerts_enabled and settings.central_account_id is None:
         yield (
             "alerts_enabled",
             True,

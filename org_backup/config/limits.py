@@ -18,6 +18,7 @@ MAX_DAYS = 36_500
 MIN_START_WINDOW = 60
 COLD_TO_DELETE_GAP = 90
 VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3
+AIR_GAPPED_MIN_RETENTION_DAYS = 7  # CreateLogicallyAirGappedBackupVault's MinRetentionDays
 
 _VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
 _RULE_NAME = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")

@@ -179,6 +179,43 @@ class Settings(BaseSettings):
         description="Hours the restored file system is kept for validation, then deleted.",
     )
     # --- end alerts and restore testing ---
+    # --- copies (issue 9): the central account, its vaults and the copies into them ---
+    central_account_id: str | None = Field(
+        default=None,
+        description="Account holding the central vaults that every rule copies into (none: no copies).",
+    )
+    central_vault_name: VaultName = Field(
+        default="org-backup-central", description="Name of the central vault in every region."
+    )
+    central_vault_kind: Literal["standard", "air-gapped"] = Field(
+        default="standard",
+        description="'standard' (a vault, optionally locked) or 'air-gapped' (logically air-gapped vault).",
+    )
+    central_vault_min_retention_days: Days | None = Field(
+        default=None,
+        description="Central vault's minimum retention (air-gapped: required; standard: sets a lock).",
+    )
+    central_vault_max_retention_days: Days | None = Field(
+        default=None,
+        description="Central vault's maximum retention (air-gapped: required; standard: sets a lock).",
+    )
+    central_region: str | None = Field(
+        default=None,
+        description="Region of the one central vault every region copies to (none: the same region).",
+    )
+    central_share_with_organization: bool = Field(
+        default=True,
+        description="Share an air-gapped central vault with the organization through AWS RAM, for restores.",
+    )
+    central_mpa_enabled: bool | None = Field(
+        default=None,
+        description="AWS Backup global setting isMpaEnabled, as it is today (required with a central account).",
+    )
+    central_delegated_administrator_enabled: bool | None = Field(
+        default=None,
+        description="AWS Backup global setting isDelegatedAdministratorEnabled, as it is today (required with a central account).",
+    )
+    # --- end copies ---
 
     @classmethod
     def settings_customise_sources(
@@ -209,6 +246,20 @@ class Settings(BaseSettings):
         bad = [item for item in value if limits.check_account_id(str(item))]
         if bad:
             raise ValueError(f"{bad} {limits.check_account_id(bad[0])}")
+        return value
+
+    @field_validator("central_account_id")
+    @classmethod
+    def _central_account_id(cls, value: str | None) -> str | None:
+        if value is not None and limits.check_account_id(value):
+            raise ValueError(limits.check_account_id(value))
+        return value
+
+    @field_validator("central_region")
+    @classmethod
+    def _central_region(cls, value: str | None) -> str | None:
+        if value is not None and limits.check_region(value):
+            raise ValueError(f"{value} {limits.check_region(value)}")
         return value
 
     @field_validator("target_ous")
@@ -320,6 +371,59 @@ def load_settings(
     return settings
 
 
+def central_problems(settings: Settings) -> list[tuple[str, Any, str]]:
+    """The central account's settings that only make sense together: (field, value, message)."""
+    found: list[tuple[str, Any, str]] = []
+    low, high = settings.central_vault_min_retention_days, settings.central_vault_max_retention_days
+    if settings.central_account_id is None:
+        return found
+    for field, key in (
+        ("central_mpa_enabled", "isMpaEnabled"),
+        ("central_delegated_administrator_enabled", "isDelegatedAdministratorEnabled"),
+    ):
+        if getattr(settings, field) is None:
+            found.append(
+                (
+                    field,
+                    MISSING,
+                    f"is required with central_account_id: org-backup then manages AWS Backup's"
+                    f" global settings, and sets {key} to this value; set it to the value the"
+                    " management account has today (aws backup describe-global-settings), so"
+                    " it is never flipped by accident",
+                )
+            )
+    if settings.central_vault_kind == "air-gapped":
+        for field, value in (
+            ("central_vault_min_retention_days", low),
+            ("central_vault_max_retention_days", high),
+        ):
+            if value is None:
+                found.append(
+                    (
+                        field,
+                        MISSING,
+                        "is required for central_vault_kind air-gapped (AWS requires it)",
+                    )
+                )
+        if low is not None and low < limits.AIR_GAPPED_MIN_RETENTION_DAYS:
+            found.append(
+                (
+                    "central_vault_min_retention_days",
+                    low,
+                    f"must be at least {limits.AIR_GAPPED_MIN_RETENTION_DAYS} for an air-gapped vault",
+                )
+            )
+    if low is not None and high is not None and low > high:
+        found.append(
+            (
+                "central_vault_min_retention_days",
+                low,
+                f"must not exceed central_vault_max_retention_days ({high})",
+            )
+        )
+    return found
+
+
 def _located(problems: list[Problem], sources: _SourceNames) -> list[Problem]:
     """Point each problem at the env var or stack key its field came from."""
     return [
@@ -341,6 +445,10 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
     problems += [  # alerts and restore testing (issue 10)
         Problem(sources.of(field), field, value, message)
         for field, value, message in alerting.alerting_problems(settings)
+    ]
+    problems += [
+        Problem(sources.of(field), field, value, message)
+        for field, value, message in central_problems(settings)
     ]
     try:
         policy = BackupPolicy.model_validate(settings.policy_defaults())

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.central import CentralCoverage
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
 POLICY_SKIP_REASONS = frozenset(
@@ -72,6 +73,7 @@ class Coverage(BaseModel):
     # alerts and restore testing (issue 10): None when off
     alerts: AlertsConfig | None = None
     restore_testing: RestoreTestingConfig | None = None
+    central: CentralCoverage | None = None  # copies (issue 9): none means no copies
 
     @property
     def covered(self) -> list[AccountCoverage]:

@@ -17,6 +17,7 @@ from org_backup.aws import Session, assume_role, caller_session, describe_error
 from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
+from org_backup.coverage.central import resolve_central
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
 from org_backup.errors import AccountFailure, AwsCallError, InputError
@@ -59,6 +60,7 @@ def discover_and_cover(
         session = _discovery_session(session, settings.discovery_role_arn)
     inventory = discover_organization(session)
     resolve.check_files_against_org(files, inventory)
+    central = resolve_central(settings, files, inventory)
     scoped = resolve.scope(settings, files, inventory)
     default_regions = default_enabled_regions(session)
     todo = [
@@ -69,7 +71,7 @@ def discover_and_cover(
     lookups = _lookup_accounts(
         session, settings, inventory.management_account_id, todo, default_regions, progress
     )
-    return resolve.cover(settings, inventory, scoped, default_regions, lookups)
+    return resolve.cover(settings, inventory, scoped, default_regions, lookups, central)
 
 
 def load_inputs(

@@ -13,6 +13,7 @@ from org_backup.alerting.config import alerts_from, restore_testing_from
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupPolicy, build_policy
 from org_backup.config.settings import Settings
+from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.errors import InputError, Problem
 from org_backup.organization.discovery import OrgAccount, OrgInventory
@@ -146,6 +147,7 @@ def cover(
     scoped: list[ScopedAccount],
     default_regions: frozenset[str],
     lookups: Mapping[str, AccountLookup],
+    central: CentralCoverage | None = None,
 ) -> Coverage:
     """The Coverage: covered accounts with their enabled regions, the rest with reasons."""
     accounts = []
@@ -191,6 +193,7 @@ def cover(
         accounts=tuple(accounts),
         alerts=alerts_from(settings, inventory.partition),  # issue 10
         restore_testing=restore_testing_from(settings),  # issue 10
+        central=central,
     )
 
 

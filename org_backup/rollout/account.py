@@ -16,11 +16,10 @@ from org_backup.coverage.model import AccountCoverage
 from org_backup.manifest import DeployedAccount, efs_resources
 from org_backup.rollout import names
 from org_backup.rollout.alert_forwarding import register_forwarder_role, register_forwarding_rule
+from org_backup.rollout.providers import account_provider
 from org_backup.rollout.restore_testing import register_restore_testing
 
 COMPONENT_TYPE = "org-backup:index:AccountBackup"
-SESSION_NAME = "org-backup"
-MANAGED_BY = {"managed-by": "org-backup"}
 
 # AWS Backup assumes this role to back up and restore; EFS needs nothing more than these two.
 _MANAGED_POLICIES = {
@@ -51,6 +50,7 @@ class AccountBackup(pulumi.ComponentResource):
         account: AccountCoverage,
         partition: str,
         tags: Mapping[str, str],
+        management_account_id: str,
         opts: pulumi.ResourceOptions | None = None,
         *,
         alerts: AlertsConfig | None = None,
@@ -61,19 +61,14 @@ class AccountBackup(pulumi.ComponentResource):
         account_id, policy = account.account_id, account.policy
         super().__init__(COMPONENT_TYPE, names.component_name(account_id), None, opts)
 
-        provider = aws.Provider(
+        provider = account_provider(
             names.provider_name(account_id),
-            assume_roles=[
-                aws.ProviderAssumeRoleArgs(
-                    role_arn=account.deploy_role_arn,
-                    session_name=SESSION_NAME,
-                    external_id=account.deploy_role_external_id,
-                )
-            ],
-            # The provider checks the assumed role's account: a mis-pointed role fails, not deploys.
-            allowed_account_ids=[account_id],
-            default_tags=aws.ProviderDefaultTagsArgs(tags={**tags, **account.tags, **MANAGED_BY}),
+            account_id,
+            management_account_id=management_account_id,
+            deploy_role_arn=account.deploy_role_arn,
+            external_id=account.deploy_role_external_id,
             region=account.regions[0],
+            tags={**tags, **account.tags},
             opts=pulumi.ResourceOptions(parent=self),
         )
         child = pulumi.ResourceOptions(parent=self, provider=provider)

@@ -1,7 +1,9 @@
 """The AWS API requests that synthesized resources stand for, checked against botocore.
 
 pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
-PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection. Translating the
+PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection (and the central
+account's resources into UpdateGlobalSettings, CreateLogicallyAirGappedBackupVault,
+PutBackupVaultAccessPolicy and AWS RAM's CreateResourceShare and AssociateResourceShare). Translating the
 camelCase inputs the engine received into those requests, and validating them with botocore's
 own model, lets the tests catch what AWS would otherwise reject only during `pulumi up`.
 """
@@ -28,7 +30,7 @@ class ApiRequest:
     operation: str
     region: str
     params: dict[str, Any]
-    service: str = "backup"  # botocore's service name
+    service: str = "backup"
 
 
 def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
@@ -48,7 +50,7 @@ def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
         inputs = resource["inputs"]
         operation, params = translate(inputs, _default_tags(provider))
         region = inputs.get("region") or provider.get("region", "")
-        service = _SERVICES.get(resource["type"], "backup")
+        service = _SERVICES.get(resource["type"].split("/")[0], "backup")
         requests.append(
             ApiRequest(resource["name"], operation, region, _without_none(params), service)
         )
@@ -58,7 +60,7 @@ def api_requests(resources: Sequence[Mapping[str, Any]]) -> list[ApiRequest]:
 def validation_errors(request: ApiRequest) -> list[str]:
     """What botocore's model rejects: types and required members (its ParamValidator), and the
     patterns and maximums it declares but does not check client-side."""
-    shape = _operation(request.service, request.operation).input_shape
+    shape = _operation(request.operation, request.service).input_shape
     report = ParamValidator().validate(request.params, shape)
     errors = [report.generate_report()] if report.has_errors() else []
     errors.extend(_constraint_errors(request.params, shape, request.operation))
@@ -70,7 +72,7 @@ def _service(name: str) -> ServiceModel:
     return botocore.session.get_session().get_service_model(name)
 
 
-def _operation(service: str, name: str) -> OperationModel:
+def _operation(name: str, service: str = "backup") -> OperationModel:
     return _service(service).operation_model(name)
 
 
@@ -354,31 +356,100 @@ def _role_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> 
 
 
 _ALERTING_TRANSLATIONS = {
-    "aws:backup/restoreTestingPlan:RestoreTestingPlan": ("backup", _restore_testing_plan),
-    "aws:backup/restoreTestingSelection:RestoreTestingSelection": (
-        "backup",
-        _restore_testing_selection,
-    ),
-    "aws:cloudwatch/eventRule:EventRule": ("events", _event_rule),
-    "aws:cloudwatch/eventTarget:EventTarget": ("events", _event_target),
-    "aws:cloudwatch/eventBus:EventBus": ("events", _event_bus),
-    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": ("events", _event_bus_policy),
-    "aws:sns/topic:Topic": ("sns", _topic),
-    "aws:sns/topicPolicy:TopicPolicy": ("sns", _topic_policy),
-    "aws:sns/topicSubscription:TopicSubscription": ("sns", _topic_subscription),
-    "aws:iam/role:Role": ("iam", _role),
-    "aws:iam/rolePolicy:RolePolicy": ("iam", _role_policy),
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": _restore_testing_plan,
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": _restore_testing_selection,
+    "aws:cloudwatch/eventRule:EventRule": _event_rule,
+    "aws:cloudwatch/eventTarget:EventTarget": _event_target,
+    "aws:cloudwatch/eventBus:EventBus": _event_bus,
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": _event_bus_policy,
+    "aws:sns/topic:Topic": _topic,
+    "aws:sns/topicPolicy:TopicPolicy": _topic_policy,
+    "aws:sns/topicSubscription:TopicSubscription": _topic_subscription,
+    "aws:iam/role:Role": _role,
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
 }
 # --- end alerts and restore testing ---
+
+
+# --- copies (issue 9): global settings, central vaults and their policy, the RAM share ---
+def _global_settings(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "UpdateGlobalSettings", {"GlobalSettings": inputs.get("globalSettings")}
+
+
+def _air_gapped_vault(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "CreateLogicallyAirGappedBackupVault", {
+        "BackupVaultName": inputs.get("name"),
+        "BackupVaultTags": _tags(inputs, default_tags),
+        "MinRetentionDays": _number(inputs.get("minRetentionDays")),
+        "MaxRetentionDays": _number(inputs.get("maxRetentionDays")),
+        "EncryptionKeyArn": inputs.get("encryptionKeyArn"),
+    }
+
+
+def _vault_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutBackupVaultAccessPolicy", {
+        "BackupVaultName": inputs.get("backupVaultName"),
+        "Policy": inputs.get("policy"),
+    }
+
+
+def _resource_share(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    tags = _tags(inputs, default_tags) or {}
+    return "CreateResourceShare", {
+        "name": inputs.get("name"),
+        "allowExternalPrincipals": inputs.get("allowExternalPrincipals"),
+        "tags": [{"key": key, "value": value} for key, value in tags.items()] or None,
+    }
+
+
+def _resource_association(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "AssociateResourceShare", {
+        "resourceShareArn": inputs.get("resourceShareArn"),
+        "resourceArns": [inputs.get("resourceArn")],
+    }
+
+
+def _principal_association(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "AssociateResourceShare", {
+        "resourceShareArn": inputs.get("resourceShareArn"),
+        "principals": [inputs.get("principal")],
+    }
+
+
+_COPIES_TRANSLATIONS = {
+    "aws:backup/globalSettings:GlobalSettings": _global_settings,
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _air_gapped_vault,
+    "aws:backup/vaultPolicy:VaultPolicy": _vault_policy,
+    "aws:ram/resourceShare:ResourceShare": _resource_share,
+    "aws:ram/resourceAssociation:ResourceAssociation": _resource_association,
+    "aws:ram/principalAssociation:PrincipalAssociation": _principal_association,
+}
+# --- end copies ---
+
+# The botocore service of each resource module; AWS Backup unless listed.
+_SERVICES = {
+    "aws:ram": "ram",
+    "aws:cloudwatch": "events",  # alerts (issue 10)
+    "aws:sns": "sns",  # alerts (issue 10)
+    "aws:iam": "iam",  # alerts (issue 10)
+}
 
 _TRANSLATIONS = {
     "aws:backup/vault:Vault": _vault,
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
-    **{type_: translate for type_, (_, translate) in _ALERTING_TRANSLATIONS.items()},
+    **_COPIES_TRANSLATIONS,
+    **_ALERTING_TRANSLATIONS,
 }
-_SERVICES = {type_: service for type_, (service, _) in _ALERTING_TRANSLATIONS.items()}
 
 
 def _without_none(value: Any) -> Any:

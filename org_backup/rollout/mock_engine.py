@@ -205,7 +205,44 @@ _ALERTING_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:sns/topicPolicy:TopicPolicy": _topic_policy,
     "aws:sns/topicSubscription:TopicSubscription": _topic_subscription,
 }
+
+
 # --- end alerts and restore testing ---
+# --- copies (issue 9): the organization-level resources ---
+def _global_settings(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    return account, {}
+
+
+def _vault_policy(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    vault = inputs["backupVaultName"]
+    return vault, {
+        "backupVaultArn": f"arn:{partition}:backup:{region}:{account}:backup-vault:{vault}"
+    }
+
+
+def _share(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    arn = f"arn:{partition}:ram:{region}:{account}:resource-share/{_uuid('share', name)}"
+    return arn, {"arn": arn}
+
+
+def _share_association(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    member = inputs.get("resourceArn") or inputs.get("principal")
+    return f"{inputs['resourceShareArn']},{member}", {}
+
+
+_COPIES_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
+    "aws:backup/globalSettings:GlobalSettings": _global_settings,
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _vault,
+    "aws:backup/vaultPolicy:VaultPolicy": _vault_policy,
+    "aws:ram/resourceShare:ResourceShare": _share,
+    "aws:ram/resourceAssociation:ResourceAssociation": _share_association,
+    "aws:ram/principalAssociation:PrincipalAssociation": _share_association,
+}
+# --- end copies ---
 
 
 _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
@@ -216,6 +253,7 @@ _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
     **_ALERTING_OUTPUTS,  # issue 10
+    **_COPIES_OUTPUTS,
 }
 
 

@@ -23,3 +23,9 @@ def account_resource_name(account_id: str, kind: str) -> str:
 def regional_resource_name(account_id: str, region: str, kind: str) -> str:
     """A regional resource, e.g. `111122223333-us-east-1-vault`."""
     return f"{account_id}-{region}-{kind}"
+
+
+def organization_provider_name(account_id: str) -> str:
+    """The organization-level provider of an account (management or central), distinct from
+    the provider of its AccountBackup when that account is covered too."""
+    return f"org-{account_id}-aws"

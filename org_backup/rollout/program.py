@@ -10,6 +10,7 @@ import pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import build_manifest
 from org_backup.rollout.account import AccountBackup
+from org_backup.rollout.organization import register_organization
 
 
 def defer_full_collections() -> tuple[int, int, int]:
@@ -31,11 +32,13 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     The manifest comes from `build_manifest` alone, fed with the ids the resources resolved to,
     so the stack output and `synth`'s file can never drift apart.
     """
+    register_organization(coverage)
     components = {
         account.account_id: AccountBackup(
             account,
             coverage.partition,
             coverage.tags,
+            coverage.management_account_id,
             alerts=coverage.alerts,
             restore_testing=coverage.restore_testing,
         )

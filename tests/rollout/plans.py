@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 
 DEFAULT_POLICY: dict[str, Any] = {
@@ -61,7 +62,7 @@ def skipped(
 def org(*accounts: AccountCoverage, **fields: Any) -> Coverage:
     return Coverage(
         organization_id="o-exampleorg1",
-        management_account_id="999999999999",
+        management_account_id=MANAGEMENT_ID,
         accounts=accounts,
         **fields,
     )
@@ -80,3 +81,36 @@ ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 PROVIDER = "pulumi:providers:aws"
 COMPONENT = "org-backup:index:AccountBackup"
 REGIONAL = (VAULT, LOCK, PLAN, SELECTION)
+
+
+# --- copies (issue 9) ---
+CENTRAL_ID = "555566667777"
+MANAGEMENT_ID = "999999999999"
+
+
+def central(account_id: str = CENTRAL_ID, **fields: Any) -> CentralCoverage:
+    """A central account as resolve_central makes it (member account: its deploy role)."""
+    values: dict[str, Any] = {
+        "deploy_role_arn": None
+        if account_id == MANAGEMENT_ID
+        else f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+        "vault_name": "org-backup-central",
+        "kind": "standard",
+        "regions": ("us-east-1", "eu-west-1"),
+        "global_settings": {
+            "isCrossAccountBackupEnabled": "true",
+            "isMpaEnabled": "false",
+            "isDelegatedAdministratorEnabled": "false",
+        },
+        **fields,
+    }
+    return CentralCoverage(account_id=account_id, **values)
+
+
+GLOBAL_SETTINGS = "aws:backup/globalSettings:GlobalSettings"
+AIR_GAPPED_VAULT = "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault"
+VAULT_POLICY = "aws:backup/vaultPolicy:VaultPolicy"
+SHARE = "aws:ram/resourceShare:ResourceShare"
+SHARE_RESOURCE = "aws:ram/resourceAssociation:ResourceAssociation"
+SHARE_PRINCIPAL = "aws:ram/principalAssociation:PrincipalAssociation"
+ORGANIZATION_COMPONENT = "org-backup:index:OrganizationBackup"

@@ -1,0 +1,145 @@
+"""The central account: where every covered account copies its recovery points to.
+
+Pure code. Every shard computes the same `CentralCoverage` (from settings, every `accounts/`
+file and the organization), because every shard's copy actions point at the central vaults,
+while only shard 0 registers them (`rollout/organization.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from org_backup.config.account_files import LoadedAccount
+from org_backup.config.settings import Settings
+from org_backup.errors import InputError, Problem
+from org_backup.organization.discovery import OrgInventory
+
+
+class CentralCoverage(BaseModel):
+    """The central account, its vaults (one per region in `regions`) and the copies' lifecycle."""
+
+    model_config = ConfigDict(frozen=True)
+
+    account_id: str
+    # None when the central account is the management account: the deployment's caller itself.
+    deploy_role_arn: str | None
+    deploy_role_external_id: str | None = None
+    vault_name: str
+    kind: Literal["standard", "air-gapped"]
+    min_retention_days: int | None = None
+    max_retention_days: int | None = None
+    regions: tuple[str, ...]
+    central_region: str | None = None
+    share_with_organization: bool = True
+    # AWS Backup's global settings of the management account, all three keys (see settings.py).
+    global_settings: dict[str, str]
+
+    def destination_region(self, source_region: str) -> str:
+        """Each region copies into the central vault of the same region, or of central_region."""
+        return self.central_region or source_region
+
+    def vault_arn(self, partition: str, region: str) -> str:
+        """Deterministic, so every shard knows it without the shard that creates the vault."""
+        return f"arn:{partition}:backup:{region}:{self.account_id}:backup-vault:{self.vault_name}"
+
+    @property
+    def locked(self) -> bool:
+        """A standard vault is locked when a retention bound is set; air-gapped ones always are."""
+        return self.kind == "air-gapped" or (
+            self.min_retention_days is not None or self.max_retention_days is not None
+        )
+
+
+def vault_access_policy(organization_id: str) -> dict[str, Any]:
+    """The central vault's access policy: principals of this organization may copy into it, and
+    nothing else (AWS rejects any other cross-account action in a vault policy anyway)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CopyIntoFromThisOrganization",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "backup:CopyIntoBackupVault",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+            }
+        ],
+    }
+
+
+def resolve_central(
+    settings: Settings, files: list[LoadedAccount], inventory: OrgInventory
+) -> CentralCoverage | None:
+    """The central account of these settings, checked against the organization; None if unset.
+
+    Raises InputError (exit 2) naming `central_account_id` unless it is an ACTIVE member of the
+    organization or its management account.
+    """
+    account_id = settings.central_account_id
+    if account_id is None:
+        return None
+    account = inventory.by_id().get(account_id)
+    is_management = account_id == inventory.management_account_id
+    if not is_management and (account is None or account.state != "ACTIVE"):
+        state = "not an account of" if account is None else f"{account.state} in"
+        raise InputError(
+            [
+                Problem(
+                    "settings",
+                    "central_account_id",
+                    account_id,
+                    f"is {state} organization {inventory.organization_id}; it must be an ACTIVE"
+                    " member account or the management account",
+                )
+            ]
+        )
+    spec = next((f.spec for f in files if f.spec.account_id == account_id), None)
+    role_name = (spec and spec.deploy_role_name) or settings.deploy_role_name
+    return CentralCoverage(
+        account_id=account_id,
+        deploy_role_arn=None
+        if is_management
+        else f"arn:{inventory.partition}:iam::{account_id}:role/{role_name}",
+        deploy_role_external_id=None
+        if is_management
+        else (spec and spec.deploy_role_external_id) or settings.deploy_role_external_id,
+        vault_name=settings.central_vault_name,
+        kind=settings.central_vault_kind,
+        min_retention_days=settings.central_vault_min_retention_days,
+        max_retention_days=settings.central_vault_max_retention_days,
+        regions=central_regions(settings, files),
+        central_region=settings.central_region,
+        share_with_organization=settings.central_share_with_organization,
+        global_settings={
+            "isCrossAccountBackupEnabled": "true",
+            "isMpaEnabled": _flag(settings.central_mpa_enabled),
+            "isDelegatedAdministratorEnabled": _flag(
+                settings.central_delegated_administrator_enabled
+            ),
+        },
+    )
+
+
+def central_regions(settings: Settings, files: list[LoadedAccount]) -> tuple[str, ...]:
+    """`central_region` alone, or every region any account may cover: the settings' regions,
+    then those only `accounts/` files add. All files, not only this shard's, so that every
+    shard agrees with shard 0, which creates the vaults."""
+    if settings.central_region:
+        return (settings.central_region,)
+    extra = {
+        region
+        for loaded in files
+        if loaded.spec.enabled
+        for region in loaded.spec.regions or ()
+        if region not in settings.regions
+    }
+    return (*settings.regions, *sorted(extra))
+
+
+def _flag(value: bool | None) -> str:
+    # load_settings requires both flags with a central account; "false" is never a silent default.
+    assert value is not None
+    return "true" if value else "false"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from org_backup.alerting.config import restore_testing_from, restore_testing_name
+from org_backup.alerting.config import alerts_from, restore_testing_from, restore_testing_name
 from org_backup.config.settings import load_settings
 from org_backup.errors import InputError
 
@@ -60,3 +60,33 @@ def test_restore_testing_is_off_until_a_schedule_is_set():
 )
 def test_restore_testing_names_keep_only_letters_digits_and_underscores(name, expected):
     assert restore_testing_name(name) == expected
+
+
+CENTRAL = {
+    "central_account_id": "555566667777",
+    "central_mpa_enabled": "false",
+    "central_delegated_administrator_enabled": "false",
+}
+
+
+def test_alerts_need_a_central_account():
+    [problem] = _problems(alerts_enabled="true")
+    assert "alerts_enabled" in problem and "needs central_account_id" in problem
+
+
+def test_the_alerts_region_defaults_to_the_first_region():
+    settings = load_settings(
+        {**CENTRAL, "alerts_enabled": "true", "regions": '["eu-west-1", "us-east-1"]'}
+    )
+    alerts = alerts_from(settings, "aws")
+    assert alerts is not None
+    assert alerts.region == "eu-west-1"
+    assert alerts.bus_arn == "arn:aws:events:eu-west-1:555566667777:event-bus/org-backup-alerts"
+    chosen = alerts_from(
+        load_settings({**CENTRAL, "alerts_enabled": "true", "alerts_region": "us-east-2"}), "aws"
+    )
+    assert chosen is not None and chosen.region == "us-east-2"
+
+
+def test_alerts_stay_off_without_alerts_enabled():
+    assert alerts_from(load_settings(CENTRAL), "aws") is None

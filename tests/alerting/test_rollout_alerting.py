@@ -14,9 +14,9 @@ from org_backup.alerting.event_pattern import failed_jobs_pattern
 from org_backup.manifest import Manifest
 from org_backup.rollout.api_shapes import api_requests, validation_errors
 from org_backup.rollout.synthesize import synthesize
-from tests.rollout.plans import ROLE, by_type, covered, org, policy, skipped
+from tests.rollout.plans import CENTRAL_ID, ROLE, by_type, central, covered, org, policy, skipped
 
-A, B, C, CENTRAL = "111122223333", "444455556666", "777788889999", "999900001111"
+A, B, C, CENTRAL = "111122223333", "444455556666", "777788889999", CENTRAL_ID
 RULE = "aws:cloudwatch/eventRule:EventRule"
 TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
@@ -42,6 +42,7 @@ COVERAGE = org(
     covered(A),  # us-east-1 and eu-west-1
     covered(B, regions=("ap-southeast-2",), policy=policy(plan_name="ai.plan-v2")),
     skipped(C),
+    central=central(),
     alerts=ALERTS,
     restore_testing=TESTING,
 )
@@ -57,15 +58,16 @@ def resources(synth) -> list[dict[str, Any]]:
     return synth["resources"]
 
 
-def _named(resources, type_: str) -> dict[str, dict[str, Any]]:
-    return {r["name"]: r for r in by_type(resources, type_)}
+def _named(resources, type_: str, suffix: str = "") -> dict[str, dict[str, Any]]:
+    return {r["name"]: r for r in by_type(resources, type_) if r["name"].endswith(suffix)}
 
 
 COVERED_REGIONS = [(A, "us-east-1"), (A, "eu-west-1"), (B, "ap-southeast-2")]
 
 
 def test_every_covered_account_region_forwards_failures_to_the_central_bus(resources):
-    rules, targets = _named(resources, RULE), _named(resources, TARGET)
+    rules = _named(resources, RULE, "-alerts-rule")
+    targets = _named(resources, TARGET, "-alerts-target")
     assert set(rules) == {f"{a}-{r}-alerts-rule" for a, r in COVERED_REGIONS}
     assert set(targets) == {f"{a}-{r}-alerts-target" for a, r in COVERED_REGIONS}
     for account, region in COVERED_REGIONS:
@@ -166,10 +168,15 @@ def test_every_new_request_is_one_botocore_accepts(resources):
     assert Counter((r.service, r.operation) for r in requests) == {
         ("backup", "CreateRestoreTestingPlan"): 3,
         ("backup", "CreateRestoreTestingSelection"): 3,
-        ("events", "PutRule"): 3,
-        ("events", "PutTargets"): 3,
+        ("events", "PutRule"): 4,  # three account-regions, one on the central bus
+        ("events", "PutTargets"): 4,
         ("iam", "CreateRole"): 4,  # backup role and forwarder role, two accounts
         ("iam", "PutRolePolicy"): 2,
+        ("events", "CreateEventBus"): 1,
+        ("events", "PutPermission"): 1,
+        ("sns", "CreateTopic"): 1,
+        ("sns", "SetTopicAttributes"): 1,
+        ("sns", "Subscribe"): 1,
     }
     for request in requests:
         assert validation_errors(request) == [], request

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from org_backup.audit import targets
 from org_backup.audit.checks import build_audit_report
 from org_backup.audit.collect import collect_account
+from org_backup.audit.restore_tests import with_restore_testing
 from org_backup.aws import caller_session, client, describe_error
 from org_backup.coverage.pipeline import discover_and_cover, load_inputs
 from org_backup.errors import AwsCallError
@@ -48,6 +49,8 @@ def audit(
     todo = targets.targets(
         coverage, regions, default_enabled, _caller_account(session), scan_skipped
     )
+    if thresholds.max_restore_test_age_days is not None:  # issue 10
+        todo = [with_restore_testing(target) for target in todo]
     opt_in = OptInLookup(session, coverage.management_account_id)
     states, failures = per_account(
         todo,

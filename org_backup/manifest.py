@@ -103,6 +103,7 @@ class CentralAlerts(_Open):
     bus_arn: str
     topic_arn: str
     region: str
+    muted_accounts: list[str] = []  # forwarded, but no email
 
 
 # --- end alerts and restore testing ---
@@ -285,7 +286,12 @@ def central_alerts(coverage: Coverage) -> CentralAlerts | None:
     alerts = coverage.alerts
     if alerts is None:
         return None
-    return CentralAlerts(bus_arn=alerts.bus_arn, topic_arn=alerts.topic_arn, region=alerts.region)
+    return CentralAlerts(
+        bus_arn=alerts.bus_arn,
+        topic_arn=alerts.topic_arn,
+        region=alerts.region,
+        muted_accounts=list(alerts.muted_accounts),
+    )
 
 
 def _with_alerting(manifest: Account, account: AccountCoverage, coverage: Coverage) -> Account:

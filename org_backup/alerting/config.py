@@ -55,6 +55,8 @@ class AlertsConfig(BaseModel):
     emails: tuple[str, ...]
     forwarder_role_name: str
     partition: str = "aws"
+    # still forwarded (the bus keeps every event), but no email is sent for them
+    muted_accounts: tuple[str, ...] = ()
 
     @property
     def bus_arn(self) -> str:
@@ -107,6 +109,7 @@ def alerts_from(settings: Settings, partition: str) -> AlertsConfig | None:
         emails=tuple(settings.alert_emails),
         forwarder_role_name=settings.alerts_forwarder_role_name,
         partition=partition,
+        muted_accounts=tuple(sorted(set(settings.alerts_muted_accounts))),
     )
 
 

@@ -11,6 +11,7 @@ are never used: they send nothing any more.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 SOURCE = "aws.backup"
@@ -24,16 +25,20 @@ JOB_DETAIL_TYPES = (
 FAILURE_STATES = ("FAILED", "ABORTED", "EXPIRED", "PARTIAL")
 
 
-def failed_jobs_pattern() -> dict[str, Any]:
-    """The pattern as a dict: every failure of a backup, copy or restore job, nothing else."""
+def failed_jobs_pattern(muted_accounts: Sequence[str] = ()) -> dict[str, Any]:
+    """The pattern as a dict: every failure of a backup, copy or restore job, nothing else;
+    with `muted_accounts`, none from those accounts (the central rule's silencing)."""
     states = list(FAILURE_STATES)
-    return {
+    pattern: dict[str, Any] = {
         "source": [SOURCE],
         "detail-type": list(JOB_DETAIL_TYPES),
         "detail": {"$or": [{"state": states}, {"status": states}]},
     }
+    if muted_accounts:
+        pattern["account"] = [{"anything-but": sorted(muted_accounts)}]
+    return pattern
 
 
-def failed_jobs_pattern_json() -> str:
+def failed_jobs_pattern_json(muted_accounts: Sequence[str] = ()) -> str:
     """The pattern as EventRule's `event_pattern` takes it; sorted keys keep it diff-free."""
-    return json.dumps(failed_jobs_pattern(), sort_keys=True, separators=(",", ":"))
+    return json.dumps(failed_jobs_pattern(muted_accounts), sort_keys=True, separators=(",", ":"))

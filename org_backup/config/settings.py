@@ -156,6 +156,10 @@ class Settings(BaseSettings):
     alerts_bus_name: str = Field(
         default="org-backup-alerts", description="Name of the central event bus and SNS topic."
     )
+    alerts_muted_accounts: list[str] = Field(
+        default=[],
+        description="Account ids whose failures send no email (still forwarded; JSON list).",
+    )
     alerts_forwarder_role_name: RoleName = Field(
         default="OrgBackupAlertsForwarder",
         description="IAM role EventBridge assumes in each account to forward to the central bus.",
@@ -240,7 +244,7 @@ class Settings(BaseSettings):
     def _regions(cls, value: list[str]) -> list[str]:
         return check_regions(value)
 
-    @field_validator("exclude_accounts")
+    @field_validator("exclude_accounts", "alerts_muted_accounts")
     @classmethod
     def _account_ids(cls, value: list[str]) -> list[str]:
         bad = [item for item in value if limits.check_account_id(str(item))]

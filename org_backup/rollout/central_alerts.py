@@ -90,7 +90,7 @@ def register_central_alerts(
         name=alerts.central_rule_name,
         description="AWS Backup failures forwarded by every account, to the alerts topic",
         event_bus_name=bus.name,
-        event_pattern=failed_jobs_pattern_json(),
+        event_pattern=failed_jobs_pattern_json(alerts.muted_accounts),
         region=region,
         opts=pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=[bus_permission])

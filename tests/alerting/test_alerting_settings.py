@@ -23,6 +23,7 @@ def _problems(**config: str) -> list[str]:
         ("alerts_bus_name", "default", "not 'default'"),
         ("alerts_bus_name", "org/backup", "letters, digits"),
         ("alerts_region", "us-nowhere-1", "not an AWS region"),
+        ("alerts_muted_accounts", '["12345"]', "12-digit AWS account id"),
         ("restore_testing_schedule", "rate(1 day)", "cron("),
         ("restore_testing_schedule", "cron(0 5 * * * *)", "'?'"),
         ("restore_testing_timezone", "Mars/Olympus", "IANA time zone"),

@@ -115,3 +115,15 @@ def test_the_central_requests_are_ones_botocore_accepts(shard_0):
     assert len(requests) == 2 + 1 + 4 + 4 + 1 + 2
     for request in requests:
         assert validation_errors(request) == [], request
+
+
+def test_muted_accounts_are_left_out_of_the_central_rule_only():
+    muted = ALERTS.model_copy(update={"muted_accounts": ("444455556666",)})
+    resources = synthesize(COVERAGE.model_copy(update={"alerts": muted}))["resources"]
+    patterns = {
+        r["name"]: json.loads(r["inputs"]["eventPattern"]) for r in by_type(resources, RULE)
+    }
+    central = patterns[f"{CENTRAL}-eu-west-1-alerts-central-rule"]
+    assert central["account"] == [{"anything-but": ["444455556666"]}]
+    forwarding = [p for name, p in patterns.items() if name.endswith("-alerts-rule")]
+    assert len(forwarding) == 3 and not [p for p in forwarding if "account" in p]

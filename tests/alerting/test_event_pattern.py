@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
 
 from org_backup.alerting.event_pattern import failed_jobs_pattern, failed_jobs_pattern_json
 from tests.alerting.sample_events import ALERTS, NOT_ALERTS
@@ -84,3 +85,25 @@ def test_no_deprecated_vault_notification_event_is_named():
     text = failed_jobs_pattern_json()
     for deprecated in ("BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED", "RESTORE_JOB_FAILED"):
         assert deprecated not in text
+
+
+def _forwards(pattern: str, sample: dict[str, Any]) -> bool:
+    """Whether a rule with `pattern` passes `sample` on, sent from moto's default account."""
+    with mock_aws():
+        events = boto3.client("events", region_name=REGION)
+        sqs = boto3.client("sqs", region_name=REGION)
+        queue = sqs.create_queue(QueueName="muted")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        events.put_rule(Name="central", EventPattern=pattern)
+        events.put_targets(Rule="central", Targets=[{"Id": "q", "Arn": arn}])
+        _send(events, "one", sample)
+        return bool(sqs.receive_message(QueueUrl=queue).get("Messages"))
+
+
+def test_a_muted_account_sends_no_email_and_the_others_still_do():
+    failure = ALERTS["backup FAILED"]
+    assert not _forwards(failed_jobs_pattern_json([DEFAULT_ACCOUNT_ID]), failure)
+    assert _forwards(failed_jobs_pattern_json(["111122223333"]), failure)
+    assert failed_jobs_pattern(["2", "1"])["account"] == [{"anything-but": ["1", "2"]}]

@@ -4,7 +4,6 @@ in each of its regions, grouped under one component so `pulumi preview` reads ac
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 import pulumi
@@ -18,6 +17,7 @@ from org_backup.rollout import names
 from org_backup.rollout.alert_forwarding import register_forwarder_role, register_forwarding_rule
 from org_backup.rollout.providers import account_provider
 from org_backup.rollout.restore_testing import register_restore_testing
+from org_backup.rollout.trust import service_trust_policy
 
 COMPONENT_TYPE = "org-backup:index:AccountBackup"
 
@@ -26,18 +26,7 @@ _MANAGED_POLICIES = {
     "backup": "service-role/AWSBackupServiceRolePolicyForBackup",
     "restores": "service-role/AWSBackupServiceRolePolicyForRestores",
 }
-_TRUST_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "backup.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+_TRUST_POLICY = service_trust_policy("backup.amazonaws.com")
 
 
 class AccountBackup(pulumi.ComponentResource):

@@ -17,20 +17,10 @@ import pulumi_aws as aws
 from org_backup.alerting.config import AlertsConfig
 from org_backup.alerting.event_pattern import failed_jobs_pattern_json
 from org_backup.rollout import names
+from org_backup.rollout.trust import service_trust_policy
 
 TARGET_ID = "org-backup-central-alerts"
-_TRUST_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+_TRUST_POLICY = service_trust_policy("events.amazonaws.com")
 
 
 def forwarder_policy(alerts: AlertsConfig) -> str:

@@ -2,7 +2,9 @@
 
 Per covered region: backup DescribeBackupVault, ListBackupPlans, GetBackupPlan,
 ListBackupSelections, GetBackupSelection, tag GetResources, and ListRecoveryPointsByResource per
-tagged file system; per uncovered scan region: GetResources only; per account: iam GetRole.
+tagged file system (with --max-restore-test-age-days also GetRestoreTestingPlan, and
+ListRestoreJobsByProtectedResource per tagged file system); per uncovered scan region:
+GetResources only; per account: iam GetRole.
 A failed call fails the account with the operation, the region and AWS's reason (the report
 turns that into a finding), except a file system's recovery points, which fail only its row.
 """

@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from org_backup.alerting.config import restore_testing_name
 from org_backup.config.policy import kms_key_arn
+from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage, Coverage
 
 SCHEMA_VERSION = 1
@@ -53,6 +55,12 @@ class Vault(_Open):
     lock: Lock | None = None
 
 
+class CopyAction(_Open):
+    destination_vault_arn: str
+    delete_after_days: int
+    cold_storage_after_days: int | None = None
+
+
 class Rule(_Open):
     name: str
     schedule: str
@@ -61,6 +69,7 @@ class Rule(_Open):
     completion_window_minutes: int
     delete_after_days: int
     cold_storage_after_days: int | None = None
+    copy_actions: list[CopyAction] = []  # copies (issue 9); absent in older manifests
 
 
 class Plan(_Open):
@@ -204,7 +213,9 @@ def build_manifest(
         central=_central(coverage),
         accounts=[
             _with_alerting(
-                _account(account, coverage.partition, deployed.get(account.account_id)),
+                _account(
+                    account, coverage.partition, coverage.central, deployed.get(account.account_id)
+                ),
                 account,
                 coverage,
             )
@@ -214,7 +225,12 @@ def build_manifest(
     return manifest.model_dump(mode="json", exclude_none=False)
 
 
-def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount | None) -> Account:
+def _account(
+    account: AccountCoverage,
+    partition: str,
+    central: CentralCoverage | None,
+    deployed: DeployedAccount | None,
+) -> Account:
     if not account.covered or account.policy is None:
         return Account(
             account_id=account.account_id,
@@ -250,14 +266,21 @@ def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount
                     version=ids.plan_version,
                     rules=[
                         Rule(
-                            name=policy.rule_name,
-                            schedule=policy.schedule,
-                            schedule_timezone=policy.schedule_timezone,
-                            start_window_minutes=policy.start_window_minutes,
-                            completion_window_minutes=policy.completion_window_minutes,
-                            delete_after_days=policy.delete_after_days,
-                            cold_storage_after_days=policy.cold_storage_after_days,
+                            name=rule.name,
+                            schedule=rule.schedule,
+                            schedule_timezone=rule.schedule_timezone,
+                            start_window_minutes=rule.start_window_minutes,
+                            completion_window_minutes=rule.completion_window_minutes,
+                            delete_after_days=rule.delete_after_days,
+                            cold_storage_after_days=rule.cold_storage_after_days,
+                            copy_actions=[
+                                CopyAction(**asdict(target))
+                                for target in copy_targets(
+                                    central, partition, account.account_id, region, rule
+                                )
+                            ],
                         )
+                        for rule in policy.rules
                     ],
                 ),
                 selection=Selection(

@@ -26,7 +26,7 @@ from org_backup.audit.observations import (
 )
 from org_backup.audit.restore_tests import restore_test_findings
 from org_backup.config import limits
-from org_backup.config.policy import BackupPolicy, kms_key_arn
+from org_backup.config.policy import BackupPolicy, BackupRule, kms_key_arn
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import (
     Account,
@@ -198,25 +198,35 @@ def _file_system_findings(
             " it has not been backed up yet."
         )
         return
-    allowed = allowed_age_hours(policy)
+    rule = _most_frequent(policy)
+    allowed = _rule_allowed_hours(rule)
     age = (now - latest).total_seconds() / 3600
     if age > allowed:
         yield (
             f"{where}{efs}: its latest completed recovery point in vault {policy.vault_name} is"
             f" from {latest.astimezone(UTC):%Y-%m-%d %H:%M} UTC, {age:.1f} hours ago; the schedule"
-            f" {policy.schedule} should have made one within {allowed:.1f} hours (longest gap"
-            " between runs plus the start and completion windows)."
+            f" {rule.schedule} (rule {rule.name}) should have made one within {allowed:.1f} hours"
+            " (longest gap between runs plus the start and completion windows)."
         )
 
 
 def allowed_age_hours(policy: BackupPolicy) -> float:
-    """How old the newest recovery point may be: the schedule's longest gap, plus the start
-    window a job may wait and the completion window it may then run (AWS counts the latter
-    from the job's start). `math.inf` for a schedule that does not keep recurring."""
-    gap = longest_gap_hours(policy.schedule)
+    """How old the newest recovery point may be: for the policy's most frequent rule, the
+    schedule's longest gap, plus the start window a job may wait and the completion window it
+    may then run (AWS counts the latter from the job's start). `math.inf` for schedules that do
+    not keep recurring."""
+    return _rule_allowed_hours(_most_frequent(policy))
+
+
+def _most_frequent(policy: BackupPolicy) -> BackupRule:
+    return min(policy.rules, key=_rule_allowed_hours)
+
+
+def _rule_allowed_hours(rule: BackupRule) -> float:
+    gap = longest_gap_hours(rule.schedule)
     if math.isinf(gap):
         return gap
-    return gap + (policy.start_window_minutes + policy.completion_window_minutes) / 60
+    return gap + (rule.start_window_minutes + rule.completion_window_minutes) / 60
 
 
 def _as_manifest(region: RegionState, policy: BackupPolicy) -> Region:
@@ -349,31 +359,37 @@ def _vault_drift(
 def _plan_drift(plan: PlanState | None, policy: BackupPolicy) -> Iterator[str]:
     if plan is None:
         return
-    rule = next((rule for rule in plan.rules if rule.name == policy.rule_name), None)
-    if rule is None:
-        names = ", ".join(rule.name for rule in plan.rules) or "none"
-        yield f"backup plan {plan.name} has no rule {policy.rule_name} (its rules: {names})."
-        return
-    expected: Sequence[tuple[str, object, object]] = (
-        ("target vault", rule.target_vault, policy.vault_name),
-        ("schedule", rule.schedule, policy.schedule),
-        ("time zone", rule.schedule_timezone, policy.schedule_timezone),
-        ("start window", rule.start_window_minutes, policy.start_window_minutes),
-        ("completion window", rule.completion_window_minutes, policy.completion_window_minutes),
-        ("delete after days", rule.delete_after_days, policy.delete_after_days),
-        ("cold storage after days", rule.cold_storage_after_days, policy.cold_storage_after_days),
-    )
-    differences = [
-        f"{what} {_shown(live)} (policy: {_shown(wanted)})"
-        for what, live, wanted in expected
-        if live != wanted
-    ]
-    if differences:
-        yield (
-            f"backup plan {plan.name} rule {rule.name} differs from the policy: "
-            + "; ".join(differences)
-            + "."
+    live_rules = {rule.name: rule for rule in plan.rules}
+    for wanted in policy.rules:
+        rule = live_rules.get(wanted.name)
+        if rule is None:
+            names = ", ".join(rule.name for rule in plan.rules) or "none"
+            yield f"backup plan {plan.name} has no rule {wanted.name} (its rules: {names})."
+            continue
+        expected: Sequence[tuple[str, object, object]] = (
+            ("target vault", rule.target_vault, policy.vault_name),
+            ("schedule", rule.schedule, wanted.schedule),
+            ("time zone", rule.schedule_timezone, wanted.schedule_timezone),
+            ("start window", rule.start_window_minutes, wanted.start_window_minutes),
+            ("completion window", rule.completion_window_minutes, wanted.completion_window_minutes),
+            ("delete after days", rule.delete_after_days, wanted.delete_after_days),
+            (
+                "cold storage after days",
+                rule.cold_storage_after_days,
+                wanted.cold_storage_after_days,
+            ),
         )
+        differences = [
+            f"{what} {_shown(live)} (policy: {_shown(value)})"
+            for what, live, value in expected
+            if live != value
+        ]
+        if differences:
+            yield (
+                f"backup plan {plan.name} rule {rule.name} differs from the policy: "
+                + "; ".join(differences)
+                + "."
+            )
 
 
 def _selection_drift(

@@ -7,6 +7,8 @@ import json
 import sys
 
 from org_backup.commands.options import add_accounts_dir, add_stack, stack_config
+from org_backup.config.policy import BackupRule
+from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.coverage.pipeline import load_coverage
 from org_backup.manifest import build_manifest
@@ -47,7 +49,7 @@ COLUMNS = ("ACCOUNT", "NAME", "OU PATH", "REGIONS", "SCHEDULE", "RETENTION", "ST
 
 def render_table(coverage: Coverage) -> str:
     """A fixed-width table a person reads in a terminal, then the totals."""
-    rows = [_row(account) for account in coverage.accounts]
+    rows = [_row(account, coverage.central) for account in coverage.accounts]
     widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(COLUMNS)]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
@@ -66,10 +68,27 @@ def render_table(coverage: Coverage) -> str:
         f" {len(covered)} covered in {region_count} account-regions,"
         f" {len(coverage.accounts) - len(covered)} skipped."
     )
+    if coverage.central is not None:
+        central = coverage.central
+        where = central.central_region or "the same region"
+        lines.append(
+            f"Copies go to the {central.kind} vault {central.vault_name} of account"
+            f" {central.account_id} in {where} ({', '.join(central.regions)})"
+            + ("; this shard registers it." if coverage.shard_index == 0 else ".")
+        )
     return "\n".join(lines) + "\n"
 
 
-def _row(account: AccountCoverage) -> list[str]:
+def _retention(rule: BackupRule, copies: bool) -> str:
+    text = f"{rule.delete_after_days}d"
+    if rule.cold_storage_after_days:
+        text += f" (cold after {rule.cold_storage_after_days}d)"
+    if copies and rule.copy_enabled:
+        text += f" +copy {rule.copy_delete_after_days}d"
+    return text
+
+
+def _row(account: AccountCoverage, central: CentralCoverage | None) -> list[str]:
     if not account.covered or account.policy is None:
         return [
             account.account_id,
@@ -81,9 +100,8 @@ def _row(account: AccountCoverage) -> list[str]:
             f"skipped: {account.skip_reason}",
         ]
     policy = account.policy
-    retention = f"{policy.delete_after_days}d"
-    if policy.cold_storage_after_days:
-        retention += f" (cold after {policy.cold_storage_after_days}d)"
+    copies = central is not None and account.account_id != central.account_id
+    retention = " | ".join(_retention(rule, copies) for rule in policy.rules)
     status = "covered" + (f" ({account.source})" if account.source else "")
     if account.regions_not_enabled:
         status += f"; not enabled: {','.join(account.regions_not_enabled)}"
@@ -92,7 +110,7 @@ def _row(account: AccountCoverage) -> list[str]:
         account.name,
         account.ou_path,
         ",".join(account.regions),
-        f"{policy.schedule} {policy.schedule_timezone}",
+        " | ".join(f"{rule.schedule} {rule.schedule_timezone}" for rule in policy.rules),
         retention,
         status,
     ]

@@ -80,6 +80,17 @@ def add_thresholds(parser: argparse.ArgumentParser) -> None:
         metavar="H",
         help="finding when a schedule can leave more than H hours between backups",
     )
+    parser.add_argument(
+        "--require-copy",
+        action="store_true",
+        help="finding for every account-region whose rules copy to no other account"
+        " (the central account's own are exempt)",
+    )
+    parser.add_argument(
+        "--require-air-gapped",
+        action="store_true",
+        help="finding for every account-region whose copies do not land in an air-gapped vault",
+    )
 
 
 # --- alerts and restore testing (issue 10) ---
@@ -123,6 +134,8 @@ def thresholds_from(args: argparse.Namespace) -> Thresholds:
         require_alerts=getattr(args, "require_alerts", False),
         require_restore_testing=getattr(args, "require_restore_testing", False),
         max_restore_test_age_days=getattr(args, "max_restore_test_age_days", None),
+        require_copy=args.require_copy,
+        require_air_gapped=args.require_air_gapped,
     )
 
 

@@ -18,6 +18,7 @@ MAX_DAYS = 36_500
 MIN_START_WINDOW = 60
 COLD_TO_DELETE_GAP = 90
 VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3
+MAX_RULES_PER_PLAN = 10  # AWS Backup quota: rules per backup plan
 AIR_GAPPED_MIN_RETENTION_DAYS = 7  # CreateLogicallyAirGappedBackupVault's MinRetentionDays
 
 _VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")

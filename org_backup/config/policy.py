@@ -1,8 +1,10 @@
-"""The backup policy of one account: the rule, the selection tag, the vault's lock and key.
+"""The backup policy of one account: its rules, the selection tag, the vault's lock and key.
 
 Settings give the organization's default; an account file may override the fields of
 `PolicyOverrides`. The merged policy is validated as a whole, because rules such as
 "delete after >= cold storage + 90 days" can only be checked once both values are known.
+A policy holds one to ten rules (retention tiers); the single-rule fields make the one default
+rule, and fill what a listed rule leaves out.
 """
 
 from __future__ import annotations
@@ -76,6 +78,89 @@ class VaultLock(BaseModel):
         return "governance" if self.changeable_for_days is None else "compliance"
 
 
+class RuleSpec(BaseModel):
+    """One rule as written in the setting `rules` or an `accounts/` file's `backup.rules`.
+
+    Fields left out take the single-rule values (settings, or the file's own `backup:` fields);
+    the copy's lifecycle defaults to the settings `copy_*`, then to the rule's own.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: BackupName
+    schedule: Schedule
+    delete_after_days: Days
+    schedule_timezone: Timezone | None = None
+    start_window_minutes: StartWindow | None = None
+    completion_window_minutes: CompletionWindow | None = None
+    cold_storage_after_days: Days | None = None
+    copy_enabled: bool = Field(default=True, alias="copy")
+    copy_delete_after_days: Days | None = None
+    copy_cold_storage_after_days: Days | None = None
+
+
+class BackupRule(BaseModel):
+    """One effective rule of the plan, every value resolved."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: BackupName
+    schedule: Schedule
+    schedule_timezone: Timezone
+    start_window_minutes: StartWindow
+    completion_window_minutes: CompletionWindow
+    delete_after_days: Days
+    cold_storage_after_days: Days | None = None
+    copy_enabled: bool = Field(default=True, alias="copy")
+    copy_delete_after_days: Days
+    copy_cold_storage_after_days: Days | None = None
+
+    def problems(self, source: str, prefix: str, label: str) -> list[Problem]:
+        """Rules between fields that AWS Backup enforces (or that make backup jobs fail)."""
+        problems = []
+        if self.completion_window_minutes < self.start_window_minutes + 60:
+            problems.append(
+                Problem(
+                    source,
+                    f"{prefix}completion_window_minutes",
+                    self.completion_window_minutes,
+                    f"must be at least start_window_minutes + 60 = {self.start_window_minutes + 60}"
+                    f"{label}",
+                )
+            )
+        for field, delete, cold in (
+            ("delete_after_days", self.delete_after_days, self.cold_storage_after_days),
+            (
+                "copy_delete_after_days",
+                self.copy_delete_after_days,
+                self.copy_cold_storage_after_days,
+            ),
+        ):
+            if cold is not None and delete < cold + limits.COLD_TO_DELETE_GAP:
+                cold_field = field.replace("delete_after", "cold_storage_after")
+                problems.append(
+                    Problem(
+                        source,
+                        f"{prefix}{field}",
+                        delete,
+                        f"must be at least {cold_field} + 90 = {cold + 90}"
+                        f" (AWS Backup keeps cold-storage backups for 90 days at least){label}",
+                    )
+                )
+        return problems
+
+
+# The single-rule fields of settings and `backup:`, which also fill what a listed rule leaves out.
+SINGLE_RULE_FIELDS = (
+    "schedule",
+    "schedule_timezone",
+    "start_window_minutes",
+    "completion_window_minutes",
+    "delete_after_days",
+    "cold_storage_after_days",
+)
+
+
 class PolicyOverrides(BaseModel):
     """The policy fields an `accounts/` file may set in its `backup:` block."""
 
@@ -87,6 +172,7 @@ class PolicyOverrides(BaseModel):
     completion_window_minutes: CompletionWindow | None = None
     delete_after_days: Days | None = None
     cold_storage_after_days: Days | None = None
+    rules: list[RuleSpec] | None = None
     selection_tag_key: TagKey | None = None
     selection_tag_value: TagValue | None = None
     vault_kms_key_arn: KmsKeyTemplate | None = None
@@ -102,15 +188,9 @@ class BackupPolicy(BaseModel):
 
     vault_name: VaultName
     plan_name: BackupName
-    rule_name: BackupName
     selection_name: BackupName
     backup_role_name: RoleName
-    schedule: Schedule
-    schedule_timezone: Timezone
-    start_window_minutes: StartWindow
-    completion_window_minutes: CompletionWindow
-    delete_after_days: Days
-    cold_storage_after_days: Days | None = None
+    rules: tuple[BackupRule, ...] = Field(min_length=1, max_length=limits.MAX_RULES_PER_PLAN)
     selection_tag_key: TagKey
     selection_tag_value: TagValue
     vault_kms_key_arn: KmsKeyTemplate | None = None
@@ -131,29 +211,11 @@ class BackupPolicy(BaseModel):
             changeable_for_days=self.vault_lock_changeable_for_days,
         )
 
-    def rule_problems(self, source: str, prefix: str = "") -> list[Problem]:
-        """Rules between fields that AWS Backup enforces (or that make backup jobs fail)."""
+    def lock_problems(
+        self, source: str, prefix: str, rule_places: list[tuple[str, str]]
+    ) -> list[Problem]:
+        """The vault lock's own consistency, and every rule's retention inside its range."""
         problems = []
-        if self.completion_window_minutes < self.start_window_minutes + 60:
-            problems.append(
-                Problem(
-                    source,
-                    f"{prefix}completion_window_minutes",
-                    self.completion_window_minutes,
-                    f"must be at least start_window_minutes + 60 = {self.start_window_minutes + 60}",
-                )
-            )
-        cold = self.cold_storage_after_days
-        if cold is not None and self.delete_after_days < cold + limits.COLD_TO_DELETE_GAP:
-            problems.append(
-                Problem(
-                    source,
-                    f"{prefix}delete_after_days",
-                    self.delete_after_days,
-                    f"must be at least cold_storage_after_days + 90 = {cold + 90}"
-                    " (AWS Backup keeps cold-storage backups for 90 days at least)",
-                )
-            )
         lock = self.vault_lock
         if self.vault_lock_changeable_for_days is not None and lock is None:
             problems.append(
@@ -164,28 +226,48 @@ class BackupPolicy(BaseModel):
                     "needs vault_lock_min_retention_days or vault_lock_max_retention_days too",
                 )
             )
-        if lock is not None:
-            if lock.min_retention_days > lock.max_retention_days:
-                problems.append(
-                    Problem(
-                        source,
-                        f"{prefix}vault_lock_min_retention_days",
-                        lock.min_retention_days,
-                        f"must not exceed vault_lock_max_retention_days ({lock.max_retention_days})",
-                    )
+        if lock is None:
+            return problems
+        if lock.min_retention_days > lock.max_retention_days:
+            problems.append(
+                Problem(
+                    source,
+                    f"{prefix}vault_lock_min_retention_days",
+                    lock.min_retention_days,
+                    f"must not exceed vault_lock_max_retention_days ({lock.max_retention_days})",
                 )
-            elif not lock.min_retention_days <= self.delete_after_days <= lock.max_retention_days:
+            )
+            return problems
+        for rule, (rule_prefix, label) in zip(self.rules, rule_places, strict=True):
+            if not lock.min_retention_days <= rule.delete_after_days <= lock.max_retention_days:
                 problems.append(
                     Problem(
                         source,
-                        f"{prefix}delete_after_days",
-                        self.delete_after_days,
+                        f"{rule_prefix}delete_after_days",
+                        rule.delete_after_days,
                         f"must lie within the vault lock's retention range"
                         f" [{lock.min_retention_days}, {lock.max_retention_days}],"
-                        " or every backup job into the locked vault fails",
+                        f" or every backup job into the locked vault fails{label}",
                     )
                 )
         return problems
+
+
+class OrganizationRules(BaseModel):
+    """What the organization imposes on every account's rules; no `accounts/` file can change it.
+
+    `copy_range` is the central vault's retention range when copies go to a vault that enforces
+    one (air-gapped, or a locked standard vault), else None.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    rule_name: str
+    rules: tuple[RuleSpec, ...] = ()
+    copy_delete_after_days: int | None = None
+    copy_cold_storage_after_days: int | None = None
+    min_delete_after_days: int | None = None
+    copy_range: tuple[int, int] | None = None
 
 
 def kms_key_arn(template: str, partition: str, region: str, account_id: str) -> str:
@@ -202,13 +284,118 @@ def kms_key_arn(template: str, partition: str, region: str, account_id: str) -> 
 def build_policy(
     defaults: dict[str, Any], overrides: PolicyOverrides | None, source: str, prefix: str
 ) -> tuple[BackupPolicy | None, list[Problem]]:
-    """Merge an account's overrides over the defaults and validate the result as a whole."""
+    """Merge an account's overrides over the defaults and validate the result as a whole.
+
+    `defaults` is `Settings.policy_defaults()`: the policy's fields, the single-rule fields and,
+    under "organization", the OrganizationRules.
+    """
     values = dict(defaults)
-    if overrides is not None:
-        values.update(overrides.model_dump(exclude_unset=True))
+    organization: OrganizationRules = values.pop("organization")
+    written = overrides.model_dump(exclude_unset=True, by_alias=True) if overrides else {}
+    file_rules = written.pop("rules", None)
+    values.update(written)
+    problems: list[Problem] = []
+    if file_rules is not None:
+        specs, list_prefix = list(overrides.rules or []), f"{prefix}rules."
+    elif organization.rules:
+        specs, list_prefix = list(organization.rules), "rules."
+        problems += [
+            Problem(
+                source,
+                f"{prefix}{field}",
+                written[field],
+                "has no effect: the setting rules gives every rule its own; set backup.rules"
+                " in this file to change this account's rules",
+            )
+            for field in ("schedule", "delete_after_days")
+            if field in written
+        ]
+    else:
+        specs, list_prefix = [], ""
+    single = {field: values.pop(field) for field in SINGLE_RULE_FIELDS}
+    if specs:
+        rule_values = [
+            {**single, **spec.model_dump(exclude_unset=True, by_alias=True)} for spec in specs
+        ]
+        places = [
+            (f"{list_prefix}{index}.", f" (rule {index}, {spec.name!r})")
+            for index, spec in enumerate(specs)
+        ]
+    else:
+        rule_values = [{**single, "name": organization.rule_name}]
+        places = [(prefix, "")]
+    for rule in rule_values:
+        rule.setdefault("copy_delete_after_days", organization.copy_delete_after_days)
+        rule.setdefault("copy_cold_storage_after_days", organization.copy_cold_storage_after_days)
+        if rule["copy_delete_after_days"] is None:
+            rule["copy_delete_after_days"] = rule["delete_after_days"]
+            if rule["copy_cold_storage_after_days"] is None:
+                rule["copy_cold_storage_after_days"] = rule["cold_storage_after_days"]
     try:
-        policy = BackupPolicy.model_validate(values)
+        policy = BackupPolicy.model_validate({**values, "rules": rule_values})
     except ValidationError as error:
-        return None, problems_from_validation(error, source, prefix)
-    problems = policy.rule_problems(source, prefix)
+        return None, problems + problems_from_validation(error, source, prefix)
+    for rule, (rule_prefix, label) in zip(policy.rules, places, strict=True):
+        problems += rule.problems(source, rule_prefix, label)
+        problems += _organization_problems(rule, organization, source, rule_prefix, label)
+    problems += _duplicate_names(policy.rules, source, list_prefix or prefix)
+    problems += policy.lock_problems(source, prefix, places)
     return (None if problems else policy), problems
+
+
+def _organization_problems(
+    rule: BackupRule, organization: OrganizationRules, source: str, prefix: str, label: str
+) -> list[Problem]:
+    """The floor on retention, copies included, and the central vault's retention range."""
+    problems = []
+    floor = organization.min_delete_after_days
+    # A copy kept as long as its rule is reported once, on the rule.
+    copies = (
+        [("copy_delete_after_days", rule.copy_delete_after_days)]
+        if rule.copy_enabled and rule.copy_delete_after_days != rule.delete_after_days
+        else []
+    )
+    if floor is not None:
+        for field, days in [("delete_after_days", rule.delete_after_days), *copies]:
+            if days < floor:
+                problems.append(
+                    Problem(
+                        source,
+                        f"{prefix}{field}",
+                        days,
+                        f"must be at least min_delete_after_days ({floor}), the organization's"
+                        f" floor for every recovery point and copy{label}",
+                    )
+                )
+    if organization.copy_range is not None and rule.copy_enabled:
+        low, high = organization.copy_range
+        if not low <= rule.copy_delete_after_days <= high:
+            problems.append(
+                Problem(
+                    source,
+                    f"{prefix}copy_delete_after_days",
+                    rule.copy_delete_after_days,
+                    f"the copies of this rule would be kept {rule.copy_delete_after_days} days,"
+                    f" outside the central vault's retention range [{low}, {high}]"
+                    " (central_vault_min/max_retention_days), so every copy job would fail; set"
+                    f" copy_delete_after_days inside it, or copy: false{label}",
+                )
+            )
+    return problems
+
+
+def _duplicate_names(rules: tuple[BackupRule, ...], source: str, prefix: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, rule in enumerate(rules):
+        if rule.name in seen:
+            problems.append(
+                Problem(
+                    source,
+                    f"{prefix}{index}.name",
+                    rule.name,
+                    "is the name of an earlier rule; rule names must be unique in a plan",
+                )
+            )
+        seen.add(rule.name)
+    return problems

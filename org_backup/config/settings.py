@@ -22,20 +22,24 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from org_backup.alerting import config as alerting
 from org_backup.config import limits
 from org_backup.config.policy import (
+    SINGLE_RULE_FIELDS,
     BackupName,
     BackupPolicy,
     ChangeableDays,
     CompletionWindow,
     Days,
     KmsKeyTemplate,
+    OrganizationRules,
     PolicyOverrides,
     RoleName,
+    RuleSpec,
     Schedule,
     StartWindow,
     TagKey,
     TagValue,
     Timezone,
     VaultName,
+    build_policy,
 )
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 
@@ -219,6 +223,22 @@ class Settings(BaseSettings):
         default=None,
         description="AWS Backup global setting isDelegatedAdministratorEnabled, as it is today (required with a central account).",
     )
+    rules: list[RuleSpec] = Field(
+        default=[],
+        description="Retention tiers: a JSON list of rules {name, schedule, delete_after_days, ...};"
+        " empty: the one rule of the single-rule settings.",
+    )
+    min_delete_after_days: Days | None = Field(
+        default=None,
+        description="Floor on every rule's retention, copies included; no accounts/ file may go under it.",
+    )
+    copy_delete_after_days: Days | None = Field(
+        default=None, description="Days a copy in the central vault is kept (none: the rule's)."
+    )
+    copy_cold_storage_after_days: Days | None = Field(
+        default=None,
+        description="Days before a copy moves to cold storage (none: the rule's, when copy_delete_after_days is unset).",
+    )
     # --- end copies ---
 
     @classmethod
@@ -315,8 +335,27 @@ class Settings(BaseSettings):
     # --- end alerts and restore testing ---
 
     def policy_defaults(self) -> dict[str, Any]:
-        """The fields of BackupPolicy, as the base that account files override."""
-        return self.model_dump(include=set(BackupPolicy.model_fields))
+        """The base that account files override (see `build_policy`): the policy's own fields,
+        the single-rule fields, and what the organization imposes on every rule."""
+        values = self.model_dump(
+            include=(set(BackupPolicy.model_fields) - {"rules"}) | set(SINGLE_RULE_FIELDS)
+        )
+        values["organization"] = OrganizationRules(
+            rule_name=self.rule_name,
+            rules=tuple(self.rules),
+            copy_delete_after_days=self.copy_delete_after_days,
+            copy_cold_storage_after_days=self.copy_cold_storage_after_days,
+            min_delete_after_days=self.min_delete_after_days,
+            copy_range=self._copy_range(),
+        )
+        return values
+
+    def _copy_range(self) -> tuple[int, int] | None:
+        """The central vault's retention range that copies must fall in, if it enforces one."""
+        low, high = self.central_vault_min_retention_days, self.central_vault_max_retention_days
+        if self.central_account_id is None or (low is None and high is None):
+            return None
+        return (low or 1, high or limits.MAX_DAYS)
 
 
 POLICY_FIELDS = frozenset(PolicyOverrides.model_fields)
@@ -454,11 +493,8 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
         Problem(sources.of(field), field, value, message)
         for field, value, message in central_problems(settings)
     ]
-    try:
-        policy = BackupPolicy.model_validate(settings.policy_defaults())
-    except ValidationError as error:
-        return problems + _located(problems_from_validation(error, "settings"), sources)
-    return problems + _located(policy.rule_problems("settings"), sources)
+    _, policy_problems = build_policy(settings.policy_defaults(), None, "settings", "")
+    return problems + _located(policy_problems, sources)
 
 
 class _SourceNames:

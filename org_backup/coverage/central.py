@@ -7,11 +7,13 @@ while only shard 0 registers them (`rollout/organization.py`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from org_backup.config.account_files import LoadedAccount
+from org_backup.config.policy import BackupRule
 from org_backup.config.settings import Settings
 from org_backup.errors import InputError, Problem
 from org_backup.organization.discovery import OrgInventory
@@ -50,6 +52,33 @@ class CentralCoverage(BaseModel):
         return self.kind == "air-gapped" or (
             self.min_retention_days is not None or self.max_retention_days is not None
         )
+
+
+@dataclass(frozen=True)
+class CopyTarget:
+    """One copy action of a rule: where its copies go and how long they are kept."""
+
+    destination_vault_arn: str
+    delete_after_days: int
+    cold_storage_after_days: int | None
+
+
+def copy_targets(
+    central: CentralCoverage | None, partition: str, account_id: str, region: str, rule: BackupRule
+) -> list[CopyTarget]:
+    """The copy actions of `rule` in one account-region: none without a central account, for the
+    central account itself (its recovery points are already there), or for a rule with copy off.
+    The lifecycle is always set: a copy action without one keeps copies forever
+    (hashicorp/terraform-provider-aws#37862)."""
+    if central is None or account_id == central.account_id or not rule.copy_enabled:
+        return []
+    return [
+        CopyTarget(
+            destination_vault_arn=central.vault_arn(partition, central.destination_region(region)),
+            delete_after_days=rule.copy_delete_after_days,
+            cold_storage_after_days=rule.copy_cold_storage_after_days,
+        )
+    ]
 
 
 def vault_access_policy(organization_id: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from org_backup.config.limits import partition_of_region
 from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
 from org_backup.reporting.alerting_checks import alerting_findings
+from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_findings, copy_to
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Status, Summary, Thresholds
 from org_backup.reporting.schedule import longest_gap_hours
@@ -31,16 +32,18 @@ def build_report(inputs: Inputs, thresholds: Thresholds) -> Report:
     if inputs.findings:
         rows.append(ReportRow(None, None, None, None, "NON_COMPLIANT", findings=inputs.findings))
     for account in inputs.accounts:
-        rows.extend(account_rows(account, thresholds))
+        rows.extend(account_rows(account, thresholds, inputs.central))
     return Report(summary(inputs, thresholds, rows), tuple(rows))
 
 
-def account_rows(account: Account, thresholds: Thresholds) -> list[ReportRow]:
+def account_rows(
+    account: Account, thresholds: Thresholds, central: CentralIndex = NO_CENTRAL
+) -> list[ReportRow]:
     """One row per region of a covered account (required ones included), one if it is skipped."""
     if account.status == "skipped":
         return [_skipped_row(account)]
     present = {region.region for region in account.regions}
-    rows = [region_row(account, region, thresholds) for region in account.regions]
+    rows = [region_row(account, region, thresholds, central) for region in account.regions]
     rows.extend(
         _missing_region_row(account, name, present)
         for name in thresholds.required_regions
@@ -52,7 +55,12 @@ def account_rows(account: Account, thresholds: Thresholds) -> list[ReportRow]:
     return sorted(rows, key=lambda row: row.region or "")
 
 
-def region_row(account: Account, region: Region, thresholds: Thresholds) -> ReportRow:
+def region_row(
+    account: Account,
+    region: Region,
+    thresholds: Thresholds,
+    central: CentralIndex = NO_CENTRAL,
+) -> ReportRow:
     """One covered account-region: what is deployed, and every check's findings."""
     partition = partition_of_region(region.region)
     vault, plan, selection = region.vault, region.plan, region.selection
@@ -63,6 +71,17 @@ def region_row(account: Account, region: Region, thresholds: Thresholds) -> Repo
         *_plan_findings(plan, thresholds),
         *_selection_findings(selection, partition),
         *(sentence for _, sentence in alerting_findings(region, thresholds)),  # issue 10
+        # copies (issue 9): (kind, sentence) pairs; kinds are wired with the reports branch
+        *(
+            sentence
+            for _kind, sentence in copy_findings(
+                account.account_id,
+                region,
+                central,
+                thresholds.require_copy,
+                thresholds.require_air_gapped,
+            )
+        ),
     )
     return ReportRow(
         account.account_id,
@@ -86,6 +105,7 @@ def region_row(account: Account, region: Region, thresholds: Thresholds) -> Repo
         ),
         vault_lock=describe_lock(vault.lock) if vault and vault.lock else None,
         selection=describe_selection(selection, partition) if selection else None,
+        copy_to=copy_to(region),
     )
 
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 from org_backup.manifest import SCHEMA_VERSION, Account, Manifest
+from org_backup.reporting.copies import NO_CENTRAL, CentralIndex
 
 STDIN = "-"
 STACK_OUTPUT_KEY = "org_backup"
@@ -37,6 +38,7 @@ class Inputs:
     organization_ids: tuple[str, ...]
     accounts: tuple[Account, ...]
     findings: tuple[str, ...]
+    central: CentralIndex = NO_CENTRAL  # copies (issue 9)
 
 
 def read_inputs(paths: Sequence[str]) -> Inputs:
@@ -55,6 +57,7 @@ def read_inputs(paths: Sequence[str]) -> Inputs:
         organization_ids=tuple(dict.fromkeys(item.manifest.organization.id for item in loaded)),
         accounts=merge_accounts(loaded),
         findings=shard_findings(loaded),
+        central=CentralIndex.of(item.manifest.central for item in loaded),
     )
 
 

@@ -34,4 +34,8 @@ def thresholds_text(thresholds: Thresholds) -> str:
         parts.append("--require-vault-lock")
     if thresholds.max_interval_hours is not None:
         parts.append(f"--max-interval-hours {thresholds.max_interval_hours:g}")
+    if thresholds.require_copy:
+        parts.append("--require-copy")
+    if thresholds.require_air_gapped:
+        parts.append("--require-air-gapped")
     return " ".join(parts) or "none"

@@ -27,6 +27,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "vault_lock",
     "selection",
     "findings",
+    "copy_to",  # copies (issue 9)
 )
 AUDIT_COLUMNS: tuple[str, ...] = (*REPORT_COLUMNS[:4], "resource_arn", *REPORT_COLUMNS[4:])
 
@@ -43,6 +44,8 @@ class Thresholds:
     require_alerts: bool = False
     require_restore_testing: bool = False
     max_restore_test_age_days: int | None = None  # audit only
+    require_copy: bool = False  # copies (issue 9)
+    require_air_gapped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class ReportRow:
     vault_lock: str | None = None
     selection: str | None = None
     findings: tuple[str, ...] = ()
+    copy_to: str | None = None  # copies (issue 9): destination vault ARNs, " | " between
 
 
 @dataclass(frozen=True, slots=True)

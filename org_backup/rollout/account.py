@@ -1,5 +1,5 @@
-"""One covered account's AWS Backup: its provider, service role, and a vault, plan and selection
-in each of its regions, grouped under one component so `pulumi preview` reads account by account.
+"""One covered account's AWS Backup: its provider, service role, and a vault, plan (its rules
+copying to the central vault, when there is one) and selection in each of its regions, grouped under one component so `pulumi preview` reads account by account.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy, kms_key_arn
+from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage
 from org_backup.manifest import DeployedAccount, efs_resources
 from org_backup.rollout import names
@@ -40,6 +41,7 @@ class AccountBackup(pulumi.ComponentResource):
         partition: str,
         tags: Mapping[str, str],
         management_account_id: str,
+        central: CentralCoverage | None = None,
         opts: pulumi.ResourceOptions | None = None,
         *,
         alerts: AlertsConfig | None = None,
@@ -68,7 +70,7 @@ class AccountBackup(pulumi.ComponentResource):
         regions = {}
         for region in account.regions:
             vault, plan, selection = _region(
-                account_id, region, policy, partition, role, attachments, child
+                account_id, region, policy, partition, central, role, attachments, child
             )
             # --- alerts and restore testing (issue 10) ---
             if restore_testing is not None:
@@ -118,6 +120,7 @@ def _region(
     region: str,
     policy: BackupPolicy,
     partition: str,
+    central: CentralCoverage | None,
     role: aws.iam.Role,
     attachments: list[aws.iam.RolePolicyAttachment],
     child: pulumi.ResourceOptions,
@@ -159,17 +162,29 @@ def _region(
         name=policy.plan_name,
         rules=[
             aws.backup.PlanRuleArgs(
-                rule_name=policy.rule_name,
+                rule_name=rule.name,
                 target_vault_name=vault.name,
-                schedule=policy.schedule,
-                schedule_expression_timezone=policy.schedule_timezone,
-                start_window=policy.start_window_minutes,
-                completion_window=policy.completion_window_minutes,
+                schedule=rule.schedule,
+                schedule_expression_timezone=rule.schedule_timezone,
+                start_window=rule.start_window_minutes,
+                completion_window=rule.completion_window_minutes,
                 lifecycle=aws.backup.PlanRuleLifecycleArgs(
-                    delete_after=policy.delete_after_days,
-                    cold_storage_after=policy.cold_storage_after_days,
+                    delete_after=rule.delete_after_days,
+                    cold_storage_after=rule.cold_storage_after_days,
                 ),
+                copy_actions=[
+                    aws.backup.PlanRuleCopyActionArgs(
+                        destination_vault_arn=target.destination_vault_arn,
+                        lifecycle=aws.backup.PlanRuleCopyActionLifecycleArgs(
+                            delete_after=target.delete_after_days,
+                            cold_storage_after=target.cold_storage_after_days,
+                        ),
+                    )
+                    for target in copy_targets(central, partition, account_id, region, rule)
+                ]
+                or None,
             )
+            for rule in policy.rules
         ],
         region=region,
         opts=child,

@@ -156,12 +156,24 @@ def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
         "CompletionWindowMinutes": _number(rule.get("completionWindow")),
         "EnableContinuousBackup": rule.get("enableContinuousBackup"),
         "RecoveryPointTags": rule.get("recoveryPointTags"),
-        "Lifecycle": {
-            "DeleteAfterDays": _number(lifecycle.get("deleteAfter")),
-            "MoveToColdStorageAfterDays": _number(lifecycle.get("coldStorageAfter")),
-        }
-        if lifecycle
-        else None,
+        "Lifecycle": _lifecycle(lifecycle),
+        "CopyActions": [
+            {
+                "DestinationBackupVaultArn": action.get("destinationVaultArn"),
+                "Lifecycle": _lifecycle(action.get("lifecycle")),
+            }
+            for action in rule.get("copyActions") or []
+        ]
+        or None,
+    }
+
+
+def _lifecycle(lifecycle: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not lifecycle:
+        return None
+    return {
+        "DeleteAfterDays": _number(lifecycle.get("deleteAfter")),
+        "MoveToColdStorageAfterDays": _number(lifecycle.get("coldStorageAfter")),
     }
 
 

@@ -47,6 +47,7 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
             coverage.partition,
             coverage.tags,
             coverage.management_account_id,
+            coverage.central,
             alerts=coverage.alerts,
             restore_testing=coverage.restore_testing,
         )

@@ -112,7 +112,7 @@ def test_recovery_points_older_than_the_schedule_allows_are_findings(world: Worl
     assert by_arn[stale].findings == (
         f"Account {prod} (ml-prod) {EAST}: EFS file system {stale}: its latest completed"
         " recovery point in vault org-backup-ai is from 2026-03-01 03:54 UTC, 32.1 hours ago;"
-        " the schedule cron(0 5 * * ? *) should have made one within 32.0 hours (longest gap"
+        " the schedule cron(0 5 * * ? *) (rule daily) should have made one within 32.0 hours (longest gap"
         " between runs plus the start and completion windows).",
     )
     assert "has no completed recovery point in vault org-backup-ai" in by_arn[elsewhere].findings[0]

@@ -131,10 +131,10 @@ def test_account_file_overrides_regions_and_retention(org: Org, accounts_dir: Pa
     accounts = by_name(load_coverage(accounts_dir, {"regions": ["us-east-1"]}))
 
     assert accounts["special"].regions == ("eu-west-1", "us-west-2")
-    assert accounts["special"].policy.delete_after_days == 365
-    assert accounts["special"].policy.cold_storage_after_days == 30
+    assert accounts["special"].policy.rules[0].delete_after_days == 365
+    assert accounts["special"].policy.rules[0].cold_storage_after_days == 30
     assert accounts["plain"].regions == ("us-east-1",)
-    assert accounts["plain"].policy.delete_after_days == 90
+    assert accounts["plain"].policy.rules[0].delete_after_days == 90
 
 
 def test_disabled_file_skips_its_account(org: Org, accounts_dir: Path):

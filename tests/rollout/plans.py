@@ -4,28 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from org_backup.config.policy import BackupPolicy
+from org_backup.config.policy import BackupPolicy, BackupRule
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 
 DEFAULT_POLICY: dict[str, Any] = {
     "vault_name": "org-backup-ai",
     "plan_name": "org-backup-ai",
-    "rule_name": "daily",
     "selection_name": "ai-efs-tagged",
     "backup_role_name": "OrgBackupServiceRole",
+    "selection_tag_key": "Name",
+    "selection_tag_value": "AIFilesystem",
+}
+DEFAULT_RULE: dict[str, Any] = {
+    "name": "daily",
     "schedule": "cron(0 5 * * ? *)",
     "schedule_timezone": "Etc/UTC",
     "start_window_minutes": 120,
     "completion_window_minutes": 360,
     "delete_after_days": 90,
-    "selection_tag_key": "Name",
-    "selection_tag_value": "AIFilesystem",
 }
+RULE_FIELDS = (*DEFAULT_RULE, "cold_storage_after_days", "copy", "copy_delete_after_days")
 
 
-def policy(**overrides: Any) -> BackupPolicy:
-    return BackupPolicy.model_validate({**DEFAULT_POLICY, **overrides})
+def rule(**fields: Any) -> BackupRule:
+    """A rule; its copies keep the rule's own lifecycle unless told otherwise."""
+    values = {**DEFAULT_RULE, **fields}
+    values.setdefault("copy_delete_after_days", values["delete_after_days"])
+    if "copy_delete_after_days" not in fields:
+        values.setdefault("copy_cold_storage_after_days", values.get("cold_storage_after_days"))
+    return BackupRule.model_validate(values)
+
+
+def policy(rules: tuple[BackupRule, ...] | None = None, **overrides: Any) -> BackupPolicy:
+    """The default policy; single-rule fields (schedule, ...) change its one rule."""
+    rule_fields = {key: overrides.pop(key) for key in list(overrides) if key in RULE_FIELDS}
+    return BackupPolicy.model_validate(
+        {**DEFAULT_POLICY, **overrides, "rules": rules or (rule(**rule_fields),)}
+    )
 
 
 def covered(

@@ -107,3 +107,20 @@ def test_a_muted_account_sends_no_email_and_the_others_still_do():
     assert not _forwards(failed_jobs_pattern_json([DEFAULT_ACCOUNT_ID]), failure)
     assert _forwards(failed_jobs_pattern_json(["111122223333"]), failure)
     assert failed_jobs_pattern(["2", "1"])["account"] == [{"anything-but": ["1", "2"]}]
+
+
+def test_every_failure_state_is_one_aws_backup_reports():
+    """No typo can silence a state: each is in botocore's job state enums."""
+    import botocore.session
+
+    from org_backup.alerting.event_pattern import FAILURE_STATES
+
+    model = botocore.session.get_session().get_service_model("backup")
+    enums = {
+        name: set(model.shape_for(name).enum)
+        for name in ("BackupJobState", "CopyJobState", "RestoreJobStatus")
+    }
+    assert all(any(state in values for values in enums.values()) for state in FAILURE_STATES)
+    assert {"FAILED", "ABORTED", "EXPIRED", "PARTIAL"} <= enums["BackupJobState"]
+    assert {"FAILED", "PARTIAL"} <= enums["CopyJobState"]
+    assert {"FAILED", "ABORTED"} <= enums["RestoreJobStatus"]

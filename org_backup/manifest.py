@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from org_backup.alerting.config import restore_testing_name
 from org_backup.config.policy import known_kms_key_arn, vault_key_id
 from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage, Coverage
@@ -91,11 +92,39 @@ class Selection(_Open):
     tag: Tag | None = None
 
 
+# --- alerts and restore testing (issue 10) ---
+class RegionAlerts(_Open):
+    """The account-region's forwarding rule and the central bus it targets."""
+
+    rule_name: str
+    bus_arn: str
+
+
+class RestoreTesting(_Open):
+    plan_name: str
+    selection_name: str
+    schedule: str
+
+
+class CentralAlerts(_Open):
+    """The central bus and topic (created by shard 0, in the central account)."""
+
+    bus_arn: str
+    topic_arn: str
+    region: str
+    muted_accounts: list[str] = []  # forwarded, but no email
+
+
+# --- end alerts and restore testing ---
+
+
 class Region(_Open):
     region: str
     vault: Vault | None = None
     plan: Plan | None = None
     selection: Selection | None = None
+    alerts: RegionAlerts | None = None  # issue 10
+    restore_testing: RestoreTesting | None = None  # issue 10
 
 
 class Account(_Open):
@@ -151,6 +180,7 @@ class Manifest(_Open):
     schema_version: Literal[1]
     organization: Organization
     shard: Shard = Shard()
+    alerts: CentralAlerts | None = None  # issue 10
     central: Central | None = None
     accounts: list[Account]
 
@@ -183,10 +213,15 @@ def build_manifest(
             id=coverage.organization_id, management_account_id=coverage.management_account_id
         ),
         shard=Shard(index=coverage.shard_index, count=coverage.shard_count),
+        alerts=central_alerts(coverage),
         central=_central(coverage),
         accounts=[
-            _account(
-                account, coverage.partition, coverage.central, deployed.get(account.account_id)
+            _with_alerting(
+                _account(
+                    account, coverage.partition, coverage.central, deployed.get(account.account_id)
+                ),
+                account,
+                coverage,
             )
             for account in coverage.accounts
         ],
@@ -272,3 +307,43 @@ def _account(
         regions_not_enabled=list(account.regions_not_enabled),
         degraded=account.degraded,
     )
+
+
+# --- alerts and restore testing (issue 10) ---
+def central_alerts(coverage: Coverage) -> CentralAlerts | None:
+    alerts = coverage.alerts
+    if alerts is None:
+        return None
+    return CentralAlerts(
+        bus_arn=alerts.bus_arn,
+        topic_arn=alerts.topic_arn,
+        region=alerts.region,
+        muted_accounts=list(alerts.muted_accounts),
+    )
+
+
+def _with_alerting(manifest: Account, account: AccountCoverage, coverage: Coverage) -> Account:
+    """Every covered region's forwarding rule and restore testing, all known from settings."""
+    alerts, testing, policy = coverage.alerts, coverage.restore_testing, account.policy
+    if policy is None or not manifest.regions or (alerts is None and testing is None):
+        return manifest
+    region_alerts = (
+        RegionAlerts(rule_name=alerts.forwarding_rule_name, bus_arn=alerts.bus_arn)
+        if alerts
+        else None
+    )
+    restore_testing = (
+        RestoreTesting(
+            plan_name=restore_testing_name(policy.plan_name),
+            selection_name=restore_testing_name(policy.selection_name),
+            schedule=testing.schedule,
+        )
+        if testing
+        else None
+    )
+    for region in manifest.regions:
+        region.alerts, region.restore_testing = region_alerts, restore_testing
+    return manifest
+
+
+# --- end alerts and restore testing ---

@@ -26,6 +26,7 @@ from org_backup.audit.observations import (
     SelectionState,
     VaultState,
 )
+from org_backup.audit.restore_tests import restore_test_findings
 from org_backup.audit.rows import AuditRow, as_sentence
 from org_backup.config import limits
 from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
@@ -107,7 +108,7 @@ def _account_rows(
             else ()
         )
         rows = [_audit_row(row, extra) for row in account_rows(account, thresholds)]
-        return rows + _file_system_rows(account, None, state, now)
+        return rows + _file_system_rows(account, None, state, now, thresholds)
     if state is None:  # per_account gave a failure instead
         finding = f"{who}: could not be audited: {as_sentence(failure or '')}"
         return [_bare_row(account, None, None, (finding,))]
@@ -131,11 +132,15 @@ def _account_rows(
         _audit_row(row, drift.get(row.region or "", ()))
         for row in account_rows(live, thresholds, index)
     ]
-    return rows + _file_system_rows(account, policy, state, now)
+    return rows + _file_system_rows(account, policy, state, now, thresholds)
 
 
 def _file_system_rows(
-    account: Account, policy: BackupPolicy | None, state: AccountState | None, now: datetime
+    account: Account,
+    policy: BackupPolicy | None,
+    state: AccountState | None,
+    now: datetime,
+    thresholds: Thresholds,
 ) -> list[AuditRow]:
     """One row per tagged file system; `policy` is None where the account is not covered."""
     if state is None:
@@ -145,11 +150,31 @@ def _file_system_rows(
             account,
             region.region,
             file_system.arn,
-            tuple(_file_system_findings(account, state.tag, region, file_system, policy, now)),
+            (
+                *_file_system_findings(account, state.tag, region, file_system, policy, now),
+                *_restore_test_sentences(account, region, file_system, policy, thresholds, now),
+            ),
         )
         for region in state.regions
         for file_system in region.file_systems
     ]
+
+
+def _restore_test_sentences(
+    account: Account,
+    region: RegionState,
+    file_system: FileSystemState,
+    policy: BackupPolicy | None,
+    thresholds: Thresholds,
+    now: datetime,
+) -> Iterator[str]:
+    """Issue 10: restore tests of the file systems of covered regions, when asked for."""
+    max_age = thresholds.max_restore_test_age_days
+    if max_age is None or policy is None or not region.covered:
+        return
+    where = f"{subject(account, region.region)}: "
+    for _, sentence in restore_test_findings(region, file_system, max_age, now):
+        yield where + sentence
 
 
 def _file_system_findings(

@@ -2,7 +2,9 @@
 
 Per covered region: backup DescribeBackupVault, ListBackupPlans, GetBackupPlan,
 ListBackupSelections, GetBackupSelection, tag GetResources, and ListRecoveryPointsByResource per
-tagged file system; per uncovered scan region: GetResources only; per account: iam GetRole.
+tagged file system (with --max-restore-test-age-days also GetRestoreTestingPlan, and
+ListRestoreJobsByProtectedResource per tagged file system); per uncovered scan region:
+GetResources only; per account: iam GetRole.
 A failed call fails the account with the operation, the region and AWS's reason (the report
 turns that into a finding), except a file system's recovery points, which fail only its row.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
@@ -26,6 +29,7 @@ from org_backup.audit.observations import (
     FileSystemState,
     PlanState,
     RegionState,
+    RestoreTestState,
     RoleState,
     RuleState,
     SelectionState,
@@ -64,7 +68,14 @@ def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) 
     if target.opt_in_candidates:
         scanned |= opt_in.enabled(target.account_id, target.opt_in_candidates, lambda: session)
     role = _role(session, policy.backup_role_name) if target.covered_regions else None
-    regions = [_covered_region(session, policy, region) for region in target.covered_regions]
+    regions = [
+        _restore_testing(session, region, target.restore_testing_plan)  # issue 10
+        if target.restore_testing_plan
+        else region
+        for region in (
+            _covered_region(session, policy, region) for region in target.covered_regions
+        )
+    ]
     regions.extend(
         RegionState(
             region,
@@ -289,3 +300,60 @@ def _file_system(backup: Any, region: str, arn: str, vault_name: str) -> FileSys
             + describe_error(error),
         )
     return FileSystemState(arn, latest_backup=max(dates, default=None))
+
+
+# --- restore testing (issue 10) ---
+def _restore_testing(session: Session, region: RegionState, plan_name: str) -> RegionState:
+    """The region's restore testing plan, and each tagged file system's restore jobs by it:
+    backup GetRestoreTestingPlan, then ListRestoreJobsByProtectedResource per file system."""
+    backup = client(session, "backup", region.region)
+    with _reading("backup:GetRestoreTestingPlan", region.region):
+        try:
+            plan = backup.get_restore_testing_plan(RestoreTestingPlanName=plan_name)
+        except ClientError as error:
+            if _missing(error, "ResourceNotFoundException"):
+                return replace(region, restore_testing_plan=plan_name)
+            raise
+    arn = plan["RestoreTestingPlan"]["RestoreTestingPlanArn"]
+    return replace(
+        region,
+        restore_testing_plan=plan_name,
+        restore_testing_plan_arn=arn,
+        file_systems=tuple(
+            _restore_tests(backup, region.region, file_system, arn)
+            for file_system in region.file_systems
+        ),
+    )
+
+
+def _restore_tests(
+    backup: Any, region: str, file_system: FileSystemState, plan_arn: str
+) -> FileSystemState:
+    """Only the jobs the plan started: a manual restore proves nothing about the schedule."""
+    try:
+        pages = backup.get_paginator("list_restore_jobs_by_protected_resource").paginate(
+            ResourceArn=file_system.arn
+        )
+        tests = tuple(
+            RestoreTestState(
+                job_id=job.get("RestoreJobId", ""),
+                status=job.get("Status", ""),
+                validation_status=job.get("ValidationStatus"),
+                created=job.get("CreationDate"),
+                completed=job.get("CompletionDate"),
+                message=job.get("ValidationStatusMessage") or job.get("StatusMessage"),
+            )
+            for page in pages
+            for job in page["RestoreJobs"]
+            if (job.get("CreatedBy") or {}).get("RestoreTestingPlanArn") == plan_arn
+        )
+    except (ClientError, BotoCoreError) as error:
+        return replace(
+            file_system,
+            restore_tests_error=f"backup:ListRestoreJobsByProtectedResource in {region}: "
+            + describe_error(error),
+        )
+    return replace(file_system, restore_tests=tests)
+
+
+# --- end restore testing ---

@@ -78,12 +78,27 @@ class RoleState:
 
 
 @dataclass(frozen=True, slots=True)
+class RestoreTestState:
+    """One restore job of the restore testing plan (issue 10): how it ended and when."""
+
+    job_id: str
+    status: str  # PENDING, RUNNING, COMPLETED, ABORTED, FAILED
+    validation_status: str | None  # FAILED, SUCCESSFUL, TIMED_OUT, VALIDATING; None: none sent
+    created: datetime | None
+    completed: datetime | None
+    message: str | None  # the restore's or the validation's status message
+
+
+@dataclass(frozen=True, slots=True)
 class FileSystemState:
     """A file system carrying the selection tag, and its latest usable recovery point."""
 
     arn: str
     latest_backup: datetime | None = None
     lookup_error: str | None = None  # the recovery points could not be listed
+    # issue 10: None when not looked up (no --max-restore-test-age-days)
+    restore_tests: tuple[RestoreTestState, ...] | None = None
+    restore_tests_error: str | None = None  # the restore jobs could not be listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +111,9 @@ class RegionState:
     plan: PlanState | None = None
     selection: SelectionState | None = None
     file_systems: tuple[FileSystemState, ...] = ()
+    # issue 10: the restore testing plan looked for, and its ARN (None: it does not exist)
+    restore_testing_plan: str | None = None
+    restore_testing_plan_arn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from org_backup.audit.checks import build_audit_report
 from org_backup.audit.collect import collect_account
 from org_backup.audit.collect_central import collect_central
 from org_backup.audit.copy_checks import copies_since
+from org_backup.audit.restore_tests import with_restore_testing
 from org_backup.aws import caller_session, client, describe_error
 from org_backup.coverage.pipeline import discover_and_cover, load_inputs
 from org_backup.errors import AwsCallError
@@ -49,6 +50,8 @@ def audit(
     regions = targets.scan_regions(coverage, settings.regions, scan_regions, default_enabled)
     caller_account = _caller_account(session)
     todo = targets.targets(coverage, regions, default_enabled, caller_account, scan_skipped)
+    if thresholds.max_restore_test_age_days is not None:  # issue 10
+        todo = [with_restore_testing(target) for target in todo]
     opt_in = OptInLookup(session, coverage.management_account_id)
     states, failures = per_account(
         todo,

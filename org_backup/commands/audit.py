@@ -14,6 +14,7 @@ from org_backup.audit.targets import ALL_REGIONS
 from org_backup.commands.options import (
     add_accounts_dir,
     add_report_output,
+    add_restore_test_age,
     add_stack,
     add_thresholds,
     checked_regions,
@@ -56,6 +57,7 @@ def register(subparsers: Any) -> None:
         " management account) for tagged file systems (default: on)",
     )
     add_thresholds(parser)
+    add_restore_test_age(parser)  # issue 10
     parser.set_defaults(run=run)
 
 

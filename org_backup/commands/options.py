@@ -100,6 +100,36 @@ def add_thresholds(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# --- alerts and restore testing (issue 10) ---
+def add_alerting_requirements(parser: argparse.ArgumentParser) -> None:
+    """`report` only: the audit reads neither rules nor restore testing plans as such."""
+    parser.add_argument(
+        "--require-alerts",
+        action="store_true",
+        help="finding for every account-region that does not forward failed backup, copy and"
+        " restore jobs to the central alerts bus",
+    )
+    parser.add_argument(
+        "--require-restore-testing",
+        action="store_true",
+        help="finding for every account-region without a restore testing plan",
+    )
+
+
+def add_restore_test_age(parser: argparse.ArgumentParser) -> None:
+    """`audit` only: it reads each file system's restore jobs."""
+    parser.add_argument(
+        "--max-restore-test-age-days",
+        type=_positive(int),
+        metavar="N",
+        help="finding for every tagged file system not restored and validated successfully by"
+        " its restore testing plan in the last N days",
+    )
+
+
+# --- end alerts and restore testing ---
+
+
 def thresholds_from(args: argparse.Namespace) -> Thresholds:
     return Thresholds(
         min_retention_days=args.min_retention_days,
@@ -108,6 +138,9 @@ def thresholds_from(args: argparse.Namespace) -> Thresholds:
         ),
         require_vault_lock=args.require_vault_lock,
         max_interval_hours=args.max_interval_hours,
+        require_alerts=getattr(args, "require_alerts", False),
+        require_restore_testing=getattr(args, "require_restore_testing", False),
+        max_restore_test_age_days=getattr(args, "max_restore_test_age_days", None),
         require_copy=args.require_copy,
         require_air_gapped=args.require_air_gapped,
     )

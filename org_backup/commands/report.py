@@ -9,6 +9,7 @@ import argparse
 from typing import Any
 
 from org_backup.commands.options import (
+    add_alerting_requirements,
     add_report_output,
     add_thresholds,
     finish_report,
@@ -38,6 +39,7 @@ def register(subparsers: Any) -> None:
     )
     add_report_output(parser)
     add_thresholds(parser)
+    add_alerting_requirements(parser)  # issue 10
     parser.set_defaults(run=run)
 
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from org_backup.alerting import config as alerting
 from org_backup.config import limits
 from org_backup.config.policy import (
     SINGLE_RULE_FIELDS,
@@ -152,6 +153,48 @@ class Settings(BaseSettings):
         description="Compliance mode: days until the lock becomes immutable (at least 3).",
     )
 
+    # --- alerts and restore testing (issue 10; see org_backup/alerting/config.py) ---
+    alerts_enabled: bool = Field(
+        default=False,
+        description="Forward AWS Backup's failed jobs to a central bus and email (needs"
+        " central_account_id).",
+    )
+    alert_emails: list[str] = Field(
+        default=[], description="Addresses subscribed to the central alerts topic (JSON list)."
+    )
+    alerts_region: str | None = Field(
+        default=None, description="Region of the central bus and topic (default: first of regions)."
+    )
+    alerts_bus_name: str = Field(
+        default="org-backup-alerts", description="Name of the central event bus and SNS topic."
+    )
+    alerts_muted_accounts: list[str] = Field(
+        default=[],
+        description="Account ids whose failures send no email (still forwarded; JSON list).",
+    )
+    alerts_forwarder_role_name: RoleName = Field(
+        default="OrgBackupAlertsForwarder",
+        description="IAM role EventBridge assumes in each account to forward to the central bus.",
+    )
+    restore_testing_schedule: Schedule | None = Field(
+        default=None, description="Cron of the restore tests (default: none, restore testing off)."
+    )
+    restore_testing_timezone: Timezone = Field(
+        default="Etc/UTC", description="IANA time zone of the restore testing schedule."
+    )
+    restore_testing_selection_window_days: int = Field(
+        default=7, ge=1, le=365, description="Test the latest recovery point of the last N days."
+    )
+    restore_testing_start_window_hours: int = Field(
+        default=24, ge=1, le=168, description="Hours a restore test may wait to start."
+    )
+    restore_testing_validation_window_hours: int = Field(
+        default=1,
+        ge=1,
+        le=168,
+        description="Hours the restored file system is kept for validation, then deleted.",
+    )
+    # --- end alerts and restore testing ---
     # --- copies (issue 9): the central account, its vaults and the copies into them ---
     central_account_id: str | None = Field(
         default=None,
@@ -229,7 +272,7 @@ class Settings(BaseSettings):
     def _regions(cls, value: list[str]) -> list[str]:
         return check_regions(value)
 
-    @field_validator("exclude_accounts")
+    @field_validator("exclude_accounts", "alerts_muted_accounts")
     @classmethod
     def _account_ids(cls, value: list[str]) -> list[str]:
         bad = [item for item in value if limits.check_account_id(str(item))]
@@ -272,6 +315,32 @@ class Settings(BaseSettings):
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         return check_tags(value)
+
+    # --- alerts and restore testing (issue 10) ---
+    @field_validator("alert_emails")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        bad = [address for address in value if alerting.check_email(str(address))]
+        if bad:
+            raise ValueError(f"{bad[0]!r} {alerting.check_email(str(bad[0]))}")
+        return value
+
+    @field_validator("alerts_region")
+    @classmethod
+    def _alerts_region(cls, value: str | None) -> str | None:
+        if value is not None and limits.check_region(value):
+            raise ValueError(f"{value} {limits.check_region(value)}")
+        return value
+
+    @field_validator("alerts_bus_name")
+    @classmethod
+    def _bus_name(cls, value: str) -> str:
+        message = alerting.check_bus_name(value)
+        if message:
+            raise ValueError(message)
+        return value
+
+    # --- end alerts and restore testing ---
 
     def policy_defaults(self) -> dict[str, Any]:
         """The base that account files override (see `build_policy`): the policy's own fields,
@@ -445,6 +514,10 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
                 f"must be below shard_count ({settings.shard_count}): 0 to {settings.shard_count - 1}",
             )
         )
+    problems += [  # alerts and restore testing (issue 10)
+        Problem(sources.of(field), field, value, message)
+        for field, value, message in alerting.alerting_problems(settings)
+    ]
     problems += [
         Problem(sources.of(field), field, value, message)
         for field, value, message in central_problems(settings)

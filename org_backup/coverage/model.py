@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.central import CentralCoverage
 from org_backup.errors import Problem
@@ -76,6 +77,9 @@ class Coverage(BaseModel):
     file_drift: tuple[Problem, ...] = ()
     # Safety: accounts the previous state covered that this run stops covering (within the guard).
     removed: tuple[str, ...] = ()
+    # alerts and restore testing (issue 10): None when off
+    alerts: AlertsConfig | None = None
+    restore_testing: RestoreTestingConfig | None = None
     central: CentralCoverage | None = None  # copies (issue 9): none means no copies
 
     @property

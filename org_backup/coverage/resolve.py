@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from org_backup.alerting.config import alerts_from, restore_testing_from
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupPolicy, build_policy
 from org_backup.config.settings import Settings
@@ -238,6 +239,8 @@ def cover(
         default_enabled_regions=tuple(sorted(default_regions)),
         accounts=tuple(accounts),
         file_drift=drift.warnings if drift else (),
+        alerts=alerts_from(settings, inventory.partition),  # issue 10
+        restore_testing=restore_testing_from(settings),  # issue 10
         central=central,
     )
 

@@ -14,6 +14,7 @@ from org_backup.config.limits import partition_of_region
 from org_backup.config.schedule import longest_gap_hours
 from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
+from org_backup.reporting.alerting_checks import alerting_findings
 from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_findings, copy_to
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import Report, ReportRow, Status, Summary, Thresholds
@@ -70,6 +71,7 @@ def region_row(
         *_vault_findings(vault, thresholds),
         *_plan_findings(plan, thresholds),
         *_selection_findings(selection, partition),
+        *(sentence for _, sentence in alerting_findings(region, thresholds)),  # issue 10
         # copies (issue 9): (kind, sentence) pairs; kinds are wired with the reports branch
         *(
             sentence

@@ -40,6 +40,10 @@ class Thresholds:
     required_regions: tuple[str, ...] = ()
     require_vault_lock: bool = False
     max_interval_hours: float | None = None
+    # alerts and restore testing (issue 10)
+    require_alerts: bool = False
+    require_restore_testing: bool = False
+    max_restore_test_age_days: int | None = None  # audit only
     require_copy: bool = False  # copies (issue 9)
     require_air_gapped: bool = False
 

@@ -4,18 +4,21 @@ copying to the central vault, when there is one) and selection in each of its re
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
 
+from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
 from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage
 from org_backup.manifest import DeployedAccount, efs_resources
 from org_backup.rollout import names
+from org_backup.rollout.alert_forwarding import register_forwarder_role, register_forwarding_rule
 from org_backup.rollout.providers import account_provider
+from org_backup.rollout.restore_testing import register_restore_testing
+from org_backup.rollout.trust import service_trust_policy
 
 COMPONENT_TYPE = "org-backup:index:AccountBackup"
 
@@ -24,18 +27,7 @@ _MANAGED_POLICIES = {
     "backup": "service-role/AWSBackupServiceRolePolicyForBackup",
     "restores": "service-role/AWSBackupServiceRolePolicyForRestores",
 }
-_TRUST_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "backup.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
+_TRUST_POLICY = service_trust_policy("backup.amazonaws.com")
 
 
 class AccountBackup(pulumi.ComponentResource):
@@ -51,6 +43,9 @@ class AccountBackup(pulumi.ComponentResource):
         management_account_id: str,
         central: CentralCoverage | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        alerts: AlertsConfig | None = None,
+        restore_testing: RestoreTestingConfig | None = None,
     ) -> None:
         if account.policy is None or account.deploy_role_arn is None or not account.regions:
             raise ValueError(f"account {account.account_id} is not covered; nothing to deploy")
@@ -69,12 +64,22 @@ class AccountBackup(pulumi.ComponentResource):
         )
         child = pulumi.ResourceOptions(parent=self, provider=provider)
         role, attachments = _service_role(account_id, policy, partition, child)
+        # alerts (issue 10): one forwarder role per account
+        forwarder = register_forwarder_role(account_id, alerts, child) if alerts else None
 
         regions = {}
         for region in account.regions:
             vault, plan, selection = _region(
                 account_id, region, policy, partition, central, role, attachments, child
             )
+            # --- alerts and restore testing (issue 10) ---
+            if restore_testing is not None:
+                register_restore_testing(
+                    account_id, region, policy, restore_testing, vault, role, attachments, child
+                )
+            if alerts is not None and forwarder is not None:
+                register_forwarding_rule(account_id, region, alerts, *forwarder, child)
+            # --- end alerts and restore testing ---
             regions[region] = {
                 "vault_arn": vault.arn,
                 "plan_id": plan.id,

@@ -1,4 +1,4 @@
-"""The AWS Backup API requests that synthesized resources stand for, checked against botocore.
+"""The AWS API requests that synthesized resources stand for, checked against botocore.
 
 pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
 PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection (and the central
@@ -79,7 +79,7 @@ def _operation(name: str, service: str = "backup") -> OperationModel:
 def _constraint_errors(value: Any, shape: Shape, path: str) -> list[str]:
     errors = []
     pattern, maximum = shape.metadata.get("pattern"), shape.metadata.get("max")
-    if isinstance(value, str) and pattern and not re.fullmatch(pattern, value):
+    if isinstance(value, str) and pattern and not re.fullmatch(_python_pattern(pattern), value):
         errors.append(f"{path}: {value!r} does not match {pattern}")
     if maximum is not None and isinstance(value, (str, list, dict)) and len(value) > maximum:
         errors.append(f"{path}: longer than {maximum}")
@@ -93,6 +93,12 @@ def _constraint_errors(value: Any, shape: Shape, path: str) -> list[str]:
         for index, item in enumerate(value):
             errors += _constraint_errors(item, shape.member, f"{path}[{index}]")
     return errors
+
+
+def _python_pattern(pattern: str) -> str:
+    """IAM's and EventBridge's tag patterns use Unicode classes Python's `re` lacks:
+    letters and numbers (\\p{L}, \\p{N}) become \\w, separators (\\p{Z}) \\s."""
+    return pattern.replace(r"\p{L}", r"\w").replace(r"\p{N}", r"\w").replace(r"\p{Z}", r"\s")
 
 
 def _default_tags(provider_inputs: Mapping[str, Any]) -> dict[str, str]:
@@ -209,6 +215,174 @@ def _selection(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tu
     }
 
 
+# --- alerts and restore testing (issue 10) ---
+def _restore_testing_plan(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    selection = inputs.get("recoveryPointSelection") or {}
+    return "CreateRestoreTestingPlan", {
+        "RestoreTestingPlan": {
+            "RestoreTestingPlanName": inputs.get("name"),
+            "ScheduleExpression": inputs.get("scheduleExpression"),
+            "ScheduleExpressionTimezone": inputs.get("scheduleExpressionTimezone"),
+            "StartWindowHours": _number(inputs.get("startWindowHours")),
+            "RecoveryPointSelection": {
+                "Algorithm": selection.get("algorithm"),
+                "IncludeVaults": selection.get("includeVaults"),
+                "ExcludeVaults": selection.get("excludeVaults"),
+                "RecoveryPointTypes": selection.get("recoveryPointTypes"),
+                "SelectionWindowDays": _number(selection.get("selectionWindowDays")),
+            },
+        },
+        "Tags": _tags(inputs, default_tags),
+    }
+
+
+def _restore_testing_selection(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    conditions = inputs.get("protectedResourceConditions") or {}
+    return "CreateRestoreTestingSelection", {
+        "RestoreTestingPlanName": inputs.get("restoreTestingPlanName"),
+        "RestoreTestingSelection": {
+            "RestoreTestingSelectionName": inputs.get("name"),
+            "IamRoleArn": inputs.get("iamRoleArn"),
+            "ProtectedResourceType": inputs.get("protectedResourceType"),
+            "ProtectedResourceArns": inputs.get("protectedResourceArns"),
+            "ProtectedResourceConditions": {
+                api_key: [
+                    {"Key": item.get("key"), "Value": item.get("value")}
+                    for item in conditions.get(pulumi_key) or []
+                ]
+                for pulumi_key, api_key in (
+                    ("stringEquals", "StringEquals"),
+                    ("stringNotEquals", "StringNotEquals"),
+                )
+                if conditions.get(pulumi_key)
+            }
+            or None,
+            "ValidationWindowHours": _number(inputs.get("validationWindowHours")),
+        },
+    }
+
+
+def _tag_list(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> list | None:
+    """EventBridge and SNS take tags as a list of Key/Value pairs."""
+    tags = _tags(inputs, default_tags)
+    return [{"Key": key, "Value": value} for key, value in tags.items()] if tags else None
+
+
+def _event_rule(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutRule", {
+        "Name": inputs.get("name"),
+        "EventPattern": inputs.get("eventPattern"),
+        "ScheduleExpression": inputs.get("scheduleExpression"),
+        "State": inputs.get("state"),
+        "Description": inputs.get("description"),
+        "RoleArn": inputs.get("roleArn"),
+        "EventBusName": inputs.get("eventBusName"),
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _event_target(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutTargets", {
+        "Rule": inputs.get("rule"),
+        "EventBusName": inputs.get("eventBusName"),
+        "Targets": [
+            {
+                "Id": inputs.get("targetId"),
+                "Arn": inputs.get("arn"),
+                "RoleArn": inputs.get("roleArn"),
+                "Input": inputs.get("input"),
+                "InputPath": inputs.get("inputPath"),
+            }
+        ],
+    }
+
+
+def _event_bus(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "CreateEventBus", {
+        "Name": inputs.get("name"),
+        "Description": inputs.get("description"),
+        "KmsKeyIdentifier": inputs.get("kmsKeyIdentifier"),
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _event_bus_policy(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "PutPermission", {
+        "EventBusName": inputs.get("eventBusName"),
+        "Policy": inputs.get("policy"),
+    }
+
+
+def _topic(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    attributes = {
+        "DisplayName": inputs.get("displayName"),
+        "KmsMasterKeyId": inputs.get("kmsMasterKeyId"),
+        "FifoTopic": "true" if inputs.get("fifoTopic") else None,
+    }
+    return "CreateTopic", {
+        "Name": inputs.get("name"),
+        "Attributes": {k: v for k, v in attributes.items() if v is not None} or None,
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _topic_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "SetTopicAttributes", {
+        "TopicArn": inputs.get("arn"),
+        "AttributeName": "Policy",
+        "AttributeValue": inputs.get("policy"),
+    }
+
+
+def _topic_subscription(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "Subscribe", {
+        "TopicArn": inputs.get("topic"),
+        "Protocol": inputs.get("protocol"),
+        "Endpoint": inputs.get("endpoint"),
+    }
+
+
+def _role(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "CreateRole", {
+        "RoleName": inputs.get("name"),
+        "AssumeRolePolicyDocument": inputs.get("assumeRolePolicy"),
+        "Description": inputs.get("description"),
+        "Tags": _tag_list(inputs, default_tags),
+    }
+
+
+def _role_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "PutRolePolicy", {
+        "RoleName": inputs.get("role"),
+        "PolicyName": inputs.get("name"),
+        "PolicyDocument": inputs.get("policy"),
+    }
+
+
+_ALERTING_TRANSLATIONS = {
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": _restore_testing_plan,
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": _restore_testing_selection,
+    "aws:cloudwatch/eventRule:EventRule": _event_rule,
+    "aws:cloudwatch/eventTarget:EventTarget": _event_target,
+    "aws:cloudwatch/eventBus:EventBus": _event_bus,
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": _event_bus_policy,
+    "aws:sns/topic:Topic": _topic,
+    "aws:sns/topicPolicy:TopicPolicy": _topic_policy,
+    "aws:sns/topicSubscription:TopicSubscription": _topic_subscription,
+    "aws:iam/role:Role": _role,
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
+}
+# --- end alerts and restore testing ---
+
+
 # --- copies (issue 9): global settings, central vaults and their policy, the RAM share ---
 def _global_settings(
     inputs: Mapping[str, Any], default_tags: Mapping[str, str]
@@ -273,7 +447,12 @@ _COPIES_TRANSLATIONS = {
 # --- end copies ---
 
 # The botocore service of each resource module; AWS Backup unless listed.
-_SERVICES = {"aws:ram": "ram"}
+_SERVICES = {
+    "aws:ram": "ram",
+    "aws:cloudwatch": "events",  # alerts (issue 10)
+    "aws:sns": "sns",  # alerts (issue 10)
+    "aws:iam": "iam",  # alerts (issue 10)
+}
 
 _TRANSLATIONS = {
     "aws:backup/vault:Vault": _vault,
@@ -281,6 +460,7 @@ _TRANSLATIONS = {
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
     **_COPIES_TRANSLATIONS,
+    **_ALERTING_TRANSLATIONS,
 }
 
 

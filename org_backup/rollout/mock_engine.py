@@ -142,6 +142,83 @@ def _selection(name: str, inputs: dict, account: str, region: str, partition: st
     return _uuid("selection", name), {}
 
 
+# --- alerts and restore testing (issue 10) ---
+def _restore_testing_plan(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    plan = inputs["name"]
+    suffix = _uuid("restore-testing-plan", name)[:8]
+    return plan, {
+        "arn": f"arn:{partition}:backup:{region}:{account}:restore-testing-plan:{plan}-{suffix}"
+    }
+
+
+def _restore_testing_selection(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    return f"{inputs['restoreTestingPlanName']}:{inputs['name']}", {}
+
+
+def _role_policy(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    return f"{inputs['role']}:{inputs['name']}", {}
+
+
+def _event_rule(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    """Id and ARN name the bus unless it is the default one, as EventBridge does."""
+    rule, bus = inputs["name"], inputs.get("eventBusName") or "default"
+    path = rule if bus == "default" else f"{bus}/{rule}"
+    return path, {
+        "arn": f"arn:{partition}:events:{region}:{account}:rule/{path}",
+        "eventBusName": bus,
+    }
+
+
+def _event_target(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    return f"{inputs['rule']}-{inputs['targetId']}", {}
+
+
+def _event_bus(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    bus = inputs["name"]
+    return bus, {"arn": f"arn:{partition}:events:{region}:{account}:event-bus/{bus}"}
+
+
+def _event_bus_policy(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    return inputs["eventBusName"], {}
+
+
+def _topic(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    arn = f"arn:{partition}:sns:{region}:{account}:{inputs['name']}"
+    return arn, {"arn": arn, "owner": account}
+
+
+def _topic_policy(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    return inputs["arn"], {"owner": account}
+
+
+def _topic_subscription(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    arn = f"{inputs['topic']}:{_uuid('subscription', name)}"
+    return arn, {"arn": arn, "pendingConfirmation": True, "ownerId": account}
+
+
+_ALERTING_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": _restore_testing_plan,
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": _restore_testing_selection,
+    "aws:iam/rolePolicy:RolePolicy": _role_policy,
+    "aws:cloudwatch/eventRule:EventRule": _event_rule,
+    "aws:cloudwatch/eventTarget:EventTarget": _event_target,
+    "aws:cloudwatch/eventBus:EventBus": _event_bus,
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": _event_bus_policy,
+    "aws:sns/topic:Topic": _topic,
+    "aws:sns/topicPolicy:TopicPolicy": _topic_policy,
+    "aws:sns/topicSubscription:TopicSubscription": _topic_subscription,
+}
+
+
+# --- end alerts and restore testing ---
 # --- copies (issue 9): the organization-level resources ---
 def _global_settings(
     name: str, inputs: dict, account: str, region: str, partition: str
@@ -186,6 +263,7 @@ _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
+    **_ALERTING_OUTPUTS,  # issue 10
     **_COPIES_OUTPUTS,
 }
 

@@ -11,6 +11,7 @@ import pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import build_manifest
 from org_backup.rollout.account import AccountBackup
+from org_backup.rollout.central_alerts import register_central_alerts
 from org_backup.rollout.organization import register_organization
 from org_backup.state.previous import PreviousState
 from org_backup.state.stack_output import read_own_previous
@@ -35,7 +36,14 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     The manifest comes from `build_manifest` alone, fed with the ids the resources resolved to,
     so the stack output and `synth`'s file can never drift apart.
     """
-    register_organization(coverage)
+    organization = register_organization(coverage)
+    if organization is not None and coverage.alerts is not None:  # alerts (issue 10)
+        register_central_alerts(
+            coverage.alerts,
+            coverage.organization_id,
+            organization,
+            organization.central_provider,
+        )
     components = {
         account.account_id: AccountBackup(
             account,
@@ -43,6 +51,8 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
             coverage.tags,
             coverage.management_account_id,
             coverage.central,
+            alerts=coverage.alerts,
+            restore_testing=coverage.restore_testing,
         )
         for account in coverage.covered
     }

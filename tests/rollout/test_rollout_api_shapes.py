@@ -42,6 +42,7 @@ def test_every_backup_resource_is_a_request_botocore_accepts(resources):
         "CreateBackupPlan": 3,
         "CreateBackupSelection": 3,
         "PutBackupVaultLockConfiguration": 1,
+        "CreateRole": 2,  # the backup role of each account
     }
     for request in requests:
         assert validation_errors(request) == [], request

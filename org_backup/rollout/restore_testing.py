@@ -1,0 +1,73 @@
+"""Restore testing in one account-region: a restore testing plan over the latest recovery point
+of the account's own vault, and a selection of the EFS file systems that carry the selection
+tag, restored as the account's backup role.
+
+Each test creates a new EFS file system from the recovery point and AWS Backup deletes it after
+the validation window (docs/alerts-and-restore-testing.md, "Cost").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from org_backup.alerting.config import RestoreTestingConfig, restore_testing_name
+from org_backup.config.policy import BackupPolicy
+from org_backup.rollout import names
+
+# EFS has snapshot recovery points only (no continuous backup).
+RECOVERY_POINT_TYPES = ["SNAPSHOT"]
+EFS_TYPE = "EFS"
+
+
+def register_restore_testing(
+    account_id: str,
+    region: str,
+    policy: BackupPolicy,
+    config: RestoreTestingConfig,
+    vault: aws.backup.Vault,
+    role: aws.iam.Role,
+    attachments: Sequence[pulumi.Resource],
+    child: pulumi.ResourceOptions,
+) -> tuple[aws.backup.RestoreTestingPlan, aws.backup.RestoreTestingSelection]:
+    """The plan and selection; names derived from the backup plan's and selection's."""
+    plan = aws.backup.RestoreTestingPlan(
+        names.regional_resource_name(account_id, region, "restore-testing-plan"),
+        name=restore_testing_name(policy.plan_name),
+        schedule_expression=config.schedule,
+        schedule_expression_timezone=config.timezone,
+        start_window_hours=config.start_window_hours,
+        recovery_point_selection=aws.backup.RestoreTestingPlanRecoveryPointSelectionArgs(
+            algorithm="LATEST_WITHIN_WINDOW",
+            include_vaults=[vault.arn],
+            recovery_point_types=RECOVERY_POINT_TYPES,
+            selection_window_days=config.selection_window_days,
+        ),
+        region=region,
+        opts=child,
+    )
+    # AWS: a wildcard in ProtectedResourceArns, then conditions on the resource's tags.
+    selection = aws.backup.RestoreTestingSelection(
+        names.regional_resource_name(account_id, region, "restore-testing-selection"),
+        name=restore_testing_name(policy.selection_name),
+        restore_testing_plan_name=plan.name,
+        protected_resource_type=EFS_TYPE,
+        protected_resource_arns=["*"],
+        protected_resource_conditions=aws.backup.RestoreTestingSelectionProtectedResourceConditionsArgs(
+            string_equals=[
+                aws.backup.RestoreTestingSelectionProtectedResourceConditionsStringEqualArgs(
+                    key=f"aws:ResourceTag/{policy.selection_tag_key}",
+                    value=policy.selection_tag_value,
+                )
+            ]
+        ),
+        iam_role_arn=role.arn,
+        validation_window_hours=config.validation_window_hours,
+        region=region,
+        opts=pulumi.ResourceOptions.merge(
+            child, pulumi.ResourceOptions(depends_on=list(attachments))
+        ),
+    )
+    return plan, selection

@@ -6,7 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from org_backup.commands import audit, discover, report, reshard, shard_summary, synth
+from org_backup.commands import (
+    accounts,
+    audit,
+    discover,
+    report,
+    reshard,
+    shard_summary,
+    synth,
+)
 from org_backup.errors import AwsCallError, InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_AWS = 0, 1, 2, 3
@@ -20,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     for command in (discover, synth, report, audit):
         command.register(subparsers)
-    for command in (reshard, shard_summary):  # operations (issue 11)
+    for command in (reshard, shard_summary, accounts):  # operations (issue 11)
         command.register(subparsers)
     return parser
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from org_backup.commands.discover_filters import add_filters, apply_filters
 from org_backup.commands.options import add_accounts_dir, add_stack, stack_config
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.coverage.pipeline import load_coverage
@@ -24,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the manifest (CONTRACT.md) with ids null"
     )
+    add_filters(parser)
     parser.set_defaults(run=run)
 
 
@@ -34,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     )
     for warning in coverage.warnings:
         print(warning, file=sys.stderr)
+    coverage = apply_filters(coverage, args)
     if args.json:
         json.dump(build_manifest(coverage), sys.stdout, indent=2)
         sys.stdout.write("\n")

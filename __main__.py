@@ -1,5 +1,5 @@
 """Pulumi entry point (`pulumi preview` / `pulumi up`): wiring only; the program is
-`org_backup.rollout.program.register_rollout`, the same one `python -m org_backup synth` runs.
+`org_backup.rollout.program.run_program`, the same one `python -m org_backup synth` runs.
 """
 
 from pathlib import Path
@@ -8,20 +8,33 @@ import boto3
 import pulumi
 
 from org_backup.config.settings import stack_config_from_pulumi
+from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_coverage
 from org_backup.errors import AwsCallError, InputError
-from org_backup.rollout.program import defer_full_collections, register_rollout
+from org_backup.rollout.program import defer_full_collections, run_program
+from org_backup.state.previous import PreviousState
+
+
+def plan(previous: PreviousState | None) -> Coverage:
+    """Settings, `accounts/` and discovery, against this stack's own last output."""
+    coverage = load_coverage(
+        Path("accounts"),
+        stack_config_from_pulumi(),
+        boto3.Session(),
+        stack_name=pulumi.get_stack(),
+        previous=previous,
+    )
+    for warning in coverage.warnings:
+        pulumi.log.warn(warning)
+    return coverage
 
 
 def main() -> None:
-    """Plan, then register; invalid input stops the update before any resource is registered."""
+    """Plan, then register; invalid input, or a removal over `max_accounts_removed`, stops the
+    update before any resource is registered."""
+    defer_full_collections()  # the program's process ends with the update
     try:
-        coverage = load_coverage(
-            Path("accounts"),
-            stack_config_from_pulumi(),
-            boto3.Session(),
-            stack_name=pulumi.get_stack(),
-        )
+        _, manifest = run_program(plan)
     except InputError as error:
         for problem in error.problems:
             pulumi.log.error(str(problem))
@@ -31,10 +44,7 @@ def main() -> None:
         ) from None
     except AwsCallError as error:
         raise pulumi.RunError(str(error)) from None
-    for warning in coverage.warnings:
-        pulumi.log.warn(warning)
-    defer_full_collections()  # the program's process ends with the update
-    pulumi.export("org_backup", register_rollout(coverage))
+    pulumi.export("org_backup", manifest)
 
 
 main()

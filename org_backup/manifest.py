@@ -100,6 +100,8 @@ class Account(_Open):
     backup_role_arn: str | None = None
     regions: list[Region] = []
     regions_not_enabled: list[str] = []
+    # Safety: why a covered account is kept from the previous state; null when healthy.
+    degraded: str | None = None
 
 
 class Manifest(_Open):
@@ -207,4 +209,5 @@ def _account(account: AccountCoverage, partition: str, deployed: DeployedAccount
         backup_role_arn=deployed.backup_role_arn,
         regions=regions,
         regions_not_enabled=list(account.regions_not_enabled),
+        degraded=account.degraded,
     )

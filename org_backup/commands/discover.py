@@ -7,10 +7,12 @@ import json
 import sys
 
 from org_backup.commands.discover_filters import add_filters, apply_filters
-from org_backup.commands.options import add_accounts_dir, add_stack, stack_config
+from org_backup.commands.options import add_accounts_dir, add_previous, add_stack, stack_config
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.coverage.pipeline import load_coverage
+from org_backup.errors import InputError
 from org_backup.manifest import build_manifest
+from org_backup.state.previous import read_previous
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,15 +27,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print the manifest (CONTRACT.md) with ids null"
     )
+    add_previous(parser)
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 2 when an accounts/ file has drifted from the organization (for pull requests)",
+    )
     add_filters(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     config, source = stack_config(args)
+    previous = read_previous(args.previous) if args.previous else None
     coverage = load_coverage(
-        args.accounts_dir, config, stack_source=source, stack_name=args.stack, progress=True
+        args.accounts_dir,
+        config,
+        stack_source=source,
+        stack_name=args.stack,
+        progress=True,
+        previous=previous,
     )
+    if args.strict and coverage.file_drift:
+        raise InputError(coverage.file_drift)
     for warning in coverage.warnings:
         print(warning, file=sys.stderr)
     coverage = apply_filters(coverage, args)
@@ -51,7 +67,9 @@ COLUMNS = ("ACCOUNT", "NAME", "OU PATH", "REGIONS", "SCHEDULE", "RETENTION", "ST
 def render_table(coverage: Coverage) -> str:
     """A fixed-width table a person reads in a terminal, then the totals."""
     rows = [_row(account) for account in coverage.accounts]
-    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(COLUMNS)]
+    widths = [
+        max([len(column), *(len(row[i]) for row in rows)]) for i, column in enumerate(COLUMNS)
+    ]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in [list(COLUMNS), *rows]
@@ -88,6 +106,8 @@ def _row(account: AccountCoverage) -> list[str]:
     if policy.cold_storage_after_days:
         retention += f" (cold after {policy.cold_storage_after_days}d)"
     status = "covered" + (f" ({account.source})" if account.source else "")
+    if account.degraded:
+        status += f"; DEGRADED, kept from the previous state: {account.degraded}"
     if account.regions_not_enabled:
         status += f"; not enabled: {','.join(account.regions_not_enabled)}"
     return [

@@ -35,6 +35,15 @@ def add_stack(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_previous(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--previous",
+        metavar="FILE",
+        help="the last manifest or `pulumi stack output --json` of this stack (or shard): keeps"
+        " accounts whose lookup fails covered (degraded) and applies max_accounts_removed",
+    )
+
+
 def stack_config(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     """The `--stack` file's settings and how messages should name their source."""
     if not args.stack:

@@ -55,9 +55,7 @@ def render(
 ) -> str:
     added = sorted(planned.keys() - (previous or {}).keys())
     removed = sorted((previous or {}).keys() - planned.keys())
-    degraded = sorted(
-        account_id for account_id, account in planned.items() if _degraded(account) is not None
-    )
+    degraded = sorted(account_id for account_id, account in planned.items() if account.degraded)
     lines = [f"### {shard}", ""]
     if previous is None:
         lines.append("No previous stack output: a new stack, every covered account is added.")
@@ -113,12 +111,8 @@ def _previous_covered(path: str | None) -> dict[str, Account] | None:
     return _covered(load_manifest(path).manifest.accounts)
 
 
-def _degraded(account: Account) -> str | None:
-    return (account.model_extra or {}).get("degraded")
-
-
 def _label(account: Account) -> str:
-    reason = _degraded(account)
+    reason = account.degraded
     return f"{account.account_id} ({account.name}{': ' + reason if reason else ''})"
 
 

@@ -16,11 +16,18 @@ from typing import Any, TextIO
 
 import boto3
 
-from org_backup.commands.options import add_accounts_dir, add_stack, stack_config, write_output
+from org_backup.commands.options import (
+    add_accounts_dir,
+    add_previous,
+    add_stack,
+    stack_config,
+    write_output,
+)
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_coverage
 from org_backup.rollout import names
-from org_backup.rollout.synthesize import synthesize
+from org_backup.rollout.synthesize import synthesize_program
+from org_backup.state.previous import PreviousState, read_previous
 
 DEFAULT_OUT = Path("build/manifest.json")
 
@@ -40,20 +47,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=str(DEFAULT_OUT),
         help=f"where to write the JSON; '-' for stdout (default: {DEFAULT_OUT})",
     )
+    add_previous(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     config, stack_source = stack_config(args)
-    coverage = load_coverage(
-        args.accounts_dir,
-        config,
-        boto3.Session(),
-        stack_source=stack_source,
-        stack_name=args.stack,
-        progress=True,
-    )
-    result = synthesize(coverage, stack=args.stack or "synth")
+    previous = read_previous(args.previous) if args.previous else None
+    session = boto3.Session()
+
+    def plan(previous_state: PreviousState | None) -> Coverage:
+        # Called inside the program with the previous state the mock engine answered, as
+        # `pulumi up` gets it from the backend.
+        return load_coverage(
+            args.accounts_dir,
+            config,
+            session,
+            stack_source=stack_source,
+            stack_name=args.stack,
+            progress=True,
+            previous=previous_state,
+        )
+
+    coverage, result = synthesize_program(plan, args.stack or "synth", previous)
     print_summary(coverage, result["resources"], sys.stderr)
     write_output(args.out, json.dumps(result, indent=2) + "\n")
     if args.out != "-":
@@ -68,9 +84,10 @@ def print_summary(coverage: Coverage, resources: Sequence[dict[str, Any]], strea
     for account in covered:
         # The component itself plus everything registered under it.
         count = 1 + children[names.component_name(account.account_id)]
+        degraded = f"; DEGRADED: {account.degraded}" if account.degraded else ""
         stream.write(
             f"  {account.account_id} {account.name}: {', '.join(account.regions)}"
-            f" ({count} resources)\n"
+            f" ({count} resources{degraded})\n"
         )
     account_regions = sum(len(account.regions) for account in covered)
     stream.write(

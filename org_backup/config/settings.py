@@ -91,6 +91,13 @@ class Settings(BaseSettings):
     )
     shard_index: int = Field(default=0, ge=0, description="This stack's shard, 0-based.")
 
+    # Safety (issue 8): the removal guard against the previous state
+    max_accounts_removed: int = Field(
+        default=3,
+        ge=0,
+        description="Most accounts one run of this stack may stop covering vs. its previous state.",
+    )
+
     # Names (organization-wide, so that audits can find every resource)
     vault_name: VaultName = Field(default="org-backup-ai", description="Backup vault name.")
     plan_name: BackupName = Field(default="org-backup-ai", description="Backup plan name.")

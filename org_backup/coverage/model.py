@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from org_backup.config.policy import BackupPolicy
+from org_backup.errors import Problem
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
 POLICY_SKIP_REASONS = frozenset(
@@ -49,6 +50,8 @@ class AccountCoverage(BaseModel):
     regions_not_enabled: tuple[str, ...] = ()
     policy: BackupPolicy | None = None
     tags: dict[str, str] = {}
+    # Safety: covered from the previous state because its lookup failed now; says why.
+    degraded: str | None = None
 
     @property
     def covered(self) -> bool:
@@ -68,6 +71,8 @@ class Coverage(BaseModel):
     tags: dict[str, str] = {}
     default_enabled_regions: tuple[str, ...] = ()  # enabled in every account, no opt-in needed
     accounts: tuple[AccountCoverage, ...]
+    # Safety: `accounts/` files the organization has drifted from (warnings; --strict: errors).
+    file_drift: tuple[Problem, ...] = ()
 
     @property
     def covered(self) -> list[AccountCoverage]:
@@ -75,13 +80,14 @@ class Coverage(BaseModel):
 
     @property
     def warnings(self) -> list[str]:
-        """What a user must see before deploying: irreversible vault locks, one line per setting."""
+        """What a user must see before deploying: drifted `accounts/` files, then irreversible
+        vault locks, one line per setting."""
         by_days: dict[int, list[AccountCoverage]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
             if lock is not None and lock.changeable_for_days is not None:
                 by_days.setdefault(lock.changeable_for_days, []).append(account)
-        messages = []
+        messages = [f"WARNING: {problem}" for problem in self.file_drift]
         for days, accounts in sorted(by_days.items()):
             shown = ", ".join(f"{a.account_id} ({a.name})" for a in accounts[:5])
             more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""

@@ -25,6 +25,8 @@ from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
 from org_backup.progress import Progress
+from org_backup.state.guard import check_removals
+from org_backup.state.previous import PreviousState
 
 
 def load_coverage(
@@ -35,15 +37,18 @@ def load_coverage(
     stack_source: str = "Pulumi stack config",
     stack_name: str | None = None,
     progress: bool = False,
+    previous: PreviousState | None = None,
 ) -> Coverage:
     """Validate every input, discover the organization, and plan every account of this shard.
 
     Raises InputError (exit 2) before any AWS call when settings or account files are invalid,
-    and AwsCallError (exit 3) when an organization-wide call fails. A failure in one account
-    becomes that account's skip reason.
+    and after discovery when `previous` is another organization's or shard's, or when this run
+    would stop covering more of its accounts than `max_accounts_removed`; AwsCallError (exit 3)
+    when an organization-wide call fails. A failure in one account becomes that account's skip
+    reason, or, when `previous` covered it, keeps it covered and degraded.
     """
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
-    return discover_and_cover(settings, files, session, progress=progress)
+    return discover_and_cover(settings, files, session, progress=progress, previous=previous)
 
 
 def discover_and_cover(
@@ -52,14 +57,17 @@ def discover_and_cover(
     session: boto3.Session | None = None,
     *,
     progress: bool = False,
+    previous: PreviousState | None = None,
 ) -> Coverage:
     """Discovery and the per-account lookups for already validated inputs."""
     session = caller_session(session)
     if settings.discovery_role_arn:
         session = _discovery_session(session, settings.discovery_role_arn)
     inventory = discover_organization(session)
-    resolve.check_files_against_org(files, inventory)
-    scoped = resolve.scope(settings, files, inventory)
+    if previous is not None:
+        previous.check_matches(inventory.organization_id, settings.shard_index)
+    drift = resolve.file_drift(files, inventory)
+    scoped = resolve.scope(settings, files, inventory, drift)
     default_regions = default_enabled_regions(session)
     todo = [
         item
@@ -69,7 +77,20 @@ def discover_and_cover(
     lookups = _lookup_accounts(
         session, settings, inventory.management_account_id, todo, default_regions, progress
     )
-    return resolve.cover(settings, inventory, scoped, default_regions, lookups)
+    previous_regions = (
+        {
+            account_id: tuple(region.region for region in account.regions)
+            for account_id, account in previous.covered.items()
+        }
+        if previous is not None
+        else None
+    )
+    coverage = resolve.cover(
+        settings, inventory, scoped, default_regions, lookups, previous_regions, drift
+    )
+    if previous is not None:
+        check_removals(previous, coverage, settings.max_accounts_removed)
+    return coverage
 
 
 def load_inputs(

@@ -7,7 +7,7 @@ files alone (so lookups run only for accounts in scope), `plan` adds what the lo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupPolicy, build_policy
@@ -36,6 +36,7 @@ class ScopedAccount:
     policy: BackupPolicy | None
     deploy_role_arn: str
     external_id: str | None
+    failure: str | None = None  # a file that is not applied: like a failed lookup
 
 
 @dataclass(frozen=True)
@@ -46,51 +47,79 @@ class AccountLookup:
     failure: str | None = None
 
 
-def check_files_against_org(files: list[LoadedAccount], inventory: OrgInventory) -> None:
-    """A file must name an ACTIVE member of this organization, by its real name if it gives one."""
+@dataclass(frozen=True)
+class FileDrift:
+    """Where the organization has moved away from the `accounts/` files.
+
+    `warnings` name each file (exit 2 only under `discover --strict`); `failures` are the
+    accounts whose file is not applied because it names them wrongly, with the reason: they are
+    treated like a failed lookup.
+    """
+
+    warnings: tuple[Problem, ...] = ()
+    failures: Mapping[str, str] = field(default_factory=dict)
+
+
+def file_drift(files: list[LoadedAccount], inventory: OrgInventory) -> FileDrift:
+    """Check each file against the organization; drift stays in its own account."""
     members = inventory.by_id()
-    problems = []
+    warnings = []
+    failures = {}
     for loaded in files:
         spec = loaded.spec
         account = members.get(spec.account_id)
         if account is None:
-            problems.append(
+            warnings.append(
                 Problem(
                     loaded.source,
                     "account_id",
                     spec.account_id,
-                    f"is not an account of organization {inventory.organization_id};"
-                    " fix the id or delete the file",
+                    f"is not an account of organization {inventory.organization_id}, so this"
+                    " file is ignored; fix the id or delete the file",
                 )
             )
         elif account.state != "ACTIVE":
-            problems.append(
+            warnings.append(
                 Problem(
                     loaded.source,
                     "account_id",
                     spec.account_id,
-                    f"is {account.state} in the organization, not ACTIVE; delete the file",
+                    f"is {account.state} in the organization, so it is skipped as"
+                    f" {STATE_REASONS.get(account.state, account.state.lower())}; delete the file",
                 )
             )
         elif spec.name is not None and spec.name != account.name:
-            problems.append(
+            warnings.append(
                 Problem(
                     loaded.source,
                     "name",
                     spec.name,
-                    f"account {account.id} is named {account.name!r} in the organization;"
-                    " fix the account_id or the name",
+                    f"account {account.id} is named {account.name!r} in the organization, so"
+                    " this file is not applied; fix the account_id or the name",
                 )
             )
-    if problems:
-        raise InputError(problems)
+            failures[account.id] = (
+                f"its accounts/ file {loaded.source} is not applied: it names the account"
+                f" {spec.name!r}, the organization {account.name!r}"
+            )
+    return FileDrift(tuple(warnings), failures)
 
 
 def scope(
-    settings: Settings, files: list[LoadedAccount], inventory: OrgInventory
+    settings: Settings,
+    files: list[LoadedAccount],
+    inventory: OrgInventory,
+    drift: FileDrift | None = None,
 ) -> list[ScopedAccount]:
-    """Every account of this shard, in account-id order, with a skip reason or none."""
-    by_id = {loaded.spec.account_id: loaded for loaded in files}
+    """Every account of this shard, in account-id order, with a skip reason or none.
+
+    The file of an account in `drift.failures` is not applied; the account keeps the policy
+    skips (suspended, excluded, outside target OUs, ...) and otherwise carries the failure.
+    """
+    failures = drift.failures if drift else {}
+    by_id = {
+        loaded.spec.account_id: loaded for loaded in files if loaded.spec.account_id not in failures
+    }
     default_policy = _default_policy(settings)
     scoped = []
     for account in inventory.accounts:
@@ -99,11 +128,16 @@ def scope(
         loaded = by_id.get(account.id)
         spec = loaded.spec if loaded else None
         role_name = (spec and spec.deploy_role_name) or settings.deploy_role_name
+        skip_reason = _skip_reason(settings, inventory, account, loaded)
+        failure = failures.get(account.id)
+        if failure is not None and skip_reason == "not listed":
+            skip_reason = None  # it is listed; its file is wrong, which the failure says
         scoped.append(
             ScopedAccount(
                 account=account,
                 file=loaded,
-                skip_reason=_skip_reason(settings, inventory, account, loaded),
+                skip_reason=skip_reason,
+                failure=failure,
                 regions=tuple((spec and spec.regions) or settings.regions),
                 policy=(loaded and loaded.policy) or default_policy,
                 deploy_role_arn=f"arn:{inventory.partition}:iam::{account.id}:role/{role_name}",
@@ -134,7 +168,7 @@ def _skip_reason(
 
 def needs_lookup(scoped: ScopedAccount, default_regions: frozenset[str], check_roles: bool) -> bool:
     """Per-account calls only for opt-in regions, or when deploy roles are to be checked."""
-    if scoped.skip_reason is not None:
+    if scoped.skip_reason is not None or scoped.failure is not None:
         return False
     return check_roles or any(region not in default_regions for region in scoped.regions)
 
@@ -145,8 +179,16 @@ def cover(
     scoped: list[ScopedAccount],
     default_regions: frozenset[str],
     lookups: Mapping[str, AccountLookup],
+    previous_regions: Mapping[str, tuple[str, ...]] | None = None,
+    drift: FileDrift | None = None,
 ) -> Coverage:
-    """The Coverage: covered accounts with their enabled regions, the rest with reasons."""
+    """The Coverage: covered accounts with their enabled regions, the rest with reasons.
+
+    An account whose lookup failed (or whose file is not applied) stays covered when
+    `previous_regions` lists it: in those regions, with the current policy, and `degraded`
+    saying why. A transient failure must not delete what it had.
+    """
+    previous_regions = previous_regions or {}
     accounts = []
     for item in scoped:
         lookup = lookups.get(item.account.id, AccountLookup())
@@ -155,7 +197,11 @@ def cover(
             for region in item.regions
             if region in default_regions or region in lookup.enabled_opt_in
         )
-        reason = item.skip_reason or lookup.failure
+        failure = item.failure or lookup.failure
+        degraded = None
+        if item.skip_reason is None and failure and previous_regions.get(item.account.id):
+            degraded, failure, enabled = failure, None, previous_regions[item.account.id]
+        reason = item.skip_reason or failure
         if reason is None and not enabled:
             reason = (
                 "no enabled regions: " + ", ".join(item.regions) + " are opt-in regions not enabled"
@@ -173,10 +219,11 @@ def cover(
                 deploy_role_external_id=item.external_id,
                 regions=() if reason else enabled,
                 regions_not_enabled=()
-                if reason
+                if reason or degraded
                 else tuple(region for region in item.regions if region not in enabled),
                 policy=item.policy,
                 tags={**settings.tags, **(spec.tags if spec else {})},
+                degraded=degraded,
             )
         )
     return Coverage(
@@ -188,6 +235,7 @@ def cover(
         tags=settings.tags,
         default_enabled_regions=tuple(sorted(default_regions)),
         accounts=tuple(accounts),
+        file_drift=drift.warnings if drift else (),
     )
 
 

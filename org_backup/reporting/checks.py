@@ -58,6 +58,7 @@ def region_row(account: Account, region: Region, thresholds: Thresholds) -> Repo
     rules = plan.rules if plan else []
     where = f"{subject(account, region.region)}: "
     findings = (
+        *(sentence for _kind, sentence in degraded_findings(account)),
         *_vault_findings(vault, thresholds),
         *_plan_findings(plan, thresholds),
         *_selection_findings(selection, partition),
@@ -85,6 +86,19 @@ def region_row(account: Account, region: Region, thresholds: Thresholds) -> Repo
         vault_lock=describe_lock(vault.lock) if vault and vault.lock else None,
         selection=describe_selection(selection, partition) if selection else None,
     )
+
+
+def degraded_findings(account: Account) -> Iterator[tuple[str, str]]:
+    """Safety: an account kept covered from the previous state because its lookup failed.
+
+    What is deployed there was not checked in this run, so none of its regions is compliant.
+    """
+    if account.degraded:
+        yield (
+            "degraded",
+            "kept from the previous state without being checked in this run, because"
+            f" {account.degraded}.",
+        )
 
 
 def describe_lock(lock: Lock) -> str:

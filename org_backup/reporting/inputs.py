@@ -58,10 +58,14 @@ def read_inputs(paths: Sequence[str]) -> Inputs:
     )
 
 
-def load_manifest(path: str) -> LoadedManifest:
+def load_manifest(path: str, flag: str = "--input") -> LoadedManifest:
     """One file (`-` is stdin): a manifest, or stack outputs holding it under `org_backup`."""
     source = "<stdin>" if path == STDIN else path
-    document = _parse_json(source, _read_text(path, source))
+    return parse_manifest(source, _parse_json(source, _read_text(path, source, flag)))
+
+
+def parse_manifest(source: str, document: Any) -> LoadedManifest:
+    """A decoded JSON document: a manifest, or stack outputs holding it under `org_backup`."""
     prefix = ""
     if isinstance(document, dict) and "schema_version" not in document:
         if STACK_OUTPUT_KEY in document:
@@ -189,7 +193,7 @@ def _check_shard(source: str, prefix: str, manifest: Manifest) -> None:
         )
 
 
-def _read_text(path: str, source: str) -> str:
+def _read_text(path: str, source: str, flag: str) -> str:
     try:
         if path == STDIN:
             return sys.stdin.read()
@@ -203,7 +207,7 @@ def _read_text(path: str, source: str) -> str:
         message = f"cannot be read: {error.strerror}"
     except UnicodeDecodeError as error:
         message = f"is not UTF-8 text (byte {error.start}); give a JSON manifest"
-    raise InputError([Problem(source, "--input", path, message)])
+    raise InputError([Problem(source, flag, path, message)])
 
 
 def _parse_json(source: str, text: str) -> Any:

@@ -21,6 +21,7 @@ from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 
 from org_backup.config.limits import partition_of_region
+from org_backup.state.stack_output import READ_STACK_OUTPUTS
 
 T = TypeVar("T")
 
@@ -47,12 +48,16 @@ def _name_of(urn: str) -> str | None:
 class AwsMocks(Mocks):
     """Outputs AWS would compute, keyed by resource type; other types echo their inputs."""
 
-    def __init__(self) -> None:
+    def __init__(self, stack_outputs: dict[str, Any] | None = None) -> None:
         self._provider_targets: dict[str, tuple[str, str]] = {}
         # Inputs by (type, name), until RecordingMonitor takes them for its entry.
         self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
+        self._stack_outputs = stack_outputs or {}
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
+        # Safety: the stack's own last outputs, as the engine's built-in provider answers them.
+        if args.token == READ_STACK_OUTPUTS:
+            return {"name": args.args["name"], "outputs": self._stack_outputs}
         return {}
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -170,13 +175,18 @@ class RecordingMonitor(MockMonitor):
 
 
 def run_mocked(
-    program: Callable[[], pulumi.Output[T]], *, project: str, stack: str
+    program: Callable[[], pulumi.Output[T]],
+    *,
+    project: str,
+    stack: str,
+    stack_outputs: dict[str, Any] | None = None,
 ) -> tuple[T, list[dict[str, Any]]]:
     """Run `program` under the mocks; return what its Output resolved to and the registrations.
 
+    `stack_outputs` are what the stack exported at its last update (none: a new stack).
     Entries are sorted by logical name (account first), so the list is stable between runs.
     """
-    mocks = AwsMocks()
+    mocks = AwsMocks(stack_outputs)
     monitor = RecordingMonitor(mocks)
 
     async def main() -> T:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -10,6 +11,8 @@ import pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.manifest import build_manifest
 from org_backup.rollout.account import AccountBackup
+from org_backup.state.previous import PreviousState
+from org_backup.state.stack_output import read_own_previous
 
 
 def defer_full_collections() -> tuple[int, int, int]:
@@ -39,3 +42,16 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
         {account_id: component.deployed for account_id, component in components.items()}
     )
     return deployed.apply(lambda ids: build_manifest(coverage, ids))
+
+
+def run_program(
+    plan: Callable[[PreviousState | None], Coverage], previous_source: str | None = None
+) -> tuple[Coverage, pulumi.Output[dict[str, Any]]]:
+    """The whole program: this stack's previous state first, then `plan` against it (which
+    raises before anything is registered when the removal guard refuses), then registration.
+
+    `pulumi up` and `synth` both run it; under `synth` the mock engine answers the previous
+    state from `--previous`, named in messages by `previous_source`.
+    """
+    coverage = plan(read_own_previous(previous_source))
+    return coverage, register_rollout(coverage)

@@ -3,22 +3,44 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from typing import Any
 
 from org_backup.coverage.model import Coverage
 from org_backup.rollout.mock_engine import run_mocked
-from org_backup.rollout.program import defer_full_collections, register_rollout
+from org_backup.rollout.program import defer_full_collections, run_program
+from org_backup.state.previous import PreviousState
 
 PROJECT = "org-backup"
 
 
 def synthesize(coverage: Coverage, stack: str = "synth") -> dict[str, Any]:
     """The manifest the stack would export, plus `resources`: every registration, in name order."""
+    return synthesize_program(lambda _previous: coverage, stack)[1]
+
+
+def synthesize_program(
+    plan: Callable[[PreviousState | None], Coverage],
+    stack: str = "synth",
+    previous: PreviousState | None = None,
+) -> tuple[Coverage, dict[str, Any]]:
+    """`run_program` under the mocks, the engine holding `previous` as the stack's last output;
+    returns the coverage `plan` made and the manifest with `resources`."""
     saved = defer_full_collections()
+    planned: list[Coverage] = []
+
+    def program() -> Any:
+        coverage, manifest = run_program(plan, previous.source if previous else None)
+        planned.append(coverage)
+        return manifest
+
     try:
         manifest, resources = run_mocked(
-            lambda: register_rollout(coverage), project=PROJECT, stack=stack
+            program,
+            project=PROJECT,
+            stack=stack,
+            stack_outputs=previous.stack_outputs() if previous else {},
         )
     finally:
         gc.set_threshold(*saved)
-    return {**manifest, "resources": resources}
+    return planned[0], {**manifest, "resources": resources}

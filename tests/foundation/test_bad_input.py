@@ -204,17 +204,26 @@ def test_files_starting_with_underscore_are_skipped(tmp_path, capsys):
     ],
     ids=["not-a-member", "suspended", "wrong-name"],
 )
-def test_file_must_name_an_active_member(tmp_path, capsys, text, field, hint):
+def test_a_drifted_file_is_a_warning_and_an_error_only_under_strict(
+    tmp_path, capsys, text, field, hint
+):
+    """Drift of the organization stays in its account; `--strict` (pull requests) refuses it."""
     with mock_aws():
         org = new_org()
         active = org.account("data-lake")
         suspended = org.account("old")
+        bystander = org.account("bystander")
         org.client.close_account(AccountId=suspended)
         (tmp_path / "acct.yaml").write_text(text.format(suspended=suspended, active=active))
 
         code, out, err = run_discover(capsys, tmp_path)
+        strict = main(["discover", "--accounts-dir", str(tmp_path), "--strict"])
+        strict_out, strict_err = capsys.readouterr()
 
-    assert code == 2
-    assert out == ""
-    assert f"acct.yaml: {field}:" in err
-    assert hint in err
+    assert code == 0
+    assert f"WARNING: {tmp_path / 'acct.yaml'}: {field}:" in err and hint in err
+    lines = {line.split()[0]: line for line in out.splitlines() if line[:1].isdigit()}
+    assert "covered" in lines[bystander] and "us-east-1" in lines[bystander]
+    assert strict == 2
+    assert strict_out == ""
+    assert f"error: {tmp_path / 'acct.yaml'}: {field}:" in strict_err and hint in strict_err

@@ -130,3 +130,9 @@ def test_discover_filters(org: Org, tmp_path: Path, capsys):
     assert main(["discover", "--accounts-dir", str(accounts_dir), "--status", "skipped"]) == 0
     table = capsys.readouterr().out
     assert "skipped: suspended" in table and "covered" not in table.replace("0 covered", "")
+
+
+def test_a_filter_that_matches_nothing_prints_an_empty_table(org: Org, tmp_path: Path, capsys):
+    accounts_dir = tmp_path / "accounts"
+    assert main(["discover", "--accounts-dir", str(accounts_dir), "--ou", "Root/Nowhere"]) == 0
+    assert "0 accounts, 0 covered" in capsys.readouterr().out

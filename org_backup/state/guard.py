@@ -1,0 +1,73 @@
+"""The removal guard: one run of one stack may stop covering at most `max_accounts_removed`
+accounts that its previous state covered, whatever the reason.
+
+In Pulumi an account the program stops registering is an account whose plan, selection and role
+get deleted, so every way of dropping one counts: a skip of any reason, an account that moved
+to another shard, one that left the organization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from org_backup.config.settings import ENV_PREFIX
+from org_backup.coverage.model import Coverage
+from org_backup.errors import InputError, Problem
+from org_backup.organization.sharding import shard_of
+from org_backup.state.previous import PreviousState
+
+SETTING = "max_accounts_removed"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """An account covered before that this run would stop covering, and why."""
+
+    account_id: str
+    name: str
+    reason: str
+
+
+def removals(previous: PreviousState, coverage: Coverage) -> list[Removal]:
+    """Every account covered in `previous` and not covered by `coverage`, in account-id order."""
+    now = {account.account_id: account for account in coverage.accounts}
+    found = []
+    for account_id, before in sorted(previous.covered.items()):
+        current = now.get(account_id)
+        if current is not None and current.covered:
+            continue
+        if current is not None:
+            reason = f"skipped: {current.skip_reason}"
+        elif shard_of(account_id, coverage.shard_count) != coverage.shard_index:
+            reason = (
+                f"moved to shard {shard_of(account_id, coverage.shard_count)}"
+                f" of {coverage.shard_count}"
+            )
+        else:
+            reason = f"no longer an account of organization {coverage.organization_id}"
+        found.append(Removal(account_id, before.name, reason))
+    return found
+
+
+def check_removals(previous: PreviousState, coverage: Coverage, limit: int) -> list[Removal]:
+    """The removals, when within `limit`; otherwise InputError (exit 2) listing each of them."""
+    found = removals(previous, coverage)
+    if len(found) <= limit:
+        return found
+    env = ENV_PREFIX + SETTING.upper()
+    summary = Problem(
+        "settings",
+        SETTING,
+        limit,
+        f"this run would stop covering {len(found)} accounts that {previous.source} covers,"
+        f" more than {SETTING} allows, so nothing was deployed or written. If the removal is"
+        f" deliberate, allow it for one run, e.g. {env}={len(found)} pulumi up, then run"
+        f" without it; otherwise fix what dropped them (listed below).",
+    )
+    return_problems = [
+        Problem(
+            previous.source, "account", removal.account_id, f"({removal.name}) {removal.reason}"
+        )
+        for removal in found
+    ]
+    raise InputError([summary, *return_problems])

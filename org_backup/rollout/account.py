@@ -76,7 +76,14 @@ class AccountBackup(pulumi.ComponentResource):
         regions = {}
         for region in account.regions:
             vault, plan, selection = _region(
-                account_id, region, policy, partition, role, attachments, child
+                account_id,
+                region,
+                policy,
+                partition,
+                role,
+                attachments,
+                child,
+                account.import_vaults.get(region),
             )
             regions[region] = {
                 "vault_arn": vault.arn,
@@ -121,8 +128,13 @@ def _region(
     role: aws.iam.Role,
     attachments: list[aws.iam.RolePolicyAttachment],
     child: pulumi.ResourceOptions,
+    import_vault: str | None = None,
 ) -> tuple[aws.backup.Vault, aws.backup.Plan, aws.backup.Selection]:
-    """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`."""
+    """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`.
+
+    `import_vault` names an existing vault of ours (retained from an earlier run or another
+    stack) that the engine imports instead of creating (coverage/adoption.py).
+    """
 
     def name(kind: str) -> str:
         return names.regional_resource_name(account_id, region, kind)
@@ -141,7 +153,7 @@ def _region(
             else None
         ),
         region=region,
-        opts=retained,
+        opts=pulumi.ResourceOptions.merge(retained, pulumi.ResourceOptions(import_=import_vault)),
     )
     lock = policy.vault_lock
     if lock is not None:

@@ -13,6 +13,7 @@ from org_backup.commands import (
     report,
     reshard,
     shard_summary,
+    sizing,
     synth,
 )
 from org_backup.errors import AwsCallError, InputError
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     for command in (discover, synth, report, audit):
         command.register(subparsers)
-    for command in (reshard, shard_summary, accounts):  # operations (issue 11)
+    for command in (reshard, shard_summary, accounts, sizing):  # operations (issue 11)
         command.register(subparsers)
     return parser
 

@@ -11,7 +11,9 @@ import pytest
 import yaml
 from moto import mock_aws
 
-from org_backup.cli import main
+from org_backup.cli import build_parser, main
+from org_backup.commands.discover_filters import apply_filters
+from org_backup.coverage.pipeline import load_coverage
 from tests.foundation.orgs import Org, new_org
 
 
@@ -113,23 +115,30 @@ def test_add_rejects_bad_regions_and_ids_before_writing(org: Org, tmp_path: Path
 
 def test_discover_filters(org: Org, tmp_path: Path, capsys):
     accounts_dir = tmp_path / "accounts"
+    coverage = load_coverage(accounts_dir)
+    parser = build_parser()
 
     def ids(*args: str) -> set[str]:
-        return {a["account_id"] for a in discover_json(accounts_dir, capsys, *args)["accounts"]}
+        parsed = parser.parse_args(["discover", *args])
+        return {a.account_id for a in apply_filters(coverage, parsed).accounts}
 
     every = ids()
-    assert ids("--status", "skipped") == {org.accounts["old"], org.management_id}
-    assert ids("--status", "covered") == every - {org.accounts["old"], org.management_id}
+    skipped = {org.accounts["old"], org.management_id}
+    assert ids("--status", "skipped") == skipped
+    assert ids("--status", "covered") == every - skipped
     assert ids("--ou", "Root/ML") == {org.accounts["ML Prod (EU)"], org.accounts["ml-dev"]}
     assert ids("--ou", "Root/ML/") == ids("--ou", "Root/ML")  # not Root/MLOps
-    assert ids("--account", org.accounts["mlops"], "--account", org.accounts["old"]) == {
-        org.accounts["mlops"],
-        org.accounts["old"],
-    }
+    two = {org.accounts["mlops"], org.accounts["old"]}
+    assert ids(*(arg for account in sorted(two) for arg in ("--account", account))) == two
     assert ids("--ou", "Root/ML", "--status", "skipped") == set()
+
+    # The command itself, as a user types it.
     assert main(["discover", "--accounts-dir", str(accounts_dir), "--status", "skipped"]) == 0
     table = capsys.readouterr().out
-    assert "skipped: suspended" in table and "covered" not in table.replace("0 covered", "")
+    assert "skipped: suspended" in table and "skipped: management account" in table
+    assert "2 accounts, 0 covered" in table
+    manifest = discover_json(accounts_dir, capsys, "--account", org.accounts["mlops"])
+    assert [a["account_id"] for a in manifest["accounts"]] == [org.accounts["mlops"]]
 
 
 def test_a_filter_that_matches_nothing_prints_an_empty_table(org: Org, tmp_path: Path, capsys):

@@ -66,7 +66,7 @@ def add_report_output(parser: argparse.ArgumentParser) -> None:
 def add_thresholds(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-retention-days",
-        type=_positive(int),
+        type=positive(int),
         metavar="N",
         help="finding when a rule keeps backups fewer days",
     )
@@ -85,7 +85,7 @@ def add_thresholds(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-interval-hours",
-        type=_positive(float),
+        type=positive(float),
         metavar="H",
         help="finding when a schedule can leave more than H hours between backups",
     )
@@ -157,7 +157,9 @@ def write_output(out: str, text: str) -> None:
         ) from None
 
 
-def _positive(kind: type[int] | type[float]) -> Any:
+def positive(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a number above zero of `kind`, else a usage error (exit 2)."""
+
     def parse(text: str) -> int | float:
         try:
             value = kind(text)

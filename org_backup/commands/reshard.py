@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from org_backup.commands.options import positive
 from org_backup.errors import InputError, Problem
 from org_backup.reporting.inputs import LoadedManifest, load_manifest, shard_findings
 from org_backup.rollout.state_moves import moves, script
@@ -20,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " `pulumi state move` commands that carry its resources to its new shard stack."
         " Nothing is run and AWS is not touched.",
     )
-    parser.add_argument("--to", type=_count, required=True, metavar="M", help="new shard_count")
+    parser.add_argument(
+        "--to", type=positive(int), required=True, metavar="M", help="new shard_count"
+    )
     parser.add_argument(
         "--input",
         action="append",
@@ -78,13 +81,3 @@ def _complete_count(loaded: list[LoadedManifest]) -> int:
     if problems:
         raise InputError(problems)
     return loaded[0].manifest.shard.count
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a shard count (1 or more)")
-    return value

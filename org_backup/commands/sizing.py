@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from org_backup.commands.options import positive
 from org_backup.errors import InputError, Problem
 from org_backup.organization.sizing import (
     MAX_MATRIX_JOBS,
@@ -13,6 +14,8 @@ from org_backup.organization.sizing import (
     resources_per_account,
     size,
 )
+
+POSITIVE = positive(int)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,24 +26,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " pulumi-resource-aws per account) fit in the runner's memory."
         " Measure a canary shard and pass --provider-mib for your own figure.",
     )
-    parser.add_argument("--accounts", type=_positive, required=True, help="covered accounts")
+    parser.add_argument("--accounts", type=POSITIVE, required=True, help="covered accounts")
     parser.add_argument(
-        "--runner-memory-gib", type=float, required=True, help="memory of the deploying runner"
+        "--runner-memory-gib",
+        type=positive(float),
+        required=True,
+        help="memory of the deploying runner",
     )
     parser.add_argument(
         "--provider-mib",
-        type=_positive,
+        type=POSITIVE,
         default=PROVIDER_MIB,
         help=f"RSS of one pulumi-resource-aws process (default {PROVIDER_MIB}, the high end"
         " reported in pulumi/pulumi-aws#5860)",
     )
     parser.add_argument(
         "--reserve-mib",
-        type=_positive,
+        type=POSITIVE,
         default=RESERVE_MIB,
         help=f"for the CLI, the program and the OS (default {RESERVE_MIB})",
     )
-    parser.add_argument("--regions", type=_positive, default=4, help="regions per account")
+    parser.add_argument("--regions", type=POSITIVE, default=4, help="regions per account")
     parser.add_argument("--vault-lock", action="store_true", help="vaults carry a lock")
     parser.set_defaults(run=run)
 
@@ -78,13 +84,3 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer")
-    return value

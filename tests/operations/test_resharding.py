@@ -151,3 +151,9 @@ def test_component_urn_is_the_one_the_program_registers():
 
 def test_the_default_project_name_is_pulumi_yamls():
     assert yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["name"] == PROJECT
+
+
+def test_a_shard_count_below_one_is_a_usage_error(four_shards: list[Path]):
+    with pytest.raises(SystemExit) as exit_:
+        main(["reshard", "--to", "0", "--input", str(four_shards[0])])
+    assert exit_.value.code == 2

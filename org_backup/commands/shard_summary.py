@@ -83,10 +83,13 @@ def _resources(digest: dict[str, Any] | None) -> list[str]:
         return ["No `pulumi preview` output: resource changes unknown.", ""]
     summary = digest.get("changeSummary") or {}
     lines = [
-        "| resources to create | update | replace | delete | unchanged |",
-        "| --- | --- | --- | --- | --- |",
-        "| {} | {} | {} | {} | {} |".format(
-            *(summary.get(op, 0) for op in ("create", "update", "replace", "delete", "same"))
+        "| resources to create | import | update | replace | delete | unchanged |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| {} | {} | {} | {} | {} | {} |".format(
+            *(
+                summary.get(op, 0)
+                for op in ("create", "import", "update", "replace", "delete", "same")
+            )
         ),
         "",
     ]

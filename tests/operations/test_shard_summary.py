@@ -44,7 +44,7 @@ def files(tmp_path: Path) -> dict[str, str]:
     )
     synth["resources"] = []
     digest = {
-        "changeSummary": {"create": 17, "delete": 8, "update": 1, "same": 40},
+        "changeSummary": {"create": 17, "import": 2, "delete": 8, "update": 1, "same": 40},
         "steps": [
             {"op": "create", "urn": "urn:pulumi:shard-1::org-backup::x::444444444444"},
             {"op": "same", "urn": "urn:pulumi:shard-1::org-backup::x::111111111111"},
@@ -67,7 +67,7 @@ def test_summary_names_added_removed_degraded_and_counts_resources(files, capsys
     assert "**Removed (their plans, selections and roles are deleted)**: 333333333333" in out
     assert "222222222222 (n222: deploy role cannot be assumed)" in out
     assert "**Added**: 444444444444 (n444)" in out
-    assert "| 17 | 1 | 0 | 8 | 40 |" in out  # create, update, replace, delete, same
+    assert "| 17 | 2 | 1 | 0 | 8 | 40 |" in out  # create, import, update, replace, delete, same
     assert "  create urn:pulumi:shard-1::org-backup::x::444444444444" in out
     assert "  update urn:u  (tags)" in out
     assert "111111111111" not in out.split("Every change")[1]  # unchanged steps are not listed

@@ -26,7 +26,8 @@ echo "pulumi $*" >> calls.log
 case "$1 $2" in
   "stack select") exit 0 ;;
   "stack output") cat "$FAKE_OUTPUTS" ;;
-  "preview --diff") echo '{"changeSummary": {"create": 5, "same": 12}, "steps": []}' ;;
+  "preview --diff") [ -n "$FAKE_PREVIEW_FAILS" ] && { echo "error: boom" >&2; exit 255; }
+                    echo '{"changeSummary": {"create": 5, "same": 12}, "steps": []}' ;;
   *) exit 9 ;;
 esac
 """
@@ -34,6 +35,10 @@ esac
 PYTHON = f"""#!/usr/bin/env bash
 echo "python $*" >> calls.log
 if [ "$3" = synth ]; then
+  if [ -n "$FAKE_GUARD" ]; then
+    echo "error: 5 accounts would stop being covered; max_accounts_removed is 3" >&2
+    exit 2
+  fi
   out="${{@: -1}}"
   echo '{json.dumps({**MANIFEST, "resources": []})}' > "$out"
   exit 0
@@ -53,17 +58,19 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run(workdir: Path, outputs: dict) -> tuple[str, str]:
+def run(workdir: Path, outputs: dict, status: int = 0, **fakes: str) -> tuple[str, str]:
     (workdir / "outputs.json").write_text(json.dumps(outputs))
     summary = workdir / "summary.md"
     env = {
         **os.environ,
+        **fakes,
         "FAKE_OUTPUTS": str(workdir / "outputs.json"),
         "GITHUB_STEP_SUMMARY": str(summary),
         "PYTHONPATH": str(ROOT),
     }
     script = ROOT / ".github" / "scripts" / "preview-shard"
-    subprocess.run(["bash", str(script), "shard-2"], cwd=workdir, env=env, check=True)
+    done = subprocess.run(["bash", str(script), "shard-2"], cwd=workdir, env=env)
+    assert done.returncode == status
     return summary.read_text(), (workdir / "calls.log").read_text()
 
 
@@ -81,3 +88,17 @@ def test_a_new_stack_has_no_previous_state(workdir: Path):
 
     assert "--previous" not in calls.split("synth")[1].splitlines()[0]
     assert "No previous stack output" in summary
+
+
+def test_a_refusal_of_the_removal_guard_fails_the_check_and_says_why(workdir: Path):
+    summary, calls = run(workdir, {"org_backup": MANIFEST}, status=2, FAKE_GUARD="1")
+
+    assert "max_accounts_removed is 3" in summary
+    assert "pulumi preview" not in calls
+
+
+def test_a_failed_preview_fails_the_check_with_the_accounts_still_summarized(workdir: Path):
+    summary, _ = run(workdir, {"org_backup": MANIFEST}, status=255, FAKE_PREVIEW_FAILS="1")
+
+    assert "| 1 | 0 | 0 | 0 |" in summary  # covered, added, removed, degraded
+    assert "resource changes unknown" in summary

@@ -85,7 +85,8 @@ def render_table(coverage: Coverage) -> str:
     lines.append(
         f"Organization {coverage.organization_id}{shard}: {len(coverage.accounts)} accounts,"
         f" {len(covered)} covered in {region_count} account-regions,"
-        f" {len(coverage.accounts) - len(covered)} skipped."
+        + (f" {len(coverage.degraded)} of them degraded," if coverage.degraded else "")
+        + f" {len(coverage.accounts) - len(covered)} skipped."
     )
     return "\n".join(lines) + "\n"
 

@@ -97,7 +97,9 @@ def print_summary(coverage: Coverage, resources: Sequence[dict[str, Any]], strea
         )
     account_regions = sum(len(account.regions) for account in covered)
     stream.write(
-        f"synth: {len(covered)} accounts covered ({len(coverage.accounts) - len(covered)} skipped),"
+        f"synth: {len(covered)} accounts covered ("
+        + (f"{len(coverage.degraded)} degraded, " if coverage.degraded else "")
+        + f"{len(coverage.accounts) - len(covered)} skipped),"
         f" {account_regions} account-regions, {len(resources)} resources\n"
     )
     for warning in coverage.warnings:

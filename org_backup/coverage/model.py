@@ -76,21 +76,29 @@ class Coverage(BaseModel):
     accounts: tuple[AccountCoverage, ...]
     # Safety: `accounts/` files the organization has drifted from (warnings; --strict: errors).
     file_drift: tuple[Problem, ...] = ()
+    # Safety: accounts the previous state covered that this run stops covering (within the guard).
+    removed: tuple[str, ...] = ()
 
     @property
     def covered(self) -> list[AccountCoverage]:
         return [account for account in self.accounts if account.covered]
 
     @property
+    def degraded(self) -> list[AccountCoverage]:
+        """Covered accounts kept from the previous state because their lookup failed."""
+        return [account for account in self.covered if account.degraded]
+
+    @property
     def warnings(self) -> list[str]:
-        """What a user must see before deploying: drifted `accounts/` files, then irreversible
-        vault locks, one line per setting."""
+        """What a user must see before deploying: drifted `accounts/` files, accounts this run
+        stops covering, then irreversible vault locks, one line per setting."""
         by_days: dict[int, list[AccountCoverage]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
             if lock is not None and lock.changeable_for_days is not None:
                 by_days.setdefault(lock.changeable_for_days, []).append(account)
         messages = [f"WARNING: {problem}" for problem in self.file_drift]
+        messages += [f"WARNING: {removal}" for removal in self.removed]
         for days, accounts in sorted(by_days.items()):
             shown = ", ".join(f"{a.account_id} ({a.name})" for a in accounts[:5])
             more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""

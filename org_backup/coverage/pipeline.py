@@ -25,7 +25,7 @@ from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
 from org_backup.progress import Progress
-from org_backup.state.guard import check_removals
+from org_backup.state.guard import check_removals, describe
 from org_backup.state.previous import PreviousState
 
 
@@ -89,7 +89,10 @@ def discover_and_cover(
         settings, inventory, scoped, default_regions, lookups, previous_regions, drift
     )
     if previous is not None:
-        check_removals(previous, coverage, settings.max_accounts_removed)
+        found = check_removals(previous, coverage, settings.max_accounts_removed)
+        coverage = coverage.model_copy(
+            update={"removed": tuple(describe(removal, previous) for removal in found)}
+        )
     return coverage
 
 

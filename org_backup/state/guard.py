@@ -64,10 +64,19 @@ def check_removals(previous: PreviousState, coverage: Coverage, limit: int) -> l
         f" deliberate, allow it for one run, e.g. {env}={len(found)} pulumi up, then run"
         f" without it; otherwise fix what dropped them (listed below).",
     )
-    return_problems = [
+    listed = [
         Problem(
             previous.source, "account", removal.account_id, f"({removal.name}) {removal.reason}"
         )
         for removal in found
     ]
-    raise InputError([summary, *return_problems])
+    raise InputError([summary, *listed])
+
+
+def describe(removal: Removal, previous: PreviousState) -> str:
+    """One line for a removal within the limit: deletes that will happen, said before they do."""
+    return (
+        f"account {removal.account_id} ({removal.name}), covered in {previous.source}, is no"
+        f" longer covered ({removal.reason}): its backup plan, selection and role will be deleted"
+        " (its vaults are kept)"
+    )

@@ -20,9 +20,13 @@ install: $(STAMP) ## create .venv and install the pinned dependencies
 test: install ## run the whole test suite, offline
 	$(PY) -m pytest
 
-lint: install ## ruff lint and format check
+WORKFLOWS := $(wildcard .github/workflows/*.yml)
+
+lint: install ## ruff lint and format check; workflows: zizmor and the workflow schema, offline
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/zizmor --offline --no-progress .github/workflows/
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
 
 format: install ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .

@@ -8,6 +8,7 @@ import boto3
 import pulumi
 
 from org_backup.config.settings import stack_config_from_pulumi
+from org_backup.coverage.adoption import adopt_existing_vaults
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_coverage
 from org_backup.errors import AwsCallError, InputError
@@ -17,16 +18,19 @@ from org_backup.state.previous import PreviousState
 
 def plan(previous: PreviousState | None) -> Coverage:
     """Settings, `accounts/` and discovery, against this stack's own last output."""
+    session = boto3.Session()
     coverage = load_coverage(
         Path("accounts"),
         stack_config_from_pulumi(),
-        boto3.Session(),
+        session,
         stack_name=pulumi.get_stack(),
         previous=previous,
     )
-    for warning in coverage.warnings:
+    # Operations: vaults of entering accounts that already exist are imported, not created.
+    adoption = adopt_existing_vaults(coverage, previous, session)
+    for warning in (*coverage.warnings, *adoption.warnings):
         pulumi.log.warn(warning)
-    return coverage
+    return adoption.coverage
 
 
 def main() -> None:

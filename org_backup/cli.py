@@ -6,7 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from org_backup.commands import audit, discover, report, synth
+from org_backup.commands import (
+    accounts,
+    audit,
+    discover,
+    report,
+    reshard,
+    shard_summary,
+    sizing,
+    synth,
+)
 from org_backup.errors import AwsCallError, InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_AWS = 0, 1, 2, 3
@@ -19,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for command in (discover, synth, report, audit):
+        command.register(subparsers)
+    for command in (reshard, shard_summary, accounts, sizing):  # operations (issue 11)
         command.register(subparsers)
     return parser
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from org_backup.commands.discover_filters import add_filters, apply_filters
 from org_backup.commands.options import add_accounts_dir, add_previous, add_stack, stack_config
 from org_backup.config.policy import BackupRule
 from org_backup.coverage.central import CentralCoverage
@@ -34,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="exit 2 when an accounts/ file has drifted from the organization (for pull requests)",
     )
+    add_filters(parser)
     parser.set_defaults(run=run)
 
 
@@ -52,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(coverage.file_drift)
     for warning in coverage.warnings:
         print(warning, file=sys.stderr)
+    coverage = apply_filters(coverage, args)
     if args.json:
         json.dump(build_manifest(coverage), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -66,7 +69,9 @@ COLUMNS = ("ACCOUNT", "NAME", "OU PATH", "REGIONS", "SCHEDULE", "RETENTION", "ST
 def render_table(coverage: Coverage) -> str:
     """A fixed-width table a person reads in a terminal, then the totals."""
     rows = [_row(account, coverage.central) for account in coverage.accounts]
-    widths = [max(len(column), *(len(row[i]) for row in rows)) for i, column in enumerate(COLUMNS)]
+    widths = [
+        max([len(column), *(len(row[i]) for row in rows)]) for i, column in enumerate(COLUMNS)
+    ]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in [list(COLUMNS), *rows]

@@ -64,7 +64,7 @@ def add_report_output(parser: argparse.ArgumentParser) -> None:
 def add_thresholds(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-retention-days",
-        type=_positive(int),
+        type=positive(int),
         metavar="N",
         help="finding when a rule keeps backups fewer days",
     )
@@ -83,7 +83,7 @@ def add_thresholds(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-interval-hours",
-        type=_positive(float),
+        type=positive(float),
         metavar="H",
         help="finding when a schedule can leave more than H hours between backups",
     )
@@ -120,7 +120,7 @@ def add_restore_test_age(parser: argparse.ArgumentParser) -> None:
     """`audit` only: it reads each file system's restore jobs."""
     parser.add_argument(
         "--max-restore-test-age-days",
-        type=_positive(int),
+        type=positive(int),
         metavar="N",
         help="finding for every tagged file system not restored and validated successfully by"
         " its restore testing plan in the last N days",
@@ -201,7 +201,9 @@ def write_output(out: str, text: str) -> None:
         ) from None
 
 
-def _positive(kind: type[int] | type[float]) -> Any:
+def positive(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a number above zero of `kind`, else a usage error (exit 2)."""
+
     def parse(text: str) -> int | float:
         try:
             value = kind(text)

@@ -23,6 +23,7 @@ from org_backup.commands.options import (
     stack_config,
     write_output,
 )
+from org_backup.coverage.adoption import adopt_existing_vaults
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_coverage
 from org_backup.rollout import names, organization
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     def plan(previous_state: PreviousState | None) -> Coverage:
         # Called inside the program with the previous state the mock engine answered, as
         # `pulumi up` gets it from the backend.
-        return load_coverage(
+        coverage = load_coverage(
             args.accounts_dir,
             config,
             session,
@@ -69,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
             progress=True,
             previous=previous_state,
         )
+        # Operations: vaults of entering accounts that already exist are imported.
+        adoption = adopt_existing_vaults(coverage, previous_state, session, progress=True)
+        for warning in adoption.warnings:
+            print(warning, file=sys.stderr)
+        return adoption.coverage
 
     coverage, result = synthesize_program(plan, args.stack or "synth", previous)
     print_summary(coverage, result["resources"], sys.stderr)

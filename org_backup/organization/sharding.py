@@ -1,4 +1,11 @@
-"""Stable shards: an account's shard depends on its id alone, so adding accounts moves no other."""
+"""Stable shards by rendezvous (highest random weight) hashing of the account id.
+
+Each account scores every shard index with a hash of (account id, index) and belongs to the
+highest. An account's shard depends on its id and the shard count alone, so adding accounts moves
+no other; going from N to N+1 shards moves only the accounts whose new shard N outscores all the
+old ones, about 1/(N+1) of them, and each of those moves to the new shard. (`id % N`, the naive
+alternative, moves about N/(N+1) of them.)
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,19 @@ from org_backup.errors import Problem
 _SHARD_STACK = re.compile(r"(?:^|/)shard-(\d+)$")
 
 
+def _weight(account_id: str, index: int) -> int:
+    digest = hashlib.sha256(f"{account_id}/{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
 def shard_of(account_id: str, shard_count: int) -> int:
-    return int(hashlib.sha256(account_id.encode()).hexdigest(), 16) % shard_count
+    """The index (0 .. shard_count - 1) with the highest weight; ties go to the lower index."""
+    return max(range(shard_count), key=lambda index: (_weight(account_id, index), -index))
+
+
+def shard_stack_name(index: int) -> str:
+    """The stack that deploys shard `index` (what the workflows and `reshard` select)."""
+    return f"shard-{index}"
 
 
 def stack_shard_problems(stack_name: str | None, shard_index: int, source: str) -> list[Problem]:

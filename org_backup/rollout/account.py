@@ -70,7 +70,15 @@ class AccountBackup(pulumi.ComponentResource):
         regions = {}
         for region in account.regions:
             vault, plan, selection = _region(
-                account_id, region, policy, partition, central, role, attachments, child
+                account_id,
+                region,
+                policy,
+                partition,
+                central,
+                role,
+                attachments,
+                child,
+                account.import_vaults.get(region),
             )
             # --- alerts and restore testing (issue 10) ---
             if restore_testing is not None:
@@ -125,8 +133,13 @@ def _region(
     role: aws.iam.Role,
     attachments: list[aws.iam.RolePolicyAttachment],
     child: pulumi.ResourceOptions,
+    import_vault: str | None = None,
 ) -> tuple[aws.backup.Vault, aws.backup.Plan, aws.backup.Selection]:
-    """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`."""
+    """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`.
+
+    `import_vault` names an existing vault of ours (retained from an earlier run or another
+    stack) that the engine imports instead of creating (coverage/adoption.py).
+    """
 
     def name(kind: str) -> str:
         return names.regional_resource_name(account_id, region, kind)
@@ -141,7 +154,7 @@ def _region(
         name=policy.vault_name,
         kms_key_arn=_vault_key_arn(policy, partition, region, account_id, child),
         region=region,
-        opts=retained,
+        opts=pulumi.ResourceOptions.merge(retained, pulumi.ResourceOptions(import_=import_vault)),
     )
     lock = policy.vault_lock
     if lock is not None:

@@ -331,6 +331,9 @@ class RecordingMonitor(MockMonitor):
                     "inputs": self.mocks.inputs.pop((request.type, request.name)),
                 }
             )
+            # Operations (adopt, don't collide): a resource imported instead of created.
+            if request.importId:
+                self.registered[-1]["import_id"] = request.importId
         return response
 
 

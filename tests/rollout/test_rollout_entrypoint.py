@@ -11,6 +11,7 @@ import pulumi
 import pytest
 
 import org_backup.config.settings
+import org_backup.coverage.adoption
 import org_backup.coverage.pipeline
 import org_backup.rollout.program
 from org_backup.errors import AwsCallError, InputError, Problem
@@ -47,6 +48,12 @@ class Program:
             org_backup.config.settings, "stack_config_from_pulumi", lambda: STACK_CONFIG
         )
         monkeypatch.setattr(org_backup.rollout.program, "register_rollout", register_rollout)
+        # Adoption's own lookups are tested with moto (tests/operations/test_adoption.py).
+        monkeypatch.setattr(
+            org_backup.coverage.adoption,
+            "adopt_existing_vaults",
+            lambda coverage, previous, session: org_backup.coverage.adoption.Adoption(coverage, ()),
+        )
         monkeypatch.setattr(pulumi, "export", self.exports.__setitem__)
         monkeypatch.setattr(pulumi.log, "error", lambda m, *a, **k: self.logs.append(("error", m)))
         monkeypatch.setattr(pulumi.log, "warn", lambda m, *a, **k: self.logs.append(("warn", m)))

@@ -1,0 +1,83 @@
+"""`reshard`: the `pulumi state move` commands for a new shard count, from the current outputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from org_backup.commands.options import positive
+from org_backup.errors import InputError, Problem
+from org_backup.reporting.inputs import LoadedManifest, load_manifest, shard_findings
+from org_backup.rollout.state_moves import moves, script
+from org_backup.rollout.synthesize import PROJECT
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "reshard",
+        help="print the `pulumi state move` commands for a new shard_count",
+        description="Read every current shard's output (manifest or `pulumi stack output"
+        " --json`) and print, for every covered account whose shard changes with --to, the"
+        " `pulumi state move` commands that carry its resources to its new shard stack."
+        " Nothing is run and AWS is not touched.",
+    )
+    parser.add_argument(
+        "--to", type=positive(int), required=True, metavar="M", help="new shard_count"
+    )
+    parser.add_argument(
+        "--input",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="one current shard's output; give every shard once",
+    )
+    parser.add_argument(
+        "--project",
+        default=PROJECT,
+        help=f"the Pulumi project name in the URNs (Pulumi.yaml `name`; default {PROJECT})",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = [load_manifest(path) for path in args.input]
+    old_count = _complete_count(loaded)
+    placed = [
+        (item.manifest.shard.index, account)
+        for item in loaded
+        for account in item.manifest.accounts
+    ]
+    moved = moves(placed, args.to)
+    sys.stdout.write(script(moved, old_count, args.to, args.project))
+    covered = sum(account.status == "covered" for _, account in placed)
+    share = f" ({len(moved) / covered:.0%})" if covered else ""
+    print(
+        f"reshard: {len(moved)} of {covered} covered account(s) change shard{share},"
+        f" {old_count} -> {args.to} shards",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _complete_count(loaded: list[LoadedManifest]) -> int:
+    """The current shard count, when the inputs are exactly one output of each shard of one
+    organization; anything less would leave accounts unplaced (exit 2)."""
+    sources = [item.source for item in loaded]
+    problems = [
+        Problem("command line", "--input", sources, f"{finding} reshard needs every shard once.")
+        for finding in shard_findings(loaded)
+    ]
+    organizations = {item.manifest.organization.id for item in loaded}
+    if len(organizations) > 1:
+        problems.append(
+            Problem(
+                "command line",
+                "--input",
+                sources,
+                f"the inputs come from {len(organizations)} organizations"
+                f" ({', '.join(sorted(organizations))}); give the shards of one",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+    return loaded[0].manifest.shard.count

@@ -1,0 +1,86 @@
+"""`sizing`: a shard count from the number of accounts and the runner's memory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from org_backup.commands.options import positive
+from org_backup.errors import InputError, Problem
+from org_backup.organization.sizing import (
+    MAX_MATRIX_JOBS,
+    PROVIDER_MIB,
+    RESERVE_MIB,
+    resources_per_account,
+    size,
+)
+
+POSITIVE = positive(int)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sizing",
+        help="how many shards: from accounts and runner memory",
+        description="Shard count such that the largest shard's provider processes (one"
+        " pulumi-resource-aws per account) fit in the runner's memory."
+        " Measure a canary shard and pass --provider-mib for your own figure.",
+    )
+    parser.add_argument("--accounts", type=POSITIVE, required=True, help="covered accounts")
+    parser.add_argument(
+        "--runner-memory-gib",
+        type=positive(float),
+        required=True,
+        help="memory of the deploying runner",
+    )
+    parser.add_argument(
+        "--provider-mib",
+        type=POSITIVE,
+        default=PROVIDER_MIB,
+        help=f"RSS of one pulumi-resource-aws process (default {PROVIDER_MIB}, the high end"
+        " reported in pulumi/pulumi-aws#5860)",
+    )
+    parser.add_argument(
+        "--reserve-mib",
+        type=POSITIVE,
+        default=RESERVE_MIB,
+        help=f"for the CLI, the program and the OS (default {RESERVE_MIB})",
+    )
+    parser.add_argument("--regions", type=POSITIVE, default=4, help="regions per account")
+    parser.add_argument("--vault-lock", action="store_true", help="vaults carry a lock")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    runner_mib = int(args.runner_memory_gib * 1024)
+    try:
+        result = size(
+            args.accounts,
+            runner_mib,
+            args.provider_mib,
+            args.reserve_mib,
+            args.regions,
+            args.vault_lock,
+        )
+    except ValueError as error:
+        raise InputError(
+            [Problem("command line", "--runner-memory-gib", args.runner_memory_gib, str(error))]
+        ) from None
+    per_account = resources_per_account(args.regions, args.vault_lock)
+    print(f"shard_count: {result.shard_count}")
+    print(
+        f"  accounts per runner: ({runner_mib} MiB - {args.reserve_mib} MiB reserve)"
+        f" / {args.provider_mib} MiB per provider process = {result.capacity}"
+    )
+    print(
+        f"  {result.accounts} accounts in {result.shard_count} shards: largest shard expected"
+        f" at {result.expected_largest} accounts (mean + 3 sd of rendezvous hashing),"
+        f" {result.resources_per_shard} resources ({per_account} per account)"
+    )
+    if not result.fits_one_matrix:
+        print(
+            f"  more than {MAX_MATRIX_JOBS} shards: a GitHub Actions matrix runs at most"
+            f" {MAX_MATRIX_JOBS} jobs per workflow run; use larger runners",
+            file=sys.stderr,
+        )
+    return 0

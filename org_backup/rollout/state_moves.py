@@ -1,0 +1,83 @@
+"""`pulumi state move` commands that carry accounts between shard stacks when the shard count
+changes, so their resources change stack without being deleted in one and created in the other.
+
+Only the component's URN is given: `pulumi state move` moves every child of a moved resource with
+it, and the account's `aws.Provider` is one of those children (its parent is the component), so
+it moves too instead of being copied. URNs follow the engine's rule: the root stack's type is
+left out of a top-level resource's type, a child's type is prefixed with its parent's.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from org_backup.manifest import Account
+from org_backup.organization.sharding import shard_of, shard_stack_name
+from org_backup.rollout import names
+from org_backup.rollout.account import COMPONENT_TYPE
+
+# URNs per command: one `state move` rewrites both stacks' whole state once, so accounts are
+# batched, but not so many that a failed batch is hard to retry or the line hard to review.
+BATCH = 20
+
+
+def component_urn(stack: str, project: str, account_id: str) -> str:
+    """The URN the engine gives an account's AccountBackup component in `stack`."""
+    return f"urn:pulumi:{stack}::{project}::{COMPONENT_TYPE}::{names.component_name(account_id)}"
+
+
+@dataclass(frozen=True)
+class Move:
+    account: Account
+    source: int
+    dest: int
+
+
+def moves(placed: Iterable[tuple[int, Account]], new_count: int) -> list[Move]:
+    """Every covered account whose shard changes; skipped accounts have nothing in any state."""
+    return sorted(
+        (
+            Move(account, index, shard_of(account.account_id, new_count))
+            for index, account in placed
+            if account.status == "covered" and shard_of(account.account_id, new_count) != index
+        ),
+        key=lambda move: (move.source, move.dest, move.account.account_id),
+    )
+
+
+def script(moved: Sequence[Move], old_count: int, new_count: int, project: str) -> str:
+    """The shell script: new stacks first, then the moves per (source, destination)."""
+    lines = [
+        f"# Reshard from {old_count} to {new_count} shards: {len(moved)} account(s) change stack.",
+        "# Run with no rollout in progress, from the project directory, before the first",
+        f"# `pulumi up` with shard_count {new_count}; nothing in AWS is touched.",
+    ]
+    for index in range(old_count, new_count):
+        stack = shard_stack_name(index)
+        lines.append(f"pulumi stack init {stack}  # and commit Pulumi.{stack}.yaml")
+    pairs: dict[tuple[int, int], list[Move]] = {}
+    for move in moved:
+        pairs.setdefault((move.source, move.dest), []).append(move)
+    for (source, dest), group in pairs.items():
+        for start in range(0, len(group), BATCH):
+            batch = group[start : start + BATCH]
+            lines.append("")
+            lines.extend(f"# {m.account.account_id} {m.account.name}" for m in batch)
+            lines.append(
+                f"pulumi state move --source {shard_stack_name(source)}"
+                f" --dest {shard_stack_name(dest)} \\"
+            )
+            urns = [
+                shlex.quote(component_urn(shard_stack_name(source), project, m.account.account_id))
+                for m in batch
+            ]
+            lines.extend(f"  {urn} \\" for urn in urns[:-1])
+            lines.append(f"  {urns[-1]}")
+    for index in range(new_count, old_count):
+        lines.append("")
+        lines.append(
+            f"# {shard_stack_name(index)} is now empty: pulumi stack rm {shard_stack_name(index)}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,159 @@
+"""Rendezvous shards and `reshard`: going from 4 to 5 shards moves about a fifth of 1,000
+accounts, and `reshard` prints a `pulumi state move` for exactly those, with the URNs the
+program registers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+
+from org_backup.cli import main
+from org_backup.organization.sharding import shard_of
+from org_backup.rollout.account import AccountBackup
+from org_backup.rollout.mock_engine import run_mocked
+from org_backup.rollout.state_moves import component_urn
+from org_backup.rollout.synthesize import PROJECT
+from tests.rollout.plans import covered
+
+ROOT = Path(__file__).resolve().parents[2]
+IDS = [f"{100000000000 + 7919 * n:012d}" for n in range(1000)]
+
+
+def test_one_more_shard_moves_about_one_in_n_plus_one_and_only_into_the_new_shard():
+    for count in range(1, 9):
+        before = {a: shard_of(a, count) for a in IDS}
+        after = {a: shard_of(a, count + 1) for a in IDS}
+        moved = [a for a in IDS if before[a] != after[a]]
+        assert {after[a] for a in moved} <= {count}, "a moved account goes to the new shard only"
+        assert abs(len(moved) / len(IDS) - 1 / (count + 1)) < 0.05, (count, len(moved))
+    sizes = Counter(shard_of(a, 5) for a in IDS)
+    assert min(sizes.values()) > 150, sizes  # shards stay balanced
+
+
+def _manifest(index: int, count: int, accounts: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "schema_version": 1,
+        "organization": {"id": "o-exampleorg1", "management_account_id": "999999999999"},
+        "shard": {"index": index, "count": count},
+        "accounts": accounts,
+    }
+
+
+def _account(account_id: str, status: str) -> dict[str, Any]:
+    entry = {"account_id": account_id, "name": f"acct-{account_id[-4:]}", "ou_path": "Root/ML"}
+    if status == "covered":
+        return {**entry, "status": "covered", "regions": []}
+    return {**entry, "status": "skipped", "skip_reason": "suspended"}
+
+
+@pytest.fixture
+def four_shards(tmp_path: Path) -> list[Path]:
+    """The stack outputs of 4 shards of 1,000 accounts, every tenth one skipped."""
+    by_shard: dict[int, list[dict[str, Any]]] = {index: [] for index in range(4)}
+    for n, account_id in enumerate(IDS):
+        by_shard[shard_of(account_id, 4)].append(
+            _account(account_id, "skipped" if n % 10 == 0 else "covered")
+        )
+    paths = []
+    for index, accounts in by_shard.items():
+        path = tmp_path / f"outputs-shard-{index}.json"
+        path.write_text(json.dumps({"org_backup": _manifest(index, 4, accounts)}))
+        paths.append(path)
+    return paths
+
+
+def _commands(text: str) -> list[list[str]]:
+    """Each command of the printed script, its continuation lines joined, split as a shell would."""
+    joined = re.sub(r"\\\n", " ", text)
+    lines = [line for line in joined.splitlines() if line and not line.startswith("#")]
+    return [shlex.split(line, comments=True) for line in lines]
+
+
+def test_reshard_prints_a_state_move_for_each_moved_account_and_nothing_for_the_rest(
+    four_shards: list[Path], capsys: pytest.CaptureFixture[str]
+):
+    args = ["reshard", "--to", "5"]
+    for path in four_shards:
+        args += ["--input", str(path)]
+
+    assert main(args) == 0
+
+    commands = _commands(capsys.readouterr().out)
+    assert ["pulumi", "stack", "init", "shard-4"] in commands
+    moved_urns: dict[str, tuple[str, str]] = {}
+    for command in commands:
+        if command[:3] != ["pulumi", "state", "move"]:
+            continue
+        source, dest = command[command.index("--source") + 1], command[command.index("--dest") + 1]
+        urns = [word for word in command if word.startswith("urn:")]
+        assert 0 < len(urns) <= 20
+        for urn in urns:
+            assert urn.startswith(f"urn:pulumi:{source}::org-backup::org-backup:index:")
+            moved_urns[urn.rsplit("::", 1)[1]] = (source, dest)
+
+    expected = {
+        account_id: (f"shard-{shard_of(account_id, 4)}", f"shard-{shard_of(account_id, 5)}")
+        for n, account_id in enumerate(IDS)
+        if n % 10 and shard_of(account_id, 4) != shard_of(account_id, 5)
+    }
+    assert moved_urns == expected
+    assert 0.15 < len(moved_urns) / 900 < 0.25  # about a fifth of the covered accounts
+
+
+def test_an_incomplete_set_of_shards_is_refused(
+    four_shards: list[Path], capsys: pytest.CaptureFixture[str]
+):
+    args = ["reshard", "--to", "5", "--input", str(four_shards[0]), "--input", str(four_shards[2])]
+
+    assert main(args) == 2
+
+    captured = capsys.readouterr()
+    assert "shard 1 of 4 is missing" in captured.err
+    assert "shard 3 of 4 is missing" in captured.err
+    assert "pulumi state move" not in captured.out
+
+
+def test_shards_of_two_organizations_are_refused(tmp_path: Path, capsys):
+    paths = []
+    for org in ("o-aaaaaaaaaa", "o-bbbbbbbbbb"):
+        document = _manifest(0, 1, [_account(IDS[0], "covered")])
+        document["organization"]["id"] = org
+        paths += ["--input", str(tmp_path / f"{org}.json")]
+        (tmp_path / f"{org}.json").write_text(json.dumps(document))
+
+    assert main(["reshard", "--to", "2", *paths]) == 2
+    assert "2 organizations" in capsys.readouterr().err
+
+
+def test_component_urn_is_the_one_the_program_registers():
+    """The mock monitor builds URNs like the engine except for one thing: it keeps the root
+    stack's type in a top-level resource's type, which the engine leaves out (pulumi/pulumi
+    pkg/resource/deploy/deployment.go, generateURN)."""
+    account = covered("111122223333")
+    urn, _ = run_mocked(
+        lambda: pulumi.Output.from_input(AccountBackup(account, "aws", {}, "999999999999").urn),
+        project=PROJECT,
+        stack="shard-3",
+    )
+
+    assert urn.replace("::pulumi:pulumi:Stack$", "::") == component_urn(
+        "shard-3", PROJECT, "111122223333"
+    )
+
+
+def test_the_default_project_name_is_pulumi_yamls():
+    assert yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["name"] == PROJECT
+
+
+def test_a_shard_count_below_one_is_a_usage_error(four_shards: list[Path]):
+    with pytest.raises(SystemExit) as exit_:
+        main(["reshard", "--to", "0", "--input", str(four_shards[0])])
+    assert exit_.value.code == 2

@@ -8,27 +8,23 @@ import boto3
 import pulumi
 
 from org_backup.config.settings import stack_config_from_pulumi
-from org_backup.coverage.adoption import adopt_existing_vaults
+from org_backup.coverage.adoption import load_rollout_coverage
 from org_backup.coverage.model import Coverage
-from org_backup.coverage.pipeline import load_coverage
 from org_backup.errors import AwsCallError, InputError
 from org_backup.rollout.program import defer_full_collections, run_program
 from org_backup.state.previous import PreviousState
 
 
-def plan(previous: PreviousState | None) -> Coverage:
+def resolve_coverage(previous: PreviousState | None) -> Coverage:
     """Settings, `accounts/` and discovery, against this stack's own last output."""
-    session = boto3.Session()
-    coverage = load_coverage(
+    adoption = load_rollout_coverage(
         Path("accounts"),
         stack_config_from_pulumi(),
-        session,
+        boto3.Session(),
+        previous,
         stack_name=pulumi.get_stack(),
-        previous=previous,
     )
-    # Operations: vaults of entering accounts that already exist are imported, not created.
-    adoption = adopt_existing_vaults(coverage, previous, session)
-    for warning in (*coverage.warnings, *adoption.warnings):
+    for warning in (*adoption.coverage.warnings, *adoption.warnings):
         pulumi.log.warn(warning)
     return adoption.coverage
 
@@ -38,7 +34,7 @@ def main() -> None:
     update before any resource is registered."""
     defer_full_collections()  # the program's process ends with the update
     try:
-        _, manifest = run_program(plan)
+        _, manifest = run_program(resolve_coverage)
     except InputError as error:
         for problem in error.problems:
             pulumi.log.error(str(problem))

@@ -23,9 +23,8 @@ from org_backup.commands.options import (
     stack_config,
     write_output,
 )
-from org_backup.coverage.adoption import adopt_existing_vaults
+from org_backup.coverage.adoption import load_rollout_coverage
 from org_backup.coverage.model import Coverage
-from org_backup.coverage.pipeline import load_coverage
 from org_backup.rollout import names, organization
 from org_backup.rollout.synthesize import synthesize_program
 from org_backup.state.previous import PreviousState, read_previous
@@ -58,25 +57,23 @@ def run(args: argparse.Namespace) -> int:
     previous = read_previous(args.previous) if args.previous else None
     session = boto3.Session()
 
-    def plan(previous_state: PreviousState | None) -> Coverage:
+    def resolve_coverage(previous_state: PreviousState | None) -> Coverage:
         # Called inside the program with the previous state the mock engine answered, as
         # `pulumi up` gets it from the backend.
-        coverage = load_coverage(
+        adoption = load_rollout_coverage(
             args.accounts_dir,
             config,
             session,
+            previous_state,
             stack_source=stack_source,
             stack_name=args.stack,
             progress=True,
-            previous=previous_state,
         )
-        # Operations: vaults of entering accounts that already exist are imported.
-        adoption = adopt_existing_vaults(coverage, previous_state, session, progress=True)
         for warning in adoption.warnings:
             print(warning, file=sys.stderr)
         return adoption.coverage
 
-    coverage, result = synthesize_program(plan, args.stack or "synth", previous)
+    coverage, result = synthesize_program(resolve_coverage, args.stack or "synth", previous)
     print_summary(coverage, result["resources"], sys.stderr)
     write_output(args.out, json.dumps(result, indent=2) + "\n")
     if args.out != "-":

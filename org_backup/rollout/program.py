@@ -63,13 +63,13 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
 
 
 def run_program(
-    plan: Callable[[PreviousState | None], Coverage], previous_source: str | None = None
+    resolve_coverage: Callable[[PreviousState | None], Coverage], previous_source: str | None = None
 ) -> tuple[Coverage, pulumi.Output[dict[str, Any]]]:
-    """The whole program: this stack's previous state first, then `plan` against it (which
+    """The whole program: this stack's previous state first, then `resolve_coverage` against it (which
     raises before anything is registered when the removal guard refuses), then registration.
 
     `pulumi up` and `synth` both run it; under `synth` the mock engine answers the previous
     state from `--previous`, named in messages by `previous_source`.
     """
-    coverage = plan(read_own_previous(previous_source))
+    coverage = resolve_coverage(read_own_previous(previous_source))
     return coverage, register_rollout(coverage)

@@ -20,17 +20,17 @@ def synthesize(coverage: Coverage, stack: str = "synth") -> dict[str, Any]:
 
 
 def synthesize_program(
-    plan: Callable[[PreviousState | None], Coverage],
+    resolve_coverage: Callable[[PreviousState | None], Coverage],
     stack: str = "synth",
     previous: PreviousState | None = None,
 ) -> tuple[Coverage, dict[str, Any]]:
     """`run_program` under the mocks, the engine holding `previous` as the stack's last output;
-    returns the coverage `plan` made and the manifest with `resources`."""
+    returns the coverage `resolve_coverage` made and the manifest with `resources`."""
     saved = defer_full_collections()
     planned: list[Coverage] = []
 
     def program() -> Any:
-        coverage, manifest = run_program(plan, previous.source if previous else None)
+        coverage, manifest = run_program(resolve_coverage, previous.source if previous else None)
         planned.append(coverage)
         return manifest
 

@@ -43,7 +43,7 @@ class Program:
             return real_register(plan)
 
         real_register = org_backup.rollout.program.register_rollout
-        monkeypatch.setattr(org_backup.coverage.pipeline, "load_coverage", load_coverage)
+        monkeypatch.setattr(org_backup.coverage.adoption, "load_coverage", load_coverage)
         monkeypatch.setattr(
             org_backup.config.settings, "stack_config_from_pulumi", lambda: STACK_CONFIG
         )
@@ -52,7 +52,9 @@ class Program:
         monkeypatch.setattr(
             org_backup.coverage.adoption,
             "adopt_existing_vaults",
-            lambda coverage, previous, session: org_backup.coverage.adoption.Adoption(coverage, ()),
+            lambda coverage, previous, session, **_: org_backup.coverage.adoption.Adoption(
+                coverage, ()
+            ),
         )
         monkeypatch.setattr(pulumi, "export", self.exports.__setitem__)
         monkeypatch.setattr(pulumi.log, "error", lambda m, *a, **k: self.logs.append(("error", m)))

@@ -11,6 +11,7 @@ import pytest
 from moto import mock_aws
 
 from org_backup.commands import synth
+from org_backup.coverage import adoption
 from org_backup.errors import InputError
 from org_backup.manifest import Manifest
 from tests.foundation.orgs import new_org
@@ -41,7 +42,7 @@ def load_coverage(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         calls.append({"accounts_dir": accounts_dir, "stack_config": stack_config, **kwargs})
         return PLAN
 
-    monkeypatch.setattr(synth, "load_coverage", fake)
+    monkeypatch.setattr(adoption, "load_coverage", fake)
     return calls
 
 

@@ -24,6 +24,7 @@ from org_backup.fanout import per_account
 from org_backup.organization.regions import OptInLookup
 from org_backup.progress import Progress
 from org_backup.reporting.model import Report, Thresholds
+from org_backup.reporting.provenance import file_hashes
 
 
 def audit(
@@ -58,7 +59,12 @@ def audit(
     )
     now = now or datetime.now(UTC)
     source = f"live AWS, {now:%Y-%m-%dT%H:%M:%SZ}, scanning {', '.join(regions)}"
-    return build_audit_report(coverage, states, failures, thresholds, now, source)
+    read = [Path(file.source) for file in files]
+    if stack_name:
+        read.insert(0, Path(stack_source))
+    return build_audit_report(
+        coverage, states, failures, thresholds, now, source, file_hashes(read)
+    )
 
 
 def _caller_account(session: boto3.Session) -> str:

@@ -14,6 +14,7 @@ from org_backup.config.settings import read_stack_file
 from org_backup.errors import InputError, Problem
 from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
 from org_backup.reporting.model import REPORT_COLUMNS, Report, Thresholds
+from org_backup.reporting.since import read_earlier, with_changes
 
 STDOUT = "-"
 DEFAULT_FORMAT = "markdown"
@@ -52,6 +53,12 @@ def add_report_output(parser: argparse.ArgumentParser) -> None:
         help="default: from the --out extension (.csv .json .md .html), else markdown",
     )
     parser.add_argument("--out", default=STDOUT, metavar="FILE", help="default: - (stdout)")
+    parser.add_argument(
+        "--since",
+        metavar="FILE",
+        help="an earlier --format json report: add what changed since (new and resolved"
+        " findings, accounts added to and removed from coverage)",
+    )
 
 
 def add_thresholds(parser: argparse.ArgumentParser) -> None:
@@ -113,6 +120,8 @@ def finish_report(
     columns: tuple[str, ...] = REPORT_COLUMNS,
 ) -> int:
     """Render, write, and turn the verdict into the exit code (0 compliant, 1 findings)."""
+    if args.since:
+        report = with_changes(report, read_earlier(args.since))
     out = args.out
     text = render(
         report, args.format or EXTENSIONS.get(Path(out).suffix.lower(), DEFAULT_FORMAT), columns

@@ -36,11 +36,17 @@ def register(subparsers: Any) -> None:
         help="a manifest (synth --out) or `pulumi stack output --json` output; repeat for shards;"
         " - is stdin",
     )
+    parser.add_argument(
+        "--planned",
+        action="store_true",
+        help="judge a plan (discover --json, synth --out) on its policy alone; without it, an"
+        " account-region with no deployed ids, or any synth output, is 'not deployed'",
+    )
     add_report_output(parser)
     add_thresholds(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    report = build_report(read_inputs(args.inputs), thresholds_from(args))
+    report = build_report(read_inputs(args.inputs), thresholds_from(args), planned=args.planned)
     return finish_report(report, args, "report")

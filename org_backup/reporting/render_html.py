@@ -28,6 +28,26 @@ from org_backup.reporting.rollup import AccountTile, findings_by_kind, heatmap, 
 
 NOISY_COLUMNS = ("plan_id", "plan_version")
 EXAMPLES_PER_KIND = 20
+# Fixed column widths (em of the table's 13px font): the browser lays out 4,000 rows without measuring every cell, and
+# the findings column takes the rest. Columns not named here get DEFAULT_WIDTH.
+WIDTHS = {
+    "account_id": 7.5,
+    "account_name": 8,
+    "ou_path": 8.5,
+    "region": 7,
+    "resource_arn": 14,
+    "status": 8,
+    "vault_name": 7,
+    "plan_id": 17,
+    "plan_version": 12,
+    "schedule": 8,
+    "delete_after_days": 4.5,
+    "cold_storage_after_days": 4.5,
+    "vault_lock": 7,
+    "selection": 9,
+}
+DEFAULT_WIDTH = 8
+FINDINGS_MIN_WIDTH = 20
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
@@ -57,8 +77,9 @@ details { margin: 0.2rem 0; } details ul { margin: 0.2rem 0 0.5rem; }
 i.C { background: #3c9a55; } i.N { background: #c62828; } i.S, i.X { background: #cfcfcf; }
 i.X { background: repeating-linear-gradient(45deg, #eee 0 2px, #bbb 2px 4px); }
 #filter { width: 30rem; max-width: 100%; padding: 0.3rem; margin: 0.5rem 0; }
-#rows { width: 100%; }
-#rows thead th { position: sticky; top: 0; background: #e8e8e8; }
+section.table { content-visibility: auto; contain-intrinsic-size: auto 100000px; }
+#rows { width: 100%; table-layout: fixed; font-size: 13px; }
+#rows thead th { position: sticky; top: 0; background: #e8e8e8; overflow-wrap: anywhere; }
 #rows thead button { all: inherit; cursor: pointer; border: 0; padding: 0; }
 #rows th[aria-sort=ascending] button::after { content: " \\25B2"; }
 #rows th[aria-sort=descending] button::after { content: " \\25BC"; }
@@ -102,18 +123,17 @@ _SCRIPT = """
     shown.textContent = count + " of " + rows.length + " rows";
   }
   filter.addEventListener("input", apply);
-  function show(words) {
-    filter.value = words;
-    apply();
-    filter.scrollIntoView();
-  }
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-filter]");
-    if (target) { show(target.getAttribute("data-filter")); }
+    if (!target) { return; }
+    filter.value = target.getAttribute("data-filter");
+    apply();
+    filter.scrollIntoView();
   });
+  var collator = new Intl.Collator(undefined, { numeric: true });
   function compare(a, b) {
     if (a !== "" && b !== "" && !isNaN(a) && !isNaN(b)) { return Number(a) - Number(b); }
-    return a.localeCompare(b);
+    return collator.compare(a, b);
   }
   table.tHead.addEventListener("click", function (event) {
     var header = event.target.closest("th");
@@ -144,7 +164,7 @@ def render_html(report: Report, columns: Sequence[str] = REPORT_COLUMNS) -> str:
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{title}</title>",
-        f"<style>\n{_STYLE}\n{_folding(columns)}\n</style></head>",
+        f"<style>\n{_STYLE}\n{_column_style(columns)}\n</style></head>",
         "<body>",
         f"<h1>{title}</h1>",
     ]
@@ -177,14 +197,20 @@ def render_html(report: Report, columns: Sequence[str] = REPORT_COLUMNS) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _folding(columns: Sequence[str]) -> str:
-    """The noisy columns hidden by position until the box above the table is ticked (CSS only)."""
+def _column_style(columns: Sequence[str]) -> str:
+    """Column widths by position (a fixed layout: the browser need not measure 4,000 rows),
+    and the noisy columns hidden until the box above the table is ticked (CSS only)."""
+    rules = [
+        f"#rows tr > :nth-child({n}) {{ width: {_width(column):g}em; }}"
+        for n, column in enumerate(columns, 1)
+        if column != "findings"
+    ]
     positions = [columns.index(name) + 1 for name in NOISY_COLUMNS if name in columns]
-    if not positions:
-        return ""
-    cells = ", ".join(f"#rows tr > :nth-child({n})" for n in positions)
-    shown = ", ".join(f"#noisy:checked ~ #rows tr > :nth-child({n})" for n in positions)
-    return f"{cells} {{ display: none; }}\n{shown} {{ display: table-cell; }}"
+    if positions:
+        cells = ", ".join(f"#rows tr > :nth-child({n})" for n in positions)
+        shown = ", ".join(f"#noisy:checked ~ #rows tr > :nth-child({n})" for n in positions)
+        rules += [f"{cells} {{ display: none; }}", f"{shown} {{ display: table-cell; }}"]
+    return "\n".join(rules)
 
 
 def _changes(changes: Changes) -> list[str]:
@@ -288,13 +314,13 @@ def _heatmap(report: Report) -> list[str]:
     regions, by_ou = heatmap(report)
     if not by_ou:
         return []
-    legend = "".join(f"<i class=X></i>{escape(region)} " for region in regions)
     parts = [
         '<h2 id="map">Account-regions at a glance</h2>',
-        f'<p class="legend">One tile per account, one square per region in this order: {legend}'
-        "<br><i class=C></i>compliant <i class=N></i>non-compliant <i class=S></i>account"
-        " skipped <i class=X></i>region not covered; a red frame: a finding about the whole"
-        " account. Click a tile to filter the table.</p>",
+        '<p class="legend">One tile per account (grouped by OU), one square per region, left to'
+        f" right: <strong>{escape(', '.join(regions))}</strong>.<br><i class=C></i>compliant"
+        " <i class=N></i>non-compliant <i class=S></i>account skipped <i class=X></i>region not"
+        " covered; a red frame: a finding about the whole account. Click a tile to filter the"
+        " table below.</p>",
         '<div class="map">',
     ]
     for path, tiles in by_ou.items():
@@ -319,8 +345,12 @@ def _tile(tile: AccountTile, regions: Sequence[str]) -> str:
 
 
 def _table(report: Report, columns: Sequence[str]) -> list[str]:
+    """The row table, in a section the browser lays out only once it is scrolled into view
+    (content-visibility), so that the overview above it shows at once."""
     count = len(report.rows)
     folded = ", ".join(name for name in NOISY_COLUMNS if name in columns)
+    visible = [column for column in columns if column not in NOISY_COLUMNS]
+    least = sum(_width(column) for column in visible if column != "findings")
     parts = [
         '<h2 id="details">Every row</h2>',
         '<section class="table">',
@@ -334,7 +364,7 @@ def _table(report: Report, columns: Sequence[str]) -> list[str]:
             f'<input id="noisy" type="checkbox" class="controls"> <label for="noisy"'
             f' class="controls">show {escape(folded)}</label>'
         )
-    parts.append('<table id="rows"><thead><tr>')
+    parts.append(f'<table id="rows" style="min-width:{least + FINDINGS_MIN_WIDTH:g}em"><thead><tr>')
     parts.extend(
         f'<th scope="col"><button type="button">{escape(column)}</button></th>'
         for column in columns
@@ -343,6 +373,10 @@ def _table(report: Report, columns: Sequence[str]) -> list[str]:
     parts.extend(_row(row, columns) for row in report.rows)
     parts.append("</tbody></table></section>")
     return parts
+
+
+def _width(column: str) -> float:
+    return WIDTHS.get(column, DEFAULT_WIDTH)
 
 
 def _row(row: ReportRow, columns: Sequence[str]) -> str:

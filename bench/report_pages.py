@@ -1,0 +1,71 @@
+"""`make report-screenshots`: the HTML report of a 16-row and a 4,000-row organization, as a
+browser shows it (PNG screenshots, the printed PDF) and how fast it loads and filters there.
+
+    python -m bench.report_pages [--out build/report-pages]
+
+Skips with a message (exit 0) where no Chromium is installed; see bench/browser.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bench.browser import find_browser, page_timings, print_to_pdf, screenshot
+from bench.report_sample import THRESHOLDS, sample_manifest
+from org_backup.cli import main as cli
+
+SIZES = {"16-rows": 4, "4000-rows": 1000}  # accounts; four regions each
+WIDTH = 1400
+FILTER_WORD = "retention"
+
+
+def write_pages(out: Path) -> dict[str, Path]:
+    """Manifest and HTML report of each size, made by the CLI as a user would."""
+    out.mkdir(parents=True, exist_ok=True)
+    pages = {}
+    for label, accounts in SIZES.items():
+        manifest = out / f"manifest-{label}.json"
+        manifest.write_text(json.dumps(sample_manifest(accounts)))
+        page = out / f"report-{label}.html"
+        code = cli(["report", "--input", str(manifest), *THRESHOLDS, "--out", str(page)])
+        if code not in (0, 1):
+            raise SystemExit(f"report failed with exit code {code}")
+        pages[label] = page
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.report_pages")
+    parser.add_argument("--out", type=Path, default=Path("build/report-pages"))
+    args = parser.parse_args(argv)
+    browser = find_browser()
+    if browser is None:
+        print(
+            "report-screenshots: skipped, no Chromium found (tried chromium, chromium-browser,"
+            " google-chrome; set CHROMIUM=/path/to/browser). On Debian: apt-get install chromium"
+        )
+        return 0
+    pages = write_pages(args.out)
+    shots = [
+        screenshot(browser, pages["16-rows"], args.out / "report-16-rows.png", WIDTH, 2200),
+        screenshot(browser, pages["4000-rows"], args.out / "report-4000-rows-top.png", WIDTH, 3000),
+        print_to_pdf(browser, pages["16-rows"], args.out / "report-16-rows-print.pdf"),
+    ]
+    timings = page_timings(browser, pages["4000-rows"], FILTER_WORD)
+    (args.out / "browser-timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+    for path in shots:
+        print(f"wrote {path}")
+    print(
+        f"4,000-row page ({timings['page_mib']} MiB) in {browser}, slowest of {timings['runs']}:"
+        f" parsed {timings['parsed_ms']} ms, first layout {timings['layout_ms']} ms,"
+        f" filter '{FILTER_WORD}' {timings['filter_ms']} ms ({timings['shown']}),"
+        f" clear {timings['clear_ms']} ms, sort {timings['sort_ms']} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,6 +17,7 @@ from org_backup.commands.options import (
     add_stack,
     add_thresholds,
     checked_regions,
+    earlier_report,
     finish_report,
     stack_config,
     thresholds_from,
@@ -60,6 +61,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    earlier = earlier_report(args)
     thresholds = thresholds_from(args)
     scan = args.scan_regions
     config, source = stack_config(args)
@@ -73,4 +75,4 @@ def run(args: argparse.Namespace) -> int:
         scan_skipped=args.scan_skipped,
         progress=True,
     )
-    return finish_report(report, args, "audit", AUDIT_COLUMNS)
+    return finish_report(report, args, "audit", AUDIT_COLUMNS, earlier)

@@ -14,7 +14,7 @@ from org_backup.config.settings import read_stack_file
 from org_backup.errors import InputError, Problem
 from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
 from org_backup.reporting.model import REPORT_COLUMNS, Report, Thresholds
-from org_backup.reporting.since import read_earlier, with_changes
+from org_backup.reporting.since import Earlier, read_earlier, with_changes
 
 STDOUT = "-"
 DEFAULT_FORMAT = "markdown"
@@ -113,15 +113,21 @@ def checked_regions(
     return regions
 
 
+def earlier_report(args: argparse.Namespace) -> Earlier | None:
+    """The `--since` report, read before any other work: a bad file is exit 2 at once."""
+    return read_earlier(args.since) if args.since else None
+
+
 def finish_report(
     report: Report,
     args: argparse.Namespace,
     command: str,
     columns: tuple[str, ...] = REPORT_COLUMNS,
+    earlier: Earlier | None = None,
 ) -> int:
     """Render, write, and turn the verdict into the exit code (0 compliant, 1 findings)."""
-    if args.since:
-        report = with_changes(report, read_earlier(args.since))
+    if earlier is not None:
+        report = with_changes(report, earlier)
     out = args.out
     text = render(
         report, args.format or EXTENSIONS.get(Path(out).suffix.lower(), DEFAULT_FORMAT), columns

@@ -11,6 +11,7 @@ from typing import Any
 from org_backup.commands.options import (
     add_report_output,
     add_thresholds,
+    earlier_report,
     finish_report,
     thresholds_from,
 )
@@ -48,5 +49,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    earlier = earlier_report(args)
     report = build_report(read_inputs(args.inputs), thresholds_from(args), planned=args.planned)
-    return finish_report(report, args, "report")
+    return finish_report(report, args, "report", earlier=earlier)

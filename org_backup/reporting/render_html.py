@@ -31,20 +31,20 @@ EXAMPLES_PER_KIND = 20
 # Fixed column widths (em of the table's 13px font): the browser lays out 4,000 rows without measuring every cell, and
 # the findings column takes the rest. Columns not named here get DEFAULT_WIDTH.
 WIDTHS = {
-    "account_id": 7.5,
-    "account_name": 8,
+    "account_id": 8.5,
+    "account_name": 7.5,
     "ou_path": 8.5,
-    "region": 7,
+    "region": 8,
     "resource_arn": 14,
     "status": 8,
-    "vault_name": 7,
+    "vault_name": 6.5,
     "plan_id": 17,
     "plan_version": 12,
-    "schedule": 8,
+    "schedule": 7.5,
     "delete_after_days": 4.5,
     "cold_storage_after_days": 4.5,
     "vault_lock": 7,
-    "selection": 9,
+    "selection": 10.5,
 }
 DEFAULT_WIDTH = 8
 FINDINGS_MIN_WIDTH = 20
@@ -83,7 +83,7 @@ section.table { content-visibility: auto; contain-intrinsic-size: auto 100000px;
 #rows thead button { all: inherit; cursor: pointer; border: 0; padding: 0; }
 #rows th[aria-sort=ascending] button::after { content: " \\25B2"; }
 #rows th[aria-sort=descending] button::after { content: " \\25BC"; }
-#rows td { overflow-wrap: anywhere; }
+#rows td { overflow-wrap: break-word; }
 #rows tr.NON_COMPLIANT td { background: #fdecea; }
 #rows tr.SKIPPED td { color: #666; }
 @media print {

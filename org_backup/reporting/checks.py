@@ -80,7 +80,10 @@ def account_rows(
     if account.status == "skipped":
         return [_skipped_row(account)]
     present = {region.region for region in account.regions}
-    rows = [region_row(account, region, thresholds, synthesized) for region in account.regions]
+    degraded = tuple(_degraded_findings(account))
+    rows = [
+        region_row(account, region, thresholds, synthesized, degraded) for region in account.regions
+    ]
     rows.extend(
         _missing_region_row(account, name, present)
         for name in thresholds.required_regions
@@ -93,15 +96,20 @@ def account_rows(
 
 
 def region_row(
-    account: Account, region: Region, thresholds: Thresholds, synthesized: bool | None = None
+    account: Account,
+    region: Region,
+    thresholds: Thresholds,
+    synthesized: bool | None = None,
+    degraded: Sequence[tuple[str, str]] = (),
 ) -> ReportRow:
-    """One covered account-region: what is deployed, and every check's findings."""
+    """One covered account-region: what is deployed, and every check's findings (`degraded`:
+    the account's own, found once for all its regions)."""
     partition = partition_of_region(region.region)
     vault, plan, selection = region.vault, region.plan, region.selection
     rules = plan.rules if plan else []
     where = f"{subject(account, region.region)}: "
     findings = (
-        *_degraded_findings(account),
+        *degraded,
         *_deployment_findings(region, synthesized),
         *_vault_findings(vault, thresholds),
         *_plan_findings(plan, thresholds),

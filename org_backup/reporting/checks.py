@@ -47,8 +47,8 @@ def build_report(
     if inputs.findings:
         rows.append(ReportRow(None, None, None, None, "NON_COMPLIANT", findings=inputs.findings))
     for account in inputs.accounts:
-        deployment = None if planned else account.account_id in inputs.synthesized
-        rows.extend(account_rows(account, thresholds, deployment))
+        synthesized = None if planned else account.account_id in inputs.synthesized
+        rows.extend(account_rows(account, thresholds, synthesized))
     return Report(
         summary(inputs, thresholds, rows, generated_at=generated_at, planned=planned),
         tuple(rows),
@@ -57,6 +57,7 @@ def build_report(
 
 
 def account_entries(accounts: Sequence[Account]) -> tuple[AccountEntry, ...]:
+    """Each account's coverage, for `--since` to compare (rows alone cannot tell it)."""
     return tuple(
         AccountEntry(
             account.account_id,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 from typing import Any
 
@@ -162,8 +164,24 @@ def test_every_format_carries_the_comparison(report, days) -> None:
 
     assert json.loads(out["json"])["changes"]["accounts_added"]
     assert "## What changed since" in out["markdown"] and "<h2>What changed since" in out["html"]
-    # CSV has no sections: its provenance column names the earlier report it was compared with
-    assert f"{days['earlier']}:" in out["csv"].splitlines()[1]
+    assert f"{days['earlier']}:" in out["csv"].splitlines()[1]  # among the files read
+
+
+def test_csv_marks_each_row_with_what_changed_there(report, days) -> None:
+    text = report(
+        "--input", days["today"], "--since", days["earlier"], "--format", "csv", *CHECKS
+    ).out
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    marks = {(row["account_id"], row["region"]): row["changes_since"] for row in rows}
+    assert marks[("111122223333", "eu-west-1")] == "new: retention below minimum"
+    assert marks[("111122223333", "us-east-1")] == ""
+    assert marks[("222233334444", "")] == "left coverage (covered -> skipped (excluded))"
+    assert marks[("444455556666", "us-east-1")] == (
+        "entered coverage (skipped (deploy role cannot be assumed) -> covered)"
+    )
+    without = report("--input", days["today"], "--format", "csv").out
+    assert "changes_since" not in without.splitlines()[0]
 
 
 @pytest.mark.parametrize(

@@ -214,40 +214,40 @@ def _column_style(columns: Sequence[str]) -> str:
 
 
 def _changes(changes: Changes) -> list[str]:
+    """The same four lists as Markdown's section, each item one line of escaped text/markup."""
+    sections = [
+        ("New findings", [_finding_item(item) for item in changes.new_findings]),
+        ("Resolved findings", [_finding_item(item) for item in changes.resolved_findings]),
+        ("Accounts added to coverage", [_account_item(e) for e in changes.accounts_added]),
+        ("Accounts removed from coverage", [_account_item(e) for e in changes.accounts_removed]),
+    ]
     parts = [
         f"<h2>What changed since {escape(changes.since)}</h2>",
         f"<p>Compared with {escape(changes.since_input)}.</p>",
     ]
-    findings: list[tuple[str, tuple[FindingRef, ...]]] = [
-        ("New findings", changes.new_findings),
-        ("Resolved findings", changes.resolved_findings),
-    ]
-    for heading, items in findings:
+    for heading, items in sections:
         parts.append(f"<h3>{heading}: {len(items)}</h3>")
-        parts.append("<ul>" if items else "<p>None.</p>")
-        for item in items:
-            where = " ".join(p for p in (item.account_id, item.region, item.resource_arn) if p)
-            parts.append(
-                f"<li>{escape(where or 'inputs')}: <strong>{escape(item.finding)}</strong>:"
-                f" {escape(item.detail)}</li>"
-            )
-        if items:
-            parts.append("</ul>")
-    accounts: list[tuple[str, tuple[AccountChange, ...]]] = [
-        ("Accounts added to coverage", changes.accounts_added),
-        ("Accounts removed from coverage", changes.accounts_removed),
-    ]
-    for heading, entries in accounts:
-        parts.append(f"<h3>{heading}: {len(entries)}</h3>")
-        parts.append("<ul>" if entries else "<p>None.</p>")
-        parts.extend(
-            f"<li>{escape(e.account_id)} ({escape(e.account_name)}, {escape(e.ou_path)}):"
-            f" {escape(e.was)} &rarr; {escape(e.now)}</li>"
-            for e in entries
+        parts.append(
+            "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+            if items
+            else "<p>None.</p>"
         )
-        if entries:
-            parts.append("</ul>")
     return parts
+
+
+def _finding_item(item: FindingRef) -> str:
+    where = " ".join(part for part in (item.account_id, item.region, item.resource_arn) if part)
+    return (
+        f"{escape(where or 'inputs')}: <strong>{escape(item.finding)}</strong>:"
+        f" {escape(item.detail)}"
+    )
+
+
+def _account_item(entry: AccountChange) -> str:
+    return (
+        f"{escape(entry.account_id)} ({escape(entry.account_name)}, {escape(entry.ou_path)}):"
+        f" {escape(entry.was)} &rarr; {escape(entry.now)}"
+    )
 
 
 def _rollup(report: Report) -> list[str]:

@@ -9,16 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-CHECKS = (
-    "--min-retention-days",
-    "35",
-    "--required-regions",
-    "us-east-1",
-    "eu-west-1",
-    "--require-vault-lock",
-    "--max-interval-hours",
-    "24",
-)
+from tests.reporting.test_report_golden import GOLDEN_ARGS
+
+CHECKS = GOLDEN_ARGS  # every optional check on, as for the golden files
 
 
 class Tables(HTMLParser):

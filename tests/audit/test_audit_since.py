@@ -49,3 +49,19 @@ def test_audit_refuses_a_bad_since_file_before_any_aws_call(tmp_path: Path, caps
 
     assert code == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_the_audit_names_the_digest_of_every_account_file_it_read(world: World) -> None:
+    import hashlib
+
+    prod = world.org.accounts["ml-prod"]
+    world.deploy(prod)
+    override = world.accounts_dir / "ml-prod.yaml"
+    override.write_text(f"account_id: '{prod}'\nname: ml-prod\n")
+
+    report = world.run()
+
+    assert report.summary.input_sha256 == {
+        str(override): hashlib.sha256(override.read_bytes()).hexdigest()
+    }
+    assert report.summary.generated_at == "2026-03-02T12:00:00Z"  # the audit's own clock

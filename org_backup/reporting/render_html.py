@@ -27,6 +27,8 @@ from org_backup.reporting.model import (
 from org_backup.reporting.rollup import AccountTile, findings_by_kind, heatmap, ou_rollup
 
 NOISY_COLUMNS = ("plan_id", "plan_version")
+# Left off the printed page too, so that the findings keep room on A4 (every row is still there)
+UNPRINTED_COLUMNS = ("vault_name", "cold_storage_after_days", "selection")
 EXAMPLES_PER_KIND = 20
 # Fixed column widths (em of the table's 13px font): the browser lays out 4,000 rows without measuring every cell, and
 # the findings column takes the rest. Columns not named here get DEFAULT_WIDTH.
@@ -90,6 +92,7 @@ section.table { content-visibility: auto; contain-intrinsic-size: auto 100000px;
   body { margin: 0; font-size: 10px; }
   .controls, #rows thead button::after { display: none; }
   #rows thead th { position: static; }
+  #rows { min-width: 0 !important; font-size: 8.5px; }
   tr, .tile, details { break-inside: avoid; }
   .bar, .bar > span, i, #rows tr.NON_COMPLIANT td, .plan {
     -webkit-print-color-adjust: exact; print-color-adjust: exact;
@@ -199,7 +202,8 @@ def render_html(report: Report, columns: Sequence[str] = REPORT_COLUMNS) -> str:
 
 def _column_style(columns: Sequence[str]) -> str:
     """Column widths by position (a fixed layout: the browser need not measure 4,000 rows),
-    and the noisy columns hidden until the box above the table is ticked (CSS only)."""
+    the noisy columns hidden until the box above the table is ticked (CSS only), and the
+    columns left off the printed page."""
     rules = [
         f"#rows tr > :nth-child({n}) {{ width: {_width(column):g}em; }}"
         for n, column in enumerate(columns, 1)
@@ -210,6 +214,10 @@ def _column_style(columns: Sequence[str]) -> str:
         cells = ", ".join(f"#rows tr > :nth-child({n})" for n in positions)
         shown = ", ".join(f"#noisy:checked ~ #rows tr > :nth-child({n})" for n in positions)
         rules += [f"{cells} {{ display: none; }}", f"{shown} {{ display: table-cell; }}"]
+    unprinted = [columns.index(name) + 1 for name in UNPRINTED_COLUMNS if name in columns]
+    if unprinted:
+        cells = ", ".join(f"#rows tr > :nth-child({n})" for n in unprinted)
+        rules.append(f"@media print {{ {cells} {{ display: none; }} }}")
     return "\n".join(rules)
 
 

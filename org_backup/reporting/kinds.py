@@ -1,9 +1,11 @@
 """Finding kinds: the short, stable labels that group findings (`findings_by_kind`, the HTML's
 groups, the identity `--since` compares).
 
-A label is part of the public interface: never rename one. To add a check, add its constant and
-a line to `DESCRIPTIONS` here, and let the check yield `Finding(KIND, sentence)` (or a plain
-`(kind, sentence)` pair, which is the same thing: `Finding` is a NamedTuple).
+A label is part of the public interface: never rename one. To add a check: add its constant and
+a line to `DESCRIPTIONS` here (a test keeps the two in step), write the check as a generator of
+`(kind, sentence)` pairs, and turn each pair into `Finding(*pair)` where the row is built (see
+`checks.region_row`). The copies and alerts checks will add their kinds here, e.g.
+`no copy out of the account`, `copy not air-gapped`, `alerts missing`, `restore testing missing`.
 """
 
 from __future__ import annotations

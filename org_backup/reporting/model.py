@@ -1,4 +1,5 @@
-"""What a compliance report holds, independent of its format: rows, a summary, the columns.
+"""What a compliance report holds, independent of its format: rows of typed findings, a summary
+with its provenance, each account's coverage, the changes since an earlier report, the columns.
 
 `audit` reuses it: an audit row is a `ReportRow` subclass with a `resource_arn` field, rendered
 with `AUDIT_COLUMNS` (CONTRACT.md, "Reports").

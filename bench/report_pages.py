@@ -1,5 +1,6 @@
 """`make report-screenshots`: the HTML report of a 16-row and a 4,000-row organization, as a
-browser shows it (PNG screenshots, the printed PDF) and how fast it loads and filters there.
+browser shows it (PNG screenshots, the printed PDF and what it holds, the 16 rows with what
+changed since a night before) and how fast the 4,000 rows load and filter there.
 
     python -m bench.report_pages [--out build/report-pages]
 
@@ -35,7 +36,35 @@ def write_pages(out: Path) -> dict[str, Path]:
         if code not in (0, 1):
             raise SystemExit(f"report failed with exit code {code}")
         pages[label] = page
+    pages["16-rows-since"] = _page_since(out)
     return pages
+
+
+def _page_since(out: Path) -> Path:
+    """The 16-row report with what changed since the night before, when one account's vault had
+    no lock, no retention was short, and a fifth account was still covered."""
+    earlier = sample_manifest(5)
+    earlier["accounts"][3]["regions"][1]["plan"]["rules"][0]["delete_after_days"] = 90
+    earlier["accounts"][0]["regions"][2]["vault"]["lock"] = None
+    manifest = out / "manifest-yesterday.json"
+    manifest.write_text(json.dumps(earlier))
+    yesterday = out / "report-yesterday.json"
+    cli(["report", "--input", str(manifest), *THRESHOLDS, "--out", str(yesterday)])
+    page = out / "report-16-rows-since.html"
+    today = out / "manifest-16-rows.json"
+    cli(
+        [
+            "report",
+            "--input",
+            str(today),
+            *THRESHOLDS,
+            "--since",
+            str(yesterday),
+            "--out",
+            str(page),
+        ]
+    )
+    return page
 
 
 def _as_printed(page: Path) -> Path:
@@ -62,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         screenshot(browser, pages["16-rows"], args.out / "report-16-rows.png", WIDTH, 2200),
         screenshot(browser, pages["4000-rows"], args.out / "report-4000-rows-top.png", WIDTH, 3000),
         print_to_pdf(browser, pages["16-rows"], args.out / "report-16-rows-print.pdf"),
+        screenshot(
+            browser, pages["16-rows-since"], args.out / "report-16-rows-since.png", WIDTH, 1400
+        ),
         screenshot(
             browser,
             _as_printed(pages["16-rows"]),

@@ -26,30 +26,35 @@ from org_backup.reporting.model import (
 )
 from org_backup.reporting.rollup import AccountTile, findings_by_kind, heatmap, ou_rollup
 
-NOISY_COLUMNS = ("plan_id", "plan_version")
+# Folded away until asked for: opaque ids, and what is the same on nearly every row (a selection
+# or vault that differs from the policy is a finding anyway)
+NOISY_COLUMNS = ("vault_name", "plan_id", "plan_version", "selection")
 # Left off the printed page too, so that the findings keep room on A4 (every row is still there)
-UNPRINTED_COLUMNS = ("vault_name", "cold_storage_after_days", "selection")
+UNPRINTED_COLUMNS = ("cold_storage_after_days",)
 EXAMPLES_PER_KIND = 20
 # Fixed column widths (em of the table's 13px font): the browser lays out 4,000 rows without measuring every cell, and
 # the findings column takes the rest. Columns not named here get DEFAULT_WIDTH.
 WIDTHS = {
     "account_id": 8.5,
-    "account_name": 7.5,
+    "account_name": 7,
     "ou_path": 8.5,
     "region": 8,
     "resource_arn": 14,
-    "status": 8,
-    "vault_name": 6.5,
+    "status": 9.5,
+    "vault_name": 6,
     "plan_id": 17,
     "plan_version": 12,
-    "schedule": 7.5,
-    "delete_after_days": 4.5,
-    "cold_storage_after_days": 4.5,
-    "vault_lock": 7,
+    "schedule": 6.5,
+    "delete_after_days": 4,
+    "cold_storage_after_days": 4,
+    "vault_lock": 6.5,
     "selection": 10.5,
 }
 DEFAULT_WIDTH = 8
 FINDINGS_MIN_WIDTH = 20
+# With scripts on, only this many matching rows are on screen until "show all" is clicked:
+# the browser then lays out (and re-lays out on every filter and sort) those alone.
+ROWS_ON_SCREEN = 500
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
@@ -85,13 +90,15 @@ section.table { content-visibility: auto; contain-intrinsic-size: auto 100000px;
 #rows thead button { all: inherit; cursor: pointer; border: 0; padding: 0; }
 #rows th[aria-sort=ascending] button::after { content: " \\25B2"; }
 #rows th[aria-sort=descending] button::after { content: " \\25BC"; }
-#rows td { overflow-wrap: break-word; }
+#rows td, #rows th { overflow-wrap: break-word; padding: 0.2rem 0.3rem; }
 #rows tr.NON_COMPLIANT td { background: #fdecea; }
 #rows tr.SKIPPED td { color: #666; }
+#rows tr.more { display: none; }
 @media print {
   body { margin: 0; font-size: 10px; }
   .controls, #rows thead button::after { display: none; }
   #rows thead th { position: static; }
+  #rows tr.more:not([hidden]) { display: table-row; }
   #rows { min-width: 0 !important; font-size: 8.5px; }
   tr, .tile, details { break-inside: avoid; }
   .bar, .bar > span, i, #rows tr.NON_COMPLIANT td, .plan {
@@ -105,6 +112,24 @@ _SCRIPT = """
   var table = document.getElementById("rows");
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
+  var more = document.getElementById("more");
+  var paged = rows.length > %(limit)d;
+  var count = rows.length;
+  function page() {  // only the first rows on screen: the browser lays out those alone
+    var index = 0;
+    rows.forEach(function (row) {
+      if (row.hidden) { return; }
+      var beyond = paged && index >= %(limit)d;
+      if (row.classList.contains("more") !== beyond) { row.classList.toggle("more", beyond); }
+      index += 1;
+    });
+    var cut = paged && count > %(limit)d;
+    more.hidden = !cut;
+    more.textContent = "show all " + count;
+    shown.textContent = count + " of " + rows.length + " rows" +
+      (cut ? ", the first %(limit)d on screen" : "");
+  }
+  more.addEventListener("click", function () { paged = false; page(); });
   var texts = null;
   var filter = document.getElementById("filter");
   var shown = document.getElementById("shown");
@@ -116,14 +141,14 @@ _SCRIPT = """
       });
     }
     var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var count = 0;
+    count = 0;
     rows.forEach(function (row) {
       var text = texts.get(row);
       var hit = words.every(function (word) { return text.indexOf(word) !== -1; });
       if (row.hidden === hit) { row.hidden = !hit; }
       if (hit) { count += 1; }
     });
-    shown.textContent = count + " of " + rows.length + " rows";
+    page();
   }
   filter.addEventListener("input", apply);
   document.addEventListener("click", function (event) {
@@ -153,7 +178,9 @@ _SCRIPT = """
     var fragment = document.createDocumentFragment();
     rows.forEach(function (row) { fragment.appendChild(row); });
     body.appendChild(fragment);
+    page();
   });
+  page();
 })();
 """.strip()
 
@@ -195,7 +222,7 @@ def render_html(report: Report, columns: Sequence[str] = REPORT_COLUMNS) -> str:
     parts.extend(_kinds(report))
     parts.extend(_heatmap(report))
     parts.extend(_table(report, columns))
-    parts.append(f"<script>\n{_SCRIPT}\n</script>")
+    parts.append(f"<script>\n{_SCRIPT % {'limit': ROWS_ON_SCREEN}}\n</script>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -365,7 +392,8 @@ def _table(report: Report, columns: Sequence[str]) -> list[str]:
         '<div class="controls"><input id="filter" type="search"'
         ' placeholder="Filter rows: every word must match"'
         ' aria-label="Filter rows" aria-controls="rows">'
-        f' <span id="shown">{count} of {count} rows</span></div>',
+        f' <span id="shown">{count} of {count} rows</span>'
+        ' <button type="button" id="more" hidden></button></div>',
     ]
     if folded:
         parts.append(

@@ -120,17 +120,18 @@ def test_the_heatmap_has_a_tile_per_account_and_a_square_per_region(page) -> Non
     assert by_id["333344445555"] == ("", "<i class=S></i><i class=S></i>")
 
 
-def test_plan_id_and_version_are_folded_away_until_asked_for(page) -> None:
+def test_noisy_columns_are_folded_away_until_asked_for(page) -> None:
     headers = re.findall(r'<th scope="col"><button type="button">([a-z_]+)</button></th>', page)
-    positions = [headers.index("plan_id") + 1, headers.index("plan_version") + 1]
+    noisy = ("vault_name", "plan_id", "plan_version", "selection")
+    positions = [headers.index(name) + 1 for name in noisy]
 
+    assert positions == [6, 7, 8, 13]
+    hidden = ", ".join(f"#rows tr > :nth-child({n})" for n in positions)
+    assert f"{hidden} {{ display: none; }}" in page
     for n in positions:
-        assert f"#rows tr > :nth-child({n})" in page
         assert f"#noisy:checked ~ #rows tr > :nth-child({n})" in page
-    assert re.search(
-        r"#rows tr > :nth-child\(7\), #rows tr > :nth-child\(8\) \{ display: none; \}", page
-    )
-    assert '<input id="noisy" type="checkbox"' in page and "show plan_id, plan_version" in page
+    assert '<input id="noisy" type="checkbox"' in page
+    assert "show vault_name, plan_id, plan_version, selection" in page
 
 
 def test_the_page_prints(page) -> None:
@@ -156,4 +157,5 @@ def test_the_audit_columns_fold_the_same_columns(small, write) -> None:
 
     html = render_html(replace(report, rows=rows), AUDIT_COLUMNS)
 
-    assert "#rows tr > :nth-child(8), #rows tr > :nth-child(9) { display: none; }" in html
+    hidden = "#rows tr > :nth-child(7), #rows tr > :nth-child(8), #rows tr > :nth-child(9)"
+    assert f"{hidden}, #rows tr > :nth-child(14) {{ display: none; }}" in html

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint format preview bench clean
+.PHONY: help install test lint format preview bench report-screenshots clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,6 +37,9 @@ preview: install ## demo organization on a local moto server: discover, synth, r
 
 bench: install ## 1,000-account benchmark against a moto server; writes build/bench.json
 	$(PY) bench/run.py
+
+report-screenshots: install ## HTML report at 16 and 4,000 rows in Chromium: PNGs, PDF, timings (skips without one)
+	$(PY) -m bench.report_pages --out build/report-pages
 
 clean: ## remove build output and the virtualenv
 	rm -rf build $(VENV)

@@ -10,7 +10,8 @@ from bench.targets import Target
 
 def render(results: Mapping[str, Any], targets: list[Target]) -> str:
     lines = [*_header(results), "", *_discovery(results["discovery"]), ""]
-    lines += [*_synth(results["synth"]), "", *_report(results["report"]), "", "targets"]
+    lines += [*_synth(results["synth"]), ""]
+    lines += [*_report(results["report"], results.get("browser")), "", "targets"]
     lines += [f"  {'PASS' if t.ok else 'FAIL'}  {t.name}: {t.detail}" for t in targets]
     lines += ["", f"total elapsed: {results['total_seconds']:.1f} s"]
     return "\n".join(lines) + "\n"
@@ -73,10 +74,20 @@ def _synth(synth: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _report(report: Mapping[str, Any]) -> list[str]:
+def _report(report: Mapping[str, Any], page: Mapping[str, Any] | None) -> list[str]:
     timings = "  ".join(f"{name} {seconds:.2f} s" for name, seconds in report["seconds"].items())
-    return [
+    lines = [
         f"report from the synthesized manifest ({report['manifest_mib']:.1f} MiB,"
         f" {report['rows']:,} account-regions), slowest of {report['runs']} runs:",
         f"  {timings}",
+    ]
+    if page is None:
+        return [*lines, "  HTML in a browser: skipped, no Chromium installed"]
+    return [
+        *lines,
+        f"  HTML in {page['browser']} ({page['page_mib']} MiB, {page['rows']:,} rows), slowest of"
+        f" {page['runs']}, load average {page['load_average']}:",
+        f"    loaded {page['load_ms']} ms  table on screen {page['scroll_ms']} ms"
+        f"  filter '{page['filter_word']}' {page['filter_ms']} ms ({page['shown']})"
+        f"  clear {page['clear_ms']} ms  sort {page['sort_ms']} ms",
     ]

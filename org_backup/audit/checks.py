@@ -45,10 +45,12 @@ from org_backup.manifest import (
     Vault,
     build_manifest,
 )
-from org_backup.reporting.checks import account_rows, subject, summary
+from org_backup.reporting import kinds
+from org_backup.reporting.checks import account_entries, account_rows, subject, summary
 from org_backup.reporting.copies import CentralIndex
 from org_backup.reporting.inputs import Inputs
-from org_backup.reporting.model import Report, ReportRow, Thresholds
+from org_backup.reporting.model import Finding, Report, ReportRow, Thresholds
+from org_backup.reporting.provenance import report_time
 
 TAG_CONDITION = "aws:ResourceTag/"
 
@@ -61,10 +63,12 @@ def build_audit_report(
     now: datetime,
     source: str,
     central: CentralState | None = None,
+    input_sha256: Mapping[str, str] | None = None,
 ) -> Report:
     """Rows sorted by account, region, then file system (the account-region's own row first).
 
-    With a central account, `central` is what was read there (copies and the vault policy)."""
+    With a central account, `central` is what was read there (copies and the vault policy);
+    `input_sha256`: the digests of the files the audit read (settings, `accounts/`)."""
     manifest = Manifest.model_validate(build_manifest(coverage))
     accounts = tuple(manifest.accounts)
     policies = {account.account_id: account.policy for account in coverage.accounts}
@@ -86,8 +90,13 @@ def build_audit_report(
     if coverage.central is not None and central is not None:
         rows = with_copy_findings(rows, coverage, central, now)
     rows.sort(key=lambda row: (row.account_id or "", row.region or "", row.resource_arn or ""))
-    inputs = Inputs((source,), (coverage.organization_id,), accounts, ())
-    return Report(summary(inputs, thresholds, _by_account_region(rows)), tuple(rows))
+    inputs = Inputs((source,), (coverage.organization_id,), accounts, (), dict(input_sha256 or {}))
+    merged = _by_account_region(rows)
+    return Report(
+        summary(inputs, thresholds, merged, generated_at=report_time(now)),
+        tuple(rows),
+        account_entries(accounts),
+    )
 
 
 def _account_rows(
@@ -103,14 +112,21 @@ def _account_rows(
     who = subject(account)
     if account.status == "skipped" or policy is None:
         extra = (
-            (f"{who}: could not be scanned for tagged EFS file systems: {as_sentence(failure)}",)
+            (
+                Finding(
+                    kinds.AUDIT_FAILED,
+                    f"{who}: could not be scanned for tagged EFS file systems: {as_sentence(failure)}",
+                ),
+            )
             if failure
             else ()
         )
         rows = [_audit_row(row, extra) for row in account_rows(account, thresholds)]
         return rows + _file_system_rows(account, None, state, now, thresholds)
     if state is None:  # per_account gave a failure instead
-        finding = f"{who}: could not be audited: {as_sentence(failure or '')}"
+        finding = Finding(
+            kinds.AUDIT_FAILED, f"{who}: could not be audited: {as_sentence(failure or '')}"
+        )
         return [_bare_row(account, None, None, (finding,))]
     live = account.model_copy(
         update={
@@ -130,7 +146,7 @@ def _account_rows(
     }
     rows = [
         _audit_row(row, drift.get(row.region or "", ()))
-        for row in account_rows(live, thresholds, index)
+        for row in account_rows(live, thresholds, central=index)
     ]
     return rows + _file_system_rows(account, policy, state, now, thresholds)
 
@@ -167,14 +183,14 @@ def _restore_test_sentences(
     policy: BackupPolicy | None,
     thresholds: Thresholds,
     now: datetime,
-) -> Iterator[str]:
+) -> Iterator[Finding]:
     """Issue 10: restore tests of the file systems of covered regions, when asked for."""
     max_age = thresholds.max_restore_test_age_days
     if max_age is None or policy is None or not region.covered:
         return
     where = f"{subject(account, region.region)}: "
-    for _, sentence in restore_test_findings(region, file_system, max_age, now):
-        yield where + sentence
+    for kind, sentence in restore_test_findings(region, file_system, max_age, now):
+        yield Finding(kind, where + sentence)
 
 
 def _file_system_findings(
@@ -184,43 +200,48 @@ def _file_system_findings(
     file_system: FileSystemState,
     policy: BackupPolicy | None,
     now: datetime,
-) -> Iterator[str]:
+) -> Iterator[Finding]:
     where = f"{subject(account, region.region)}: "
     efs = f"EFS file system {file_system.arn}"
     if policy is None:
-        yield (
+        yield Finding(
+            kinds.FILE_SYSTEM_UNPROTECTED,
             f"{where}{efs} is tagged {tag} but unprotected: the account is skipped"
-            f" ({account.skip_reason}), so it is not backed up."
+            f" ({account.skip_reason}), so it is not backed up.",
         )
         return
     if not region.covered:
-        yield (
+        yield Finding(
+            kinds.FILE_SYSTEM_UNPROTECTED,
             f"{where}{efs} is tagged {tag} but unprotected: {region.region} is not covered for"
-            " this account, so it is not backed up."
+            " this account, so it is not backed up.",
         )
         return
     if file_system.lookup_error:
-        yield (
+        yield Finding(
+            kinds.RECOVERY_POINTS_UNREADABLE,
             f"{where}the recovery points of {efs} could not be listed:"
-            f" {as_sentence(file_system.lookup_error)}"
+            f" {as_sentence(file_system.lookup_error)}",
         )
         return
     latest = file_system.latest_backup
     if latest is None:
-        yield (
+        yield Finding(
+            kinds.NEVER_BACKED_UP,
             f"{where}{efs} has no completed recovery point in vault {policy.vault_name}:"
-            " it has not been backed up yet."
+            " it has not been backed up yet.",
         )
         return
     rule = most_frequent(policy.rules)
     allowed = rule_allowed_hours(rule)
     age = (now - latest).total_seconds() / 3600
     if age > allowed:
-        yield (
+        yield Finding(
+            kinds.BACKUP_TOO_OLD,
             f"{where}{efs}: its latest completed recovery point in vault {policy.vault_name} is"
             f" from {latest.astimezone(UTC):%Y-%m-%d %H:%M} UTC, {age:.1f} hours ago; the schedule"
             f" {rule.schedule} (rule {rule.name}) should have made one within {allowed:.1f} hours"
-            " (longest gap between runs plus the start and completion windows)."
+            " (longest gap between runs plus the start and completion windows).",
         )
 
 
@@ -307,60 +328,71 @@ def _drift(
     policy: BackupPolicy,
     role: RoleState | None,
     partition: str,
-) -> Iterator[str]:
+) -> Iterator[Finding]:
     """What differs from the policy, beyond what the report's checks already see."""
     where = f"{subject(account, region.region)}: "
     findings = [
         *_role_findings(policy, role),
         *_vault_drift(region.vault, policy, partition, region.region, account.account_id),
-        *_plan_drift(region.plan, policy),
-        *_selection_drift(region.selection, policy, role),
+        *((kinds.PLAN_DRIFT, text) for text in _plan_drift(region.plan, policy)),
+        *(
+            (kinds.SELECTION_DRIFT, text)
+            for text in _selection_drift(region.selection, policy, role)
+        ),
     ]
-    return (where + finding for finding in findings)
+    return (Finding(kind, where + text) for kind, text in findings)
 
 
-def _role_findings(policy: BackupPolicy, role: RoleState | None) -> Iterator[str]:
+def _role_findings(policy: BackupPolicy, role: RoleState | None) -> Iterator[tuple[str, str]]:
     if role is None:
         yield (
+            kinds.BACKUP_ROLE_UNUSABLE,
             f"IAM role {policy.backup_role_name}, which AWS Backup assumes to run the backups,"
-            " does not exist, so every backup job fails."
+            " does not exist, so every backup job fails.",
         )
     elif not role.trusts_backup:
         yield (
+            kinds.BACKUP_ROLE_UNUSABLE,
             f"IAM role {role.name} does not trust backup.amazonaws.com, so AWS Backup cannot"
-            " assume it and every backup job fails."
+            " assume it and every backup job fails.",
         )
 
 
 def _vault_drift(
     vault: VaultState | None, policy: BackupPolicy, partition: str, region: str, account_id: str
-) -> Iterator[str]:
+) -> Iterator[tuple[str, str]]:
     if vault is None:
         return
     expected = policy.vault_lock
     if expected is not None:
         wanted = f"{expected.min_retention_days}-{expected.max_retention_days} days"
         if not vault.locked:
-            yield f"vault {vault.name} has no vault lock, but the policy locks it ({wanted})."
+            yield (
+                kinds.VAULT_LOCK_MISSING,
+                f"vault {vault.name} has no vault lock, but the policy locks it ({wanted}).",
+            )
         elif (vault.min_retention_days or 1, vault.max_retention_days or limits.MAX_DAYS) != (
             expected.min_retention_days,
             expected.max_retention_days,
         ):
             yield (
+                kinds.VAULT_DRIFT,
                 f"vault {vault.name}'s lock enforces {vault.min_retention_days or 1}-"
-                f"{vault.max_retention_days or limits.MAX_DAYS} days, but the policy says {wanted}."
+                f"{vault.max_retention_days or limits.MAX_DAYS} days, but the policy says {wanted}.",
             )
         elif expected.mode == "compliance" and vault.lock_date is None:
             yield (
+                kinds.VAULT_DRIFT,
                 f"vault {vault.name}'s lock is in governance mode, so it can still be removed;"
-                " the policy asks for compliance mode."
+                " the policy asks for compliance mode.",
             )
     # AWS reports the key's ARN; an alias in the policy cannot be compared without KMS.
     key = known_kms_key_arn(vault_key_id(policy, partition, region, account_id))
     if key is not None and vault.kms_key_arn != key:
         yield (
+            kinds.VAULT_DRIFT,
             f"vault {vault.name} is encrypted with {vault.kms_key_arn or 'the default key'},"
-            f" but the policy says {key}."
+            f" but the policy says {key}.",
         )
 
 
@@ -406,7 +438,7 @@ def _copy_drift(
     policy: BackupPolicy,
     central: CentralCoverage | None,
     partition: str,
-) -> Iterator[str]:
+) -> Iterator[Finding]:
     """Each rule's copy actions as the policy wants them (none without a central account)."""
     if region.plan is None:
         return
@@ -425,9 +457,10 @@ def _copy_drift(
             for a in found.copy_actions
         ]
         if sorted(wanted, key=str) != sorted(actual, key=str):
-            yield (
+            yield Finding(
+                kinds.PLAN_DRIFT,
                 f"{where}backup plan {region.plan.name} rule {rule.name} copies to"
-                f" {_copies(actual)}, but the policy says {_copies(wanted)}."
+                f" {_copies(actual)}, but the policy says {_copies(wanted)}.",
             )
 
 
@@ -483,7 +516,7 @@ def _shown(value: object) -> str:
     return "none" if value is None else str(value)
 
 
-def _audit_row(row: ReportRow, extra: Sequence[str] = ()) -> AuditRow:
+def _audit_row(row: ReportRow, extra: Sequence[Finding] = ()) -> AuditRow:
     values = {field.name: getattr(row, field.name) for field in fields(ReportRow)}
     findings = (*row.findings, *extra)
     values.update(findings=findings, status="NON_COMPLIANT" if findings else row.status)
@@ -491,7 +524,7 @@ def _audit_row(row: ReportRow, extra: Sequence[str] = ()) -> AuditRow:
 
 
 def _bare_row(
-    account: Account, region: str | None, resource_arn: str | None, findings: tuple[str, ...]
+    account: Account, region: str | None, resource_arn: str | None, findings: tuple[Finding, ...]
 ) -> AuditRow:
     return AuditRow(
         account.account_id,

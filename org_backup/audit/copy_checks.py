@@ -20,15 +20,17 @@ from org_backup.audit.rows import AuditRow, as_sentence
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.central import CentralCoverage, vault_access_policy
 from org_backup.coverage.model import Coverage
+from org_backup.reporting import kinds
+from org_backup.reporting.model import Finding
 
 # A copy job starts once its backup job completes, and a large EFS copy to another region can
 # run for hours; AWS publishes no bound, so a day of slack is allowed on top of the schedule.
 COPY_LAG_HOURS = 24
 AIR_GAPPED_TYPE = "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
 
-STALE_COPY = "copy too old"
-NO_COPY_FOUND = "no copy in central vault"
-CENTRAL_VAULT = "central vault"
+STALE_COPY = kinds.COPY_TOO_OLD
+NO_COPY_FOUND = kinds.NO_COPY_FOUND
+CENTRAL_VAULT = kinds.CENTRAL_VAULT
 
 
 def allowed_copy_age_hours(policy: BackupPolicy) -> float | None:
@@ -74,8 +76,8 @@ def with_copy_findings(
             continue
         destination = regions.get(central.destination_region(row.region or ""))
         found = tuple(
-            sentence
-            for _kind, sentence in file_system_copy_findings(row, policy, central, destination, now)
+            Finding(*pair)
+            for pair in file_system_copy_findings(row, policy, central, destination, now)
         )
         out.append(_with(row, found))
     if coverage.shard_index == 0:
@@ -124,14 +126,16 @@ def central_rows(coverage: Coverage, state: CentralState) -> list[AuditRow]:
     assert central is not None
     who = f"Central account {central.account_id}"
     if state.failure is not None:
-        finding = f"{who}: could not be audited: {as_sentence(state.failure)}"
+        finding = Finding(
+            kinds.AUDIT_FAILED, f"{who}: could not be audited: {as_sentence(state.failure)}"
+        )
         return [_row(central, None, None, (finding,))]
     rows = []
     for region in state.regions:
         arn = central.vault_arn(coverage.partition, region.region)
         found = tuple(
-            f"{who} {region.region}: {sentence}"
-            for _kind, sentence in central_vault_findings(central, region, coverage.organization_id)
+            Finding(kind, f"{who} {region.region}: {sentence}")
+            for kind, sentence in central_vault_findings(central, region, coverage.organization_id)
         )
         rows.append(_row(central, region.region, arn, found))
     return rows
@@ -175,14 +179,14 @@ def _covered_regions(coverage: Coverage, account_id: str) -> tuple[str, ...]:
     return ()
 
 
-def _with(row: AuditRow, extra: tuple[str, ...]) -> AuditRow:
+def _with(row: AuditRow, extra: tuple[Finding, ...]) -> AuditRow:
     if not extra:
         return row
     return replace(row, findings=(*row.findings, *extra), status="NON_COMPLIANT")
 
 
 def _row(
-    central: CentralCoverage, region: str | None, arn: str | None, findings: tuple[str, ...]
+    central: CentralCoverage, region: str | None, arn: str | None, findings: tuple[Finding, ...]
 ) -> AuditRow:
     return AuditRow(
         central.account_id,

@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from org_backup.alerting.config import restore_testing_name
 from org_backup.audit.observations import FileSystemState, RegionState, RestoreTestState
 from org_backup.audit.targets import Target
+from org_backup.reporting import kinds
 
-NEVER_RESTORE_TESTED = "never restore tested"
-RESTORE_TEST_TOO_OLD = "restore test too old"
-RESTORE_TESTS_UNREADABLE = "restore tests unreadable"
+NEVER_RESTORE_TESTED = kinds.NEVER_RESTORE_TESTED
+RESTORE_TEST_TOO_OLD = kinds.RESTORE_TEST_TOO_OLD
+RESTORE_TESTS_UNREADABLE = kinds.RESTORE_TESTS_UNREADABLE
 _PASSING_VALIDATION = frozenset({None, "SUCCESSFUL"})
 
 

@@ -27,6 +27,7 @@ from org_backup.fanout import per_account
 from org_backup.organization.regions import OptInLookup
 from org_backup.progress import Progress
 from org_backup.reporting.model import Report, Thresholds
+from org_backup.reporting.provenance import file_hashes
 
 
 def audit(
@@ -67,7 +68,12 @@ def audit(
         else None
     )
     source = f"live AWS, {now:%Y-%m-%dT%H:%M:%SZ}, scanning {', '.join(regions)}"
-    return build_audit_report(coverage, states, failures, thresholds, now, source, central)
+    read = [Path(file.source) for file in files]
+    if stack_name:
+        read.insert(0, Path(stack_source))
+    return build_audit_report(
+        coverage, states, failures, thresholds, now, source, central, file_hashes(read)
+    )
 
 
 def _caller_account(session: boto3.Session) -> str:

@@ -18,6 +18,7 @@ from org_backup.commands.options import (
     add_stack,
     add_thresholds,
     checked_regions,
+    earlier_report,
     finish_report,
     stack_config,
     thresholds_from,
@@ -62,6 +63,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    earlier = earlier_report(args)
     thresholds = thresholds_from(args)
     scan = args.scan_regions
     config, source = stack_config(args)
@@ -75,4 +77,4 @@ def run(args: argparse.Namespace) -> int:
         scan_skipped=args.scan_skipped,
         progress=True,
     )
-    return finish_report(report, args, "audit", AUDIT_COLUMNS)
+    return finish_report(report, args, "audit", AUDIT_COLUMNS, earlier)

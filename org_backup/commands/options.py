@@ -15,6 +15,7 @@ from org_backup.config.settings import StackConfig
 from org_backup.errors import InputError, Problem
 from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
 from org_backup.reporting.model import REPORT_COLUMNS, Report, Thresholds
+from org_backup.reporting.since import Earlier, read_earlier, with_changes
 
 STDOUT = "-"
 DEFAULT_FORMAT = "markdown"
@@ -59,6 +60,12 @@ def add_report_output(parser: argparse.ArgumentParser) -> None:
         help="default: from the --out extension (.csv .json .md .html), else markdown",
     )
     parser.add_argument("--out", default=STDOUT, metavar="FILE", help="default: - (stdout)")
+    parser.add_argument(
+        "--since",
+        metavar="FILE",
+        help="an earlier --format json report: add what changed since (new and resolved"
+        " findings, accounts added to and removed from coverage)",
+    )
 
 
 def add_thresholds(parser: argparse.ArgumentParser) -> None:
@@ -159,13 +166,21 @@ def checked_regions(
     return regions
 
 
+def earlier_report(args: argparse.Namespace) -> Earlier | None:
+    """The `--since` report, read before any other work: a bad file is exit 2 at once."""
+    return read_earlier(args.since) if args.since else None
+
+
 def finish_report(
     report: Report,
     args: argparse.Namespace,
     command: str,
     columns: tuple[str, ...] = REPORT_COLUMNS,
+    earlier: Earlier | None = None,
 ) -> int:
     """Render, write, and turn the verdict into the exit code (0 compliant, 1 findings)."""
+    if earlier is not None:
+        report = with_changes(report, earlier)
     out = args.out
     text = render(
         report, args.format or EXTENSIONS.get(Path(out).suffix.lower(), DEFAULT_FORMAT), columns

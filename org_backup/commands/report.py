@@ -12,6 +12,7 @@ from org_backup.commands.options import (
     add_alerting_requirements,
     add_report_output,
     add_thresholds,
+    earlier_report,
     finish_report,
     thresholds_from,
 )
@@ -37,6 +38,12 @@ def register(subparsers: Any) -> None:
         help="a manifest (synth --out) or `pulumi stack output --json` output; repeat for shards;"
         " - is stdin",
     )
+    parser.add_argument(
+        "--planned",
+        action="store_true",
+        help="judge a plan (discover --json, synth --out) on its policy alone; without it, an"
+        " account-region with no deployed ids, or any synth output, is 'not deployed'",
+    )
     add_report_output(parser)
     add_thresholds(parser)
     add_alerting_requirements(parser)  # issue 10
@@ -44,5 +51,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = build_report(read_inputs(args.inputs), thresholds_from(args))
-    return finish_report(report, args, "report")
+    earlier = earlier_report(args)
+    report = build_report(read_inputs(args.inputs), thresholds_from(args), planned=args.planned)
+    return finish_report(report, args, "report", earlier=earlier)

@@ -2,7 +2,8 @@
 
 Starts a moto server on 127.0.0.1, seeds the demo organization into it, writes one account
 override file, then runs `discover`, `synth` and `report` exactly as a user would, with boto3
-pointed at the emulator through `AWS_ENDPOINT_URL` and dummy credentials.
+pointed at the emulator through `AWS_ENDPOINT_URL` and dummy credentials. Nothing is deployed, so
+the report judges the synthesized plan with `--planned`, and says so.
 """
 
 from __future__ import annotations
@@ -55,17 +56,20 @@ def preview(build_dir: Path) -> int:
             if code != 0:
                 _say(f"preview: {title} failed with exit code {code}")
                 return code
-    checks = ["--min-retention-days", "30", "--max-interval-hours", "24"]
+    checks = ["--planned", "--min-retention-days", "30", "--max-interval-hours", "24"]
     for fmt, name in (("markdown", "report.md"), ("html", "report.html")):
         out = str(build_dir / name)
         argv = ["report", "--input", str(manifest), *checks, "--format", fmt, "--out", out]
         _say(f"$ python -m org_backup {' '.join(argv)}")
         code = cli(argv)
         if code != 0:
-            _say(f"preview: the demo's report found problems (exit code {code})")
+            _say(f"preview: the demo plan's report found problems (exit code {code})")
             return code
     sys.stdout.write((build_dir / "report.md").read_text())
-    _say(f"Wrote {manifest}, {build_dir / 'report.md'} and {build_dir / 'report.html'}.")
+    _say(
+        f"Wrote {manifest}, {build_dir / 'report.md'} and {build_dir / 'report.html'}: a plan"
+        " judged on its policy (--planned); after `pulumi up`, report on the stack outputs."
+    )
     return 0
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from org_backup.manifest import Region
+from org_backup.reporting import kinds
 from org_backup.reporting.model import Thresholds
 
-NO_ALERTS = "no alerts"
-NO_RESTORE_TESTING = "no restore testing"
+NO_ALERTS = kinds.NO_ALERTS
+NO_RESTORE_TESTING = kinds.NO_RESTORE_TESTING
 
 
 def alerting_findings(region: Region, thresholds: Thresholds) -> Iterator[tuple[str, str]]:

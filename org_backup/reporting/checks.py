@@ -1,7 +1,8 @@
 """The compliance checks: merged inputs and the user's thresholds in, rows and a summary out.
 
-Pure: no files, no AWS. Each finding is a full sentence naming the account and region, so a
-row can be read on its own in any format.
+Pure: no files, no AWS (the clock only when no time is given). Each finding has a kind (see
+`kinds`) and a full sentence naming the account and region, so a row can be read on its own in
+any format. A check is a generator of (kind, sentence) pairs; `region_row` adds the subject.
 """
 
 from __future__ import annotations
@@ -14,10 +15,20 @@ from org_backup.config.limits import partition_of_region
 from org_backup.config.schedule import longest_gap_hours
 from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
+from org_backup.reporting import kinds
 from org_backup.reporting.alerting_checks import alerting_findings
 from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_findings, copy_to
 from org_backup.reporting.inputs import Inputs
-from org_backup.reporting.model import Report, ReportRow, Status, Summary, Thresholds
+from org_backup.reporting.model import (
+    AccountEntry,
+    Finding,
+    Report,
+    ReportRow,
+    Status,
+    Summary,
+    Thresholds,
+)
+from org_backup.reporting.provenance import report_time
 
 
 def subject(account: Account, region: str | None = None) -> str:
@@ -26,24 +37,60 @@ def subject(account: Account, region: str | None = None) -> str:
     return f"Account {account.account_id} ({account.name}){where}"
 
 
-def build_report(inputs: Inputs, thresholds: Thresholds) -> Report:
-    """Every row, in a stable order (inputs first, then by account id and region), and the summary."""
+def build_report(
+    inputs: Inputs, thresholds: Thresholds, *, planned: bool = False, generated_at: str = ""
+) -> Report:
+    """Every row, in a stable order (inputs first, then by account id and region), and the summary.
+
+    Without `planned`, what the inputs do not show as deployed is a `not deployed` finding;
+    with it, a plan (`discover --json`, `synth`) is judged on its policy alone.
+    """
     rows: list[ReportRow] = []
     if inputs.findings:
         rows.append(ReportRow(None, None, None, None, "NON_COMPLIANT", findings=inputs.findings))
     for account in inputs.accounts:
-        rows.extend(account_rows(account, thresholds, inputs.central))
-    return Report(summary(inputs, thresholds, rows), tuple(rows))
+        synthesized = None if planned else account.account_id in inputs.synthesized
+        rows.extend(account_rows(account, thresholds, synthesized, inputs.central))
+    return Report(
+        summary(inputs, thresholds, rows, generated_at=generated_at, planned=planned),
+        tuple(rows),
+        account_entries(inputs.accounts),
+    )
+
+
+def account_entries(accounts: Sequence[Account]) -> tuple[AccountEntry, ...]:
+    """Each account's coverage, for `--since` to compare (rows alone cannot tell it)."""
+    return tuple(
+        AccountEntry(
+            account.account_id,
+            account.name,
+            account.ou_path,
+            account.status == "covered",
+            account.skip_reason,
+        )
+        for account in accounts
+    )
 
 
 def account_rows(
-    account: Account, thresholds: Thresholds, central: CentralIndex = NO_CENTRAL
+    account: Account,
+    thresholds: Thresholds,
+    synthesized: bool | None = None,
+    central: CentralIndex = NO_CENTRAL,
 ) -> list[ReportRow]:
-    """One row per region of a covered account (required ones included), one if it is skipped."""
+    """One row per region of a covered account (required ones included), one if it is skipped.
+
+    `synthesized`: None judges the policy alone (a plan, or a live view); False also requires
+    deployed ids; True (a synth output) makes every region `not deployed`.
+    """
     if account.status == "skipped":
         return [_skipped_row(account)]
     present = {region.region for region in account.regions}
-    rows = [region_row(account, region, thresholds, central) for region in account.regions]
+    degraded = tuple(_degraded_findings(account))
+    rows = [
+        region_row(account, region, thresholds, synthesized, degraded, central)
+        for region in account.regions
+    ]
     rows.extend(
         _missing_region_row(account, name, present)
         for name in thresholds.required_regions
@@ -51,7 +98,7 @@ def account_rows(
     )
     if not rows:
         finding = f"{subject(account)}: covered, but no region is listed, so nothing is backed up."
-        rows.append(_bare_row(account, None, (finding,)))
+        rows.append(_bare_row(account, None, (Finding(kinds.NO_REGION, finding),)))
     return sorted(rows, key=lambda row: row.region or "")
 
 
@@ -59,29 +106,29 @@ def region_row(
     account: Account,
     region: Region,
     thresholds: Thresholds,
+    synthesized: bool | None = None,
+    degraded: Sequence[tuple[str, str]] = (),
     central: CentralIndex = NO_CENTRAL,
 ) -> ReportRow:
-    """One covered account-region: what is deployed, and every check's findings."""
+    """One covered account-region: what is deployed, and every check's findings (`degraded`:
+    the account's own, found once for all its regions)."""
     partition = partition_of_region(region.region)
     vault, plan, selection = region.vault, region.plan, region.selection
     rules = plan.rules if plan else []
     where = f"{subject(account, region.region)}: "
     findings = (
-        *(sentence for _kind, sentence in degraded_findings(account)),
+        *degraded,
+        *_deployment_findings(region, synthesized),
         *_vault_findings(vault, thresholds),
         *_plan_findings(plan, thresholds),
         *_selection_findings(selection, partition),
-        *(sentence for _, sentence in alerting_findings(region, thresholds)),  # issue 10
-        # copies (issue 9): (kind, sentence) pairs; kinds are wired with the reports branch
-        *(
-            sentence
-            for _kind, sentence in copy_findings(
-                account.account_id,
-                region,
-                central,
-                thresholds.require_copy,
-                thresholds.require_air_gapped,
-            )
+        *alerting_findings(region, thresholds),
+        *copy_findings(
+            account.account_id,
+            region,
+            central,
+            thresholds.require_copy,
+            thresholds.require_air_gapped,
         ),
     )
     return ReportRow(
@@ -90,7 +137,7 @@ def region_row(
         account.ou_path,
         region.region,
         "NON_COMPLIANT" if findings else "COMPLIANT",
-        findings=tuple(where + finding for finding in findings),
+        findings=tuple(Finding(kind, where + text) for kind, text in findings),
         vault_name=vault.name if vault else None,
         plan_id=plan.id if plan else None,
         plan_version=plan.version if plan else None,
@@ -110,19 +157,6 @@ def region_row(
     )
 
 
-def degraded_findings(account: Account) -> Iterator[tuple[str, str]]:
-    """Safety: an account kept covered from the previous state because its lookup failed.
-
-    What is deployed there was not checked in this run, so none of its regions is compliant.
-    """
-    if account.degraded:
-        yield (
-            "degraded",
-            "kept from the previous state without being checked in this run, because"
-            f" {account.degraded}.",
-        )
-
-
 def describe_lock(lock: Lock) -> str:
     """E.g. "compliance 7-3650 days": the mode and the retention range it enforces."""
     return f"{lock.mode} {lock.min_retention_days}-{lock.max_retention_days} days"
@@ -139,32 +173,79 @@ def describe_selection(selection: Selection, partition: str) -> str:
     return " or ".join(kinds) + tag
 
 
-def _vault_findings(vault: Vault | None, thresholds: Thresholds) -> Iterator[str]:
+Found = Iterator[tuple[str, str]]
+"""What a check yields: (kind, the sentence after the account and region)."""
+
+
+def _degraded_findings(account: Account) -> Found:
+    """An account kept from the previous state because its lookup failed in this run."""
+    reason = account.degraded
+    if reason:
+        yield (
+            kinds.DEGRADED,
+            f"degraded: {str(reason).rstrip('.')}; its resources were kept as they were, but"
+            " this run could not check or update them.",
+        )
+
+
+def _deployment_findings(region: Region, synthesized: bool | None) -> Found:
+    """Only what a deployment shows counts: ids in a stack output, never a synth or a plan."""
+    if synthesized is None:
+        return
+    if synthesized:
+        yield (
+            kinds.NOT_DEPLOYED,
+            "not deployed: the input is a synth output (mock engine ids), not a deployment;"
+            " judge a plan with --planned.",
+        )
+        return
+    missing = [
+        name
+        for name, part, deployed_id in (
+            ("vault", region.vault, region.vault.arn if region.vault else None),
+            ("plan", region.plan, region.plan.id if region.plan else None),
+            ("selection", region.selection, region.selection.id if region.selection else None),
+        )
+        if part is not None and not deployed_id
+    ]
+    if missing:
+        yield (
+            kinds.NOT_DEPLOYED,
+            f"not deployed: the {', '.join(missing)} {'has' if len(missing) == 1 else 'have'}"
+            " no deployed id (a discover --json plan?); judge a plan with --planned.",
+        )
+
+
+def _vault_findings(vault: Vault | None, thresholds: Thresholds) -> Found:
     if vault is None:
-        yield "no backup vault, so recovery points have nowhere to be stored."
+        yield kinds.NO_VAULT, "no backup vault, so recovery points have nowhere to be stored."
     elif thresholds.require_vault_lock and vault.lock is None:
-        yield f"vault {vault.name} has no vault lock, and --require-vault-lock is set."
+        yield (
+            kinds.VAULT_LOCK_MISSING,
+            f"vault {vault.name} has no vault lock, and --require-vault-lock is set.",
+        )
 
 
-def _plan_findings(plan: Plan | None, thresholds: Thresholds) -> Iterator[str]:
+def _plan_findings(plan: Plan | None, thresholds: Thresholds) -> Found:
     if plan is None:
-        yield "no backup plan, so nothing is backed up."
+        yield kinds.NO_PLAN, "no backup plan, so nothing is backed up."
         return
     if not plan.rules:
-        yield f"backup plan {plan.name} has no rules, so nothing is backed up."
+        yield kinds.NO_RULES, f"backup plan {plan.name} has no rules, so nothing is backed up."
         return
     minimum = thresholds.min_retention_days
     for rule in plan.rules:
         if minimum is not None and rule.delete_after_days < minimum:
             which = f" (rule {rule.name})" if len(plan.rules) > 1 else ""
             yield (
-                f"retention {rule.delete_after_days} days{which} is below the required {minimum}."
+                kinds.RETENTION_BELOW_MINIMUM,
+                f"retention {rule.delete_after_days} days{which} is below the required {minimum}.",
             )
     if thresholds.max_interval_hours is not None:
         yield from _schedule_findings(plan.rules, thresholds.max_interval_hours)
 
 
-def _schedule_findings(rules: Sequence[Rule], allowed: float) -> Iterator[str]:
+def _schedule_findings(rules: Sequence[Rule], allowed: float) -> Found:
     """Several rules together run at least as often as the most frequent one: a safe estimate."""
     gaps: list[float] = []
     for rule in rules:
@@ -172,38 +253,43 @@ def _schedule_findings(rules: Sequence[Rule], allowed: float) -> Iterator[str]:
             gaps.append(longest_gap_hours(rule.schedule))
         except ValueError as error:
             yield (
+                kinds.SCHEDULE_UNREADABLE,
                 f"schedule {rule.schedule} {error}, so it cannot be checked against"
-                f" --max-interval-hours {_number(allowed)}."
+                f" --max-interval-hours {_number(allowed)}.",
             )
     if not gaps or min(gaps) <= allowed:
         return
     schedules = " | ".join(rule.schedule for rule in rules)
     if math.isinf(min(gaps)):
         yield (
+            kinds.SCHEDULE_INTERVAL_TOO_LONG,
             f"schedule {schedules} does not keep recurring (a year field ends it, or its dates"
-            f" never occur), so it does not back up at least every {_number(allowed)} hours."
+            f" never occur), so it does not back up at least every {_number(allowed)} hours.",
         )
     else:
         yield (
+            kinds.SCHEDULE_INTERVAL_TOO_LONG,
             f"schedule {schedules} leaves up to {_number(min(gaps))} hours between backups,"
-            f" more than the allowed {_number(allowed)}."
+            f" more than the allowed {_number(allowed)}.",
         )
 
 
-def _selection_findings(selection: Selection | None, partition: str) -> Iterator[str]:
+def _selection_findings(selection: Selection | None, partition: str) -> Found:
     if selection is None:
-        yield "no backup selection, so the plan backs up nothing."
+        yield kinds.NO_SELECTION, "no backup selection, so the plan backs up nothing."
         return
     efs = efs_resources(partition)
     if selection.resources != efs:
         yield (
+            kinds.SELECTION_NOT_EFS_ONLY,
             f"selection {selection.name} picks {describe_selection(selection, partition)},"
-            f" but it must pick EFS file systems only: resources exactly {efs[0]}."
+            f" but it must pick EFS file systems only: resources exactly {efs[0]}.",
         )
     if selection.tag is None:
         yield (
+            kinds.SELECTION_WITHOUT_TAG,
             f"selection {selection.name} has no tag condition, so it backs up every EFS file"
-            " system instead of only the tagged ones."
+            " system instead of only the tagged ones.",
         )
 
 
@@ -214,7 +300,7 @@ def _skipped_row(account: Account) -> ReportRow:
         return _bare_row(account, None, ())
     because = f"because {reason}" if reason else "with no reason given"
     finding = f"{subject(account)}: skipped {because}, so it has no backups."
-    return _bare_row(account, None, (finding,))
+    return _bare_row(account, None, (Finding(kinds.SKIPPED_BY_FAILURE, finding),))
 
 
 def _missing_region_row(account: Account, region: str, present: set[str]) -> ReportRow:
@@ -223,10 +309,10 @@ def _missing_region_row(account: Account, region: str, present: set[str]) -> Rep
         f"{subject(account, region)}: required region has no backups"
         f" (the account is covered {where})."
     )
-    return _bare_row(account, region, (finding,))
+    return _bare_row(account, region, (Finding(kinds.REQUIRED_REGION_MISSING, finding),))
 
 
-def _bare_row(account: Account, region: str | None, findings: tuple[str, ...]) -> ReportRow:
+def _bare_row(account: Account, region: str | None, findings: tuple[Finding, ...]) -> ReportRow:
     """A row with nothing deployed to show: NON_COMPLIANT with findings, else SKIPPED."""
     status: Status = "NON_COMPLIANT" if findings else "SKIPPED"
     return ReportRow(
@@ -234,16 +320,29 @@ def _bare_row(account: Account, region: str | None, findings: tuple[str, ...]) -
     )
 
 
-def summary(inputs: Inputs, thresholds: Thresholds, rows: Sequence[ReportRow]) -> Summary:
-    """Counts over the rows; the rows with no account (the inputs' findings) count only as findings."""
+def summary(
+    inputs: Inputs,
+    thresholds: Thresholds,
+    rows: Sequence[ReportRow],
+    *,
+    generated_at: str = "",
+    planned: bool = False,
+) -> Summary:
+    """Counts over the rows; the rows with no account (the inputs' findings) count only as findings.
+
+    `generated_at` defaults to now (or SOURCE_DATE_EPOCH).
+    """
     statuses = Counter(row.status for row in rows if row.account_id is not None)
     compliant, non_compliant = statuses["COMPLIANT"], statuses["NON_COMPLIANT"]
     judged = compliant + non_compliant
     skipped = [account for account in inputs.accounts if account.status == "skipped"]
-    finding_count = sum(len(row.findings) for row in rows)
+    by_kind = Counter(finding.kind for row in rows for finding in row.findings)
+    finding_count = sum(by_kind.values())
     return Summary(
         status="NON_COMPLIANT" if finding_count else "COMPLIANT",
+        generated_at=generated_at or report_time(),
         inputs=inputs.sources,
+        input_sha256=dict(inputs.input_sha256),
         organizations=inputs.organization_ids,
         accounts_covered=len(inputs.accounts) - len(skipped),
         accounts_skipped=len(skipped),
@@ -251,10 +350,12 @@ def summary(inputs: Inputs, thresholds: Thresholds, rows: Sequence[ReportRow]) -
         account_regions_non_compliant=non_compliant,
         compliant_percent=round(100 * compliant / judged, 1) if judged else None,
         finding_count=finding_count,
+        findings_by_kind=dict(sorted(by_kind.items(), key=lambda item: (-item[1], item[0]))),
         skipped_by_reason=dict(
             sorted(Counter(account.skip_reason or "no reason given" for account in skipped).items())
         ),
         thresholds=thresholds,
+        planned=planned,
         findings=inputs.findings,
     )
 

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from org_backup.manifest import Central, Region
+from org_backup.reporting import kinds
 
-NO_COPY = "no copy to another account"
-NOT_AIR_GAPPED = "copy not air-gapped"
+NO_COPY = kinds.NO_COPY
+NOT_AIR_GAPPED = kinds.NOT_AIR_GAPPED
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +19,9 @@ from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 from org_backup.manifest import SCHEMA_VERSION, Account, Manifest
 from org_backup.reporting.copies import NO_CENTRAL, CentralIndex
+from org_backup.reporting.kinds import SHARDS_INCOMPLETE
+from org_backup.reporting.model import Finding
+from org_backup.reporting.provenance import sha256_hex
 
 STDIN = "-"
 STACK_OUTPUT_KEY = "org_backup"
@@ -26,18 +29,28 @@ STACK_OUTPUT_KEY = "org_backup"
 
 @dataclass(frozen=True, slots=True)
 class LoadedManifest:
+    """One input; `synthesized` when it carries synth's `resources` (nothing in it is deployed)."""
+
     source: str
     manifest: Manifest
+    sha256: str = ""
+    synthesized: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """The merged view: each account once, and the findings about the inputs as a whole."""
+    """The merged view: each account once, and the findings about the inputs as a whole.
+
+    `input_sha256` is the digest of each file as read; `synthesized` holds the ids of the
+    accounts taken from a synth output.
+    """
 
     sources: tuple[str, ...]
     organization_ids: tuple[str, ...]
     accounts: tuple[Account, ...]
-    findings: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    input_sha256: dict[str, str] = field(default_factory=dict)
+    synthesized: frozenset[str] = frozenset()
     central: CentralIndex = NO_CENTRAL  # copies (issue 9)
 
 
@@ -52,11 +65,14 @@ def read_inputs(paths: Sequence[str]) -> Inputs:
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
+    chosen = merge_accounts(loaded)
     return Inputs(
         sources=tuple(item.source for item in loaded),
         organization_ids=tuple(dict.fromkeys(item.manifest.organization.id for item in loaded)),
-        accounts=merge_accounts(loaded),
+        accounts=tuple(account for _, account in chosen),
         findings=shard_findings(loaded),
+        input_sha256={item.source: item.sha256 for item in loaded},
+        synthesized=frozenset(account.account_id for item, account in chosen if item.synthesized),
         central=CentralIndex.of(item.manifest.central for item in loaded),
     )
 
@@ -64,7 +80,9 @@ def read_inputs(paths: Sequence[str]) -> Inputs:
 def load_manifest(path: str, flag: str = "--input") -> LoadedManifest:
     """One file (`-` is stdin): a manifest, or stack outputs holding it under `org_backup`."""
     source = "<stdin>" if path == STDIN else path
-    return parse_manifest(source, _parse_json(source, _read_text(path, source, flag)))
+    data = _read_bytes(path, source, flag)
+    loaded = parse_manifest(source, _parse_json(source, _decode(data, source, path, flag)))
+    return replace(loaded, sha256=sha256_hex(data))
 
 
 def parse_manifest(source: str, document: Any) -> LoadedManifest:
@@ -90,28 +108,30 @@ def parse_manifest(source: str, document: Any) -> LoadedManifest:
                 )
             ]
         )
-    document.pop("resources", None)  # synth's registered resources: not needed for a report
+    # synth's registered resources: not needed for a report, but they say nothing is deployed
+    synthesized = document.pop("resources", None) is not None
     try:
         manifest = Manifest.model_validate(document)
     except ValidationError as error:
         raise InputError(problems_from_validation(error, source, prefix)) from None
     _check_shard(source, prefix, manifest)
-    return LoadedManifest(source, manifest)
+    return LoadedManifest(source, manifest, synthesized=synthesized)
 
 
-def merge_accounts(loaded: Sequence[LoadedManifest]) -> tuple[Account, ...]:
-    """Each account once, by account id: covered wins over skipped, a failed skip over a policy one.
+def merge_accounts(loaded: Sequence[LoadedManifest]) -> list[tuple[LoadedManifest, Account]]:
+    """Each account once, with the input it was taken from, by account id: covered wins over
+    skipped, a failed skip over a policy one.
 
     Raises InputError when two inputs (or one input twice) cover the same account: the report
     could not tell which deployment is the real one.
     """
-    chosen: dict[str, tuple[str, int, Account]] = {}
+    chosen: dict[str, tuple[LoadedManifest, int, Account]] = {}
     problems: list[Problem] = []
     for item in loaded:
         for index, account in enumerate(item.manifest.accounts):
             earlier = chosen.get(account.account_id)
             if earlier is None or _rank(account) > _rank(earlier[2]):
-                chosen[account.account_id] = (item.source, index, account)
+                chosen[account.account_id] = (item, index, account)
             elif account.status == "covered" and earlier[2].status == "covered":
                 problems.append(
                     Problem(
@@ -119,12 +139,13 @@ def merge_accounts(loaded: Sequence[LoadedManifest]) -> tuple[Account, ...]:
                         f"accounts.{index}.account_id",
                         account.account_id,
                         f"account {account.account_id} ({account.name}) is covered here and in"
-                        f" {earlier[0]} (accounts.{earlier[1]}); give each stack or shard once",
+                        f" {earlier[0].source} (accounts.{earlier[1]}); give each stack or shard"
+                        " once",
                     )
                 )
     if problems:
         raise InputError(problems)
-    return tuple(chosen[key][2] for key in sorted(chosen))
+    return [(chosen[key][0], chosen[key][2]) for key in sorted(chosen)]
 
 
 def _rank(account: Account) -> int:
@@ -133,15 +154,15 @@ def _rank(account: Account) -> int:
     return 0 if account.skip_reason in POLICY_SKIP_REASONS else 1
 
 
-def shard_findings(loaded: Sequence[LoadedManifest]) -> tuple[str, ...]:
-    """Sentences for every organization whose inputs are not exactly one of each shard."""
+def shard_findings(loaded: Sequence[LoadedManifest]) -> tuple[Finding, ...]:
+    """Findings for every organization whose inputs are not exactly one of each shard."""
     by_organization: dict[str, list[LoadedManifest]] = defaultdict(list)
     for item in loaded:
         by_organization[item.manifest.organization.id].append(item)
     findings: list[str] = []
     for organization, items in by_organization.items():
         findings.extend(_organization_shard_findings(organization, items))
-    return tuple(findings)
+    return tuple(Finding(SHARDS_INCOMPLETE, finding) for finding in findings)
 
 
 def _organization_shard_findings(organization: str, items: list[LoadedManifest]) -> list[str]:
@@ -196,11 +217,13 @@ def _check_shard(source: str, prefix: str, manifest: Manifest) -> None:
         )
 
 
-def _read_text(path: str, source: str, flag: str) -> str:
+def _read_bytes(path: str, source: str, flag: str) -> bytes:
+    """The file's bytes as read, so that its digest is of exactly what was judged."""
     try:
         if path == STDIN:
-            return sys.stdin.read()
-        with open(path, encoding="utf-8") as file:
+            stream = sys.stdin
+            return stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+        with open(path, "rb") as file:
             return file.read()
     except FileNotFoundError:
         message = "no such file; give a manifest from synth or `pulumi stack output --json`"
@@ -208,6 +231,12 @@ def _read_text(path: str, source: str, flag: str) -> str:
         message = "is a directory; give a manifest file"
     except OSError as error:
         message = f"cannot be read: {error.strerror}"
+    raise InputError([Problem(source, flag, path, message)])
+
+
+def _decode(data: bytes, source: str, path: str, flag: str) -> str:
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         message = f"is not UTF-8 text (byte {error.start}); give a JSON manifest"
     raise InputError([Problem(source, flag, path, message)])

@@ -9,8 +9,15 @@ def summary_items(summary: Summary) -> list[tuple[str, str]]:
     """Label and text of each summary line, in reading order."""
     skipped = ", ".join(f"{reason}: {count}" for reason, count in summary.skipped_by_reason.items())
     percent = "n/a" if summary.compliant_percent is None else f"{summary.compliant_percent:g}%"
+    plan = (
+        [("Judged as", "a plan (--planned): its policy only, nothing here shows it deployed")]
+        if summary.planned
+        else []
+    )
+    digests = ", ".join(f"{path}: {digest}" for path, digest in summary.input_sha256.items())
     return [
         ("Status", summary.status),
+        *plan,
         ("Findings", str(summary.finding_count)),
         ("Compliant account-regions", percent),
         ("Account-regions compliant", str(summary.account_regions_compliant)),
@@ -19,6 +26,8 @@ def summary_items(summary: Summary) -> list[tuple[str, str]]:
         ("Accounts skipped", f"{summary.accounts_skipped} ({skipped})" if skipped else "0"),
         ("Organizations", ", ".join(summary.organizations)),
         ("Inputs", ", ".join(summary.inputs)),
+        ("Input sha256", digests or "none (no file read)"),
+        ("Generated at", summary.generated_at),
         ("Thresholds", thresholds_text(summary.thresholds)),
     ]
 

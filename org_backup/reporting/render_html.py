@@ -1,7 +1,11 @@
-"""HTML: one self-contained page (no external assets) with a sortable, filterable table.
+"""HTML: one self-contained page (no external script, style, font or image) a central team reads
+from the top: the summary, what changed, compliance per OU, findings by kind, every account's
+regions at a glance, then the detailed table (sortable, filterable, noisy columns folded).
 
-Every value from the inputs goes through html.escape, in text and attributes alike; the rows
-are rendered as HTML, so the script embeds no data and only reorders and hides table rows.
+Everything above the table is static markup: it reads (and prints) with scripts off. Every value
+from the inputs goes through html.escape, in text and attributes alike; table cells are also
+made spreadsheet-safe, as Excel opens HTML tables. The script embeds no data: it only filters,
+sorts and hides rows, and turns a click on a kind or an account into a filter.
 """
 
 from __future__ import annotations
@@ -10,22 +14,97 @@ from collections.abc import Sequence
 from html import escape
 
 from org_backup.reporting.labels import summary_items
-from org_backup.reporting.model import REPORT_COLUMNS, Report, ReportRow, cell_text
+from org_backup.reporting.model import (
+    REPORT_COLUMNS,
+    AccountChange,
+    Changes,
+    FindingRef,
+    Report,
+    ReportRow,
+    cell_text,
+    spreadsheet_safe,
+)
+from org_backup.reporting.rollup import AccountTile, findings_by_kind, heatmap, ou_rollup
+
+# Folded away until asked for: opaque ids, and what is the same on nearly every row (a selection
+# or vault that differs from the policy is a finding anyway)
+NOISY_COLUMNS = ("vault_name", "plan_id", "plan_version", "selection")
+# Left off the printed page too, so that the findings keep room on A4 (every row is still there)
+UNPRINTED_COLUMNS = ("cold_storage_after_days",)
+EXAMPLES_PER_KIND = 20
+# Fixed column widths (em of the table's 13px font): the browser lays out 4,000 rows without measuring every cell, and
+# the findings column takes the rest. Columns not named here get DEFAULT_WIDTH.
+WIDTHS = {
+    "account_id": 8.5,
+    "account_name": 7,
+    "ou_path": 8.5,
+    "region": 8,
+    "resource_arn": 14,
+    "status": 9.5,
+    "vault_name": 6,
+    "plan_id": 17,
+    "plan_version": 12,
+    "schedule": 6.5,
+    "delete_after_days": 4,
+    "cold_storage_after_days": 4,
+    "vault_lock": 6.5,
+    "selection": 10.5,
+}
+DEFAULT_WIDTH = 8
+FINDINGS_MIN_WIDTH = 20
+# With scripts on, only this many matching rows are on screen until "show all" is clicked:
+# the browser then lays out (and re-lays out on every filter and sort) those alone.
+ROWS_ON_SCREEN = 500
 
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
+h1 { margin: 0 0 0.5rem; } h2 { margin: 1.5rem 0 0.5rem; font-size: 1.2rem; }
 table { border-collapse: collapse; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-table.summary th { background: #f4f4f4; }
-#rows thead th { position: sticky; top: 0; background: #e8e8e8; }
+th, td { border: 1px solid #ccc; padding: 0.2rem 0.45rem; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+table.summary th, table.grid thead th { background: #f4f4f4; }
+table.summary td { overflow-wrap: anywhere; }
+.plan { background: #fff4d6; border: 1px solid #d9a400; padding: 0.4rem 0.7rem; max-width: 60rem; }
+.status-NON_COMPLIANT { color: #b00020; font-weight: bold; }
+.status-COMPLIANT { color: #1e7b34; font-weight: bold; }
+.bar { width: 12rem; height: 0.8rem; background: #e7b4b4; display: inline-block; }
+.bar > span { display: block; height: 100%; background: #3c9a55; }
+.bar.none { background: #ddd; }
+.ou1 { padding-left: 1.2rem; } .ou2 { padding-left: 2.4rem; } .ou3 { padding-left: 3.6rem; }
+.ou4 { padding-left: 4.8rem; } .ou5 { padding-left: 6rem; }
+button.link { all: unset; cursor: pointer; color: #0645ad; text-decoration: underline; }
+details { margin: 0.2rem 0; } details ul { margin: 0.2rem 0 0.5rem; }
+.legend i, .tile i { display: inline-block; width: 0.7rem; height: 0.7rem; margin-right: 1px; }
+.legend i { vertical-align: middle; margin: 0 0.2rem 0 0.8rem; }
+.map { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: 0.15rem 0.6rem; }
+.map .ou { font-size: 12px; white-space: nowrap; }
+.tiles { display: flex; flex-wrap: wrap; gap: 3px; }
+.tile { display: inline-flex; padding: 1px; border: 1px solid transparent; cursor: pointer; }
+.tile.failed { border-color: #b00020; }
+i.C { background: #3c9a55; } i.N { background: #c62828; } i.S, i.X { background: #cfcfcf; }
+i.X { background: repeating-linear-gradient(45deg, #eee 0 2px, #bbb 2px 4px); }
+#filter { width: 30rem; max-width: 100%; padding: 0.3rem; margin: 0.5rem 0; }
+section.table { content-visibility: auto; contain-intrinsic-size: auto 100000px; }
+#rows { width: 100%; table-layout: fixed; font-size: 13px; }
+#rows thead th { position: sticky; top: 0; background: #e8e8e8; overflow-wrap: anywhere; }
 #rows thead button { all: inherit; cursor: pointer; border: 0; padding: 0; }
 #rows th[aria-sort=ascending] button::after { content: " \\25B2"; }
 #rows th[aria-sort=descending] button::after { content: " \\25BC"; }
-tr.NON_COMPLIANT td { background: #fdecea; }
-tr.SKIPPED td { color: #666; }
-.status-NON_COMPLIANT { color: #b00020; font-weight: bold; }
-.status-COMPLIANT { color: #1e7b34; font-weight: bold; }
-#filter { width: 30rem; max-width: 100%; padding: 0.3rem; margin: 1rem 0 0.5rem; }
+#rows td, #rows th { overflow-wrap: break-word; padding: 0.2rem 0.3rem; }
+#rows tr.NON_COMPLIANT td { background: #fdecea; }
+#rows tr.SKIPPED td { color: #666; }
+#rows tr.more { display: none; }
+@media print {
+  body { margin: 0; font-size: 10px; }
+  .controls, #rows thead button::after { display: none; }
+  #rows thead th { position: static; }
+  #rows tr.more:not([hidden]) { display: table-row; }
+  #rows { min-width: 0 !important; font-size: 8.5px; }
+  tr, .tile, details { break-inside: avoid; }
+  .bar, .bar > span, i, #rows tr.NON_COMPLIANT td, .plan {
+    -webkit-print-color-adjust: exact; print-color-adjust: exact;
+  }
+}
 """.strip()
 
 _SCRIPT = """
@@ -33,22 +112,56 @@ _SCRIPT = """
   var table = document.getElementById("rows");
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
+  var more = document.getElementById("more");
+  var paged = rows.length > %(limit)d;
+  var count = rows.length;
+  function page() {  // only the first rows on screen: the browser lays out those alone
+    var index = 0;
+    rows.forEach(function (row) {
+      if (row.hidden) { return; }
+      var beyond = paged && index >= %(limit)d;
+      if (row.classList.contains("more") !== beyond) { row.classList.toggle("more", beyond); }
+      index += 1;
+    });
+    var cut = paged && count > %(limit)d;
+    more.hidden = !cut;
+    more.textContent = "show all " + count;
+    shown.textContent = count + " of " + rows.length + " rows" +
+      (cut ? ", the first %(limit)d on screen" : "");
+  }
+  more.addEventListener("click", function () { paged = false; page(); });
+  var texts = null;
   var filter = document.getElementById("filter");
   var shown = document.getElementById("shown");
-  filter.addEventListener("input", function () {
+  function apply() {
+    if (texts === null) {
+      texts = new Map();
+      rows.forEach(function (row) {
+        texts.set(row, (row.textContent + " " + (row.getAttribute("data-k") || "")).toLowerCase());
+      });
+    }
     var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var count = 0;
+    count = 0;
     rows.forEach(function (row) {
-      var text = row.textContent.toLowerCase();
+      var text = texts.get(row);
       var hit = words.every(function (word) { return text.indexOf(word) !== -1; });
-      row.hidden = !hit;
+      if (row.hidden === hit) { row.hidden = !hit; }
       if (hit) { count += 1; }
     });
-    shown.textContent = count + " of " + rows.length + " rows";
+    page();
+  }
+  filter.addEventListener("input", apply);
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-filter]");
+    if (!target) { return; }
+    filter.value = target.getAttribute("data-filter");
+    apply();
+    filter.scrollIntoView();
   });
+  var collator = new Intl.Collator(undefined, { numeric: true });
   function compare(a, b) {
     if (a !== "" && b !== "" && !isNaN(a) && !isNaN(b)) { return Number(a) - Number(b); }
-    return a.localeCompare(b);
+    return collator.compare(a, b);
   }
   table.tHead.addEventListener("click", function (event) {
     var header = event.target.closest("th");
@@ -62,25 +175,37 @@ _SCRIPT = """
     var keyed = rows.map(function (row) { return [row.cells[column].textContent, row]; });
     keyed.sort(function (x, y) { return ascending ? compare(x[0], y[0]) : compare(y[0], x[0]); });
     rows = keyed.map(function (pair) { return pair[1]; });
-    rows.forEach(function (row) { body.appendChild(row); });
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (row) { fragment.appendChild(row); });
+    body.appendChild(fragment);
+    page();
   });
+  page();
 })();
 """.strip()
 
 
 def render_html(report: Report, columns: Sequence[str] = REPORT_COLUMNS) -> str:
     summary = report.summary
+    title = "org-backup compliance report" + (" (plan)" if summary.planned else "")
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         '<head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>org-backup compliance report</title>",
-        f"<style>\n{_STYLE}\n</style></head>",
+        f"<title>{title}</title>",
+        f"<style>\n{_STYLE}\n{_column_style(columns)}\n</style></head>",
         "<body>",
-        "<h1>org-backup compliance report</h1>",
-        '<table class="summary"><tbody>',
+        f"<h1>{title}</h1>",
     ]
+    if summary.planned:
+        parts.append(
+            '<p class="plan"><strong>This is a plan, not a deployment.</strong> It was judged'
+            " with <code>--planned</code>: on its policy alone. Nothing here shows that the"
+            " vaults, plans and selections exist in AWS; report on the stack outputs after"
+            " <code>pulumi up</code> for that.</p>"
+        )
+    parts.append('<table class="summary"><tbody>')
     for label, value in summary_items(summary):
         status = f' class="status-{escape(value)}"' if label == "Status" else ""
         parts.append(
@@ -89,31 +214,214 @@ def render_html(report: Report, columns: Sequence[str] = REPORT_COLUMNS) -> str:
     parts.append("</tbody></table>")
     if summary.findings:
         parts.append("<h2>Findings about the inputs</h2><ul>")
-        parts.extend(f"<li>{escape(finding)}</li>" for finding in summary.findings)
+        parts.extend(f"<li>{escape(finding.text)}</li>" for finding in summary.findings)
         parts.append("</ul>")
-    parts.append(
-        '<input id="filter" type="search" placeholder="Filter rows: every word must match"'
-        ' aria-label="Filter rows" aria-controls="rows">'
-        f' <span id="shown">{len(report.rows)} of {len(report.rows)} rows</span>'
+    if report.changes is not None:
+        parts.extend(_changes(report.changes))
+    parts.extend(_rollup(report))
+    parts.extend(_kinds(report))
+    parts.extend(_heatmap(report))
+    parts.extend(_table(report, columns))
+    parts.append(f"<script>\n{_SCRIPT % {'limit': ROWS_ON_SCREEN}}\n</script>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _column_style(columns: Sequence[str]) -> str:
+    """Column widths by position (a fixed layout: the browser need not measure 4,000 rows),
+    the noisy columns hidden until the box above the table is ticked (CSS only), and the
+    columns left off the printed page."""
+    rules = [
+        f"#rows tr > :nth-child({n}) {{ width: {_width(column):g}em; }}"
+        for n, column in enumerate(columns, 1)
+        if column != "findings"
+    ]
+    positions = [columns.index(name) + 1 for name in NOISY_COLUMNS if name in columns]
+    if positions:
+        cells = ", ".join(f"#rows tr > :nth-child({n})" for n in positions)
+        shown = ", ".join(f"#noisy:checked ~ #rows tr > :nth-child({n})" for n in positions)
+        rules += [f"{cells} {{ display: none; }}", f"{shown} {{ display: table-cell; }}"]
+    unprinted = [columns.index(name) + 1 for name in UNPRINTED_COLUMNS if name in columns]
+    if unprinted:
+        cells = ", ".join(f"#rows tr > :nth-child({n})" for n in unprinted)
+        rules.append(f"@media print {{ {cells} {{ display: none; }} }}")
+    return "\n".join(rules)
+
+
+def _changes(changes: Changes) -> list[str]:
+    """The same four lists as Markdown's section, each item one line of escaped text/markup."""
+    sections = [
+        ("New findings", [_finding_item(item) for item in changes.new_findings]),
+        ("Resolved findings", [_finding_item(item) for item in changes.resolved_findings]),
+        ("Accounts added to coverage", [_account_item(e) for e in changes.accounts_added]),
+        ("Accounts removed from coverage", [_account_item(e) for e in changes.accounts_removed]),
+    ]
+    parts = [
+        f"<h2>What changed since {escape(changes.since)}</h2>",
+        f"<p>Compared with {escape(changes.since_input)}.</p>",
+    ]
+    for heading, items in sections:
+        parts.append(f"<h3>{heading}: {len(items)}</h3>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+            if items
+            else "<p>None.</p>"
+        )
+    return parts
+
+
+def _finding_item(item: FindingRef) -> str:
+    where = " ".join(part for part in (item.account_id, item.region, item.resource_arn) if part)
+    return (
+        f"{escape(where or 'inputs')}: <strong>{escape(item.finding)}</strong>:"
+        f" {escape(item.detail)}"
     )
-    parts.append('<table id="rows"><thead><tr>')
+
+
+def _account_item(entry: AccountChange) -> str:
+    return (
+        f"{escape(entry.account_id)} ({escape(entry.account_name)}, {escape(entry.ou_path)}):"
+        f" {escape(entry.was)} &rarr; {escape(entry.now)}"
+    )
+
+
+def _rollup(report: Report) -> list[str]:
+    lines = ou_rollup(report)
+    if not lines:
+        return []
+    parts = [
+        '<h2 id="by-ou">Compliance by OU</h2>',
+        "<p>Each OU counts everything under it. Bar: account-regions compliant"
+        " (green) of those judged.</p>",
+        '<table class="grid rollup"><thead><tr><th>OU</th><th class="n">Accounts covered</th>'
+        '<th class="n">Account-regions compliant</th><th class="n">%</th><th>Compliant</th>'
+        "</tr></thead><tbody>",
+    ]
+    for line in lines:
+        percent = line.percent
+        bar = (
+            '<span class="bar none" role="img" aria-label="nothing judged"></span>'
+            if percent is None
+            else f'<span class="bar" role="img" aria-label="{percent:g}% compliant">'
+            f'<span style="width:{percent:g}%"></span></span>'
+        )
+        name = line.path.rsplit("/", 1)[-1] if line.depth else line.path
+        parts.append(
+            f'<tr><td class="ou{min(line.depth, 5)}" title="{escape(line.path)}">{escape(name)}</td>'
+            f'<td class="n">{line.accounts_covered} of {line.accounts}</td>'
+            f'<td class="n">{line.compliant} of {line.judged}</td>'
+            f'<td class="n">{"n/a" if percent is None else f"{percent:g}%"}</td>'
+            f"<td>{bar}</td></tr>"
+        )
+    parts.append("</tbody></table>")
+    return parts
+
+
+def _kinds(report: Report) -> list[str]:
+    kinds = findings_by_kind(report.rows, EXAMPLES_PER_KIND)
+    parts = ['<h2 id="by-kind">Findings by kind</h2>']
+    if not kinds:
+        return [*parts, "<p>None: every covered account-region passed every check.</p>"]
+    parts.append(
+        '<table class="grid kinds"><thead><tr><th>Kind</th><th class="n">Findings</th>'
+        '<th class="n">Account-regions</th></tr></thead><tbody>'
+    )
+    parts.extend(
+        f'<tr><td><button type="button" class="link" data-filter="{escape(kind.kind)}">'
+        f'{escape(kind.kind)}</button></td><td class="n">{kind.findings}</td>'
+        f'<td class="n">{kind.places}</td></tr>'
+        for kind in kinds
+    )
+    parts.append("</tbody></table>")
+    for kind in kinds:
+        more = kind.findings - len(kind.examples)
+        parts.append(
+            f"<details><summary>{escape(kind.kind)}: {kind.findings}</summary><ul>"
+            + "".join(f"<li>{escape(text)}</li>" for text in kind.examples)
+            + "</ul>"
+            + (f"<p>and {more} more: filter the table below by this kind.</p>" if more else "")
+            + "</details>"
+        )
+    return parts
+
+
+def _heatmap(report: Report) -> list[str]:
+    regions, by_ou = heatmap(report)
+    if not by_ou:
+        return []
+    parts = [
+        '<h2 id="map">Account-regions at a glance</h2>',
+        '<p class="legend">One tile per account (grouped by OU), one square per region, left to'
+        f" right: <strong>{escape(', '.join(regions))}</strong>.<br><i class=C></i>compliant"
+        " <i class=N></i>non-compliant <i class=S></i>account skipped <i class=X></i>region not"
+        " covered; a red frame: a finding about the whole account. Click a tile to filter the"
+        " table below.</p>",
+        '<div class="map">',
+    ]
+    for path, tiles in by_ou.items():
+        parts.append(f'<div class="ou">{escape(path)}</div><div class="tiles">')
+        parts.extend(_tile(tile, regions) for tile in tiles)
+        parts.append("</div>")
+    parts.append("</div>")
+    return parts
+
+
+def _tile(tile: AccountTile, regions: Sequence[str]) -> str:
+    squares = "".join(
+        f"<i class={(tile.regions.get(region) or ('X' if tile.covered else 'S'))[0]}></i>"
+        for region in regions
+    )
+    failed = " failed" if tile.account_failed else ""
+    label = escape(f"{tile.name} ({tile.account_id})")
+    return (
+        f'<span class="tile{failed}" title="{label}" data-filter="{tile.account_id}">'
+        f"{squares}</span>"
+    )
+
+
+def _table(report: Report, columns: Sequence[str]) -> list[str]:
+    """The row table, in a section the browser lays out only once it is scrolled into view
+    (content-visibility), so that the overview above it shows at once."""
+    count = len(report.rows)
+    folded = ", ".join(name for name in NOISY_COLUMNS if name in columns)
+    visible = [column for column in columns if column not in NOISY_COLUMNS]
+    least = sum(_width(column) for column in visible if column != "findings")
+    parts = [
+        '<h2 id="details">Every row</h2>',
+        '<section class="table">',
+        '<div class="controls"><input id="filter" type="search"'
+        ' placeholder="Filter rows: every word must match"'
+        ' aria-label="Filter rows" aria-controls="rows">'
+        f' <span id="shown">{count} of {count} rows</span>'
+        ' <button type="button" id="more" hidden></button></div>',
+    ]
+    if folded:
+        parts.append(
+            f'<input id="noisy" type="checkbox" class="controls"> <label for="noisy"'
+            f' class="controls">show {escape(folded)}</label>'
+        )
+    parts.append(f'<table id="rows" style="min-width:{least + FINDINGS_MIN_WIDTH:g}em"><thead><tr>')
     parts.extend(
         f'<th scope="col"><button type="button">{escape(column)}</button></th>'
         for column in columns
     )
     parts.append("</tr></thead><tbody>")
     parts.extend(_row(row, columns) for row in report.rows)
-    parts.append("</tbody></table>")
-    parts.append(f"<script>\n{_SCRIPT}\n</script>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    parts.append("</tbody></table></section>")
+    return parts
+
+
+def _width(column: str) -> float:
+    return WIDTHS.get(column, DEFAULT_WIDTH)
 
 
 def _row(row: ReportRow, columns: Sequence[str]) -> str:
     cells = "".join(
-        f"<td>{'<br>'.join(escape(finding) for finding in row.findings)}</td>"
+        f"<td>{'<br>'.join(escape(spreadsheet_safe(f.text)) for f in row.findings)}</td>"
         if column == "findings"
-        else f"<td>{escape(cell_text(row, column))}</td>"
+        else f"<td>{escape(spreadsheet_safe(cell_text(row, column)))}</td>"
         for column in columns
     )
-    return f'<tr class="{escape(row.status)}">{cells}</tr>'
+    kinds = "|".join(dict.fromkeys(finding.kind for finding in row.findings))
+    data = f' data-k="{escape(kinds)}"' if kinds else ""
+    return f'<tr class="{escape(row.status)}"{data}>{cells}</tr>'

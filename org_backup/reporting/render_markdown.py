@@ -1,5 +1,6 @@
-"""Markdown: the summary table, then every finding. Short enough for a terminal, a pull-request
-comment or a CI step summary; the per-row data is in the CSV, JSON and HTML formats."""
+"""Markdown: the summary, what changed (`--since`), findings by kind, compliance by OU, then
+every finding. Short enough for a terminal, a pull-request comment or a CI step summary; the
+per-row data is in the CSV, JSON and HTML formats."""
 
 from __future__ import annotations
 
@@ -7,21 +8,73 @@ import html
 import re
 
 from org_backup.reporting.labels import summary_items
-from org_backup.reporting.model import Report
+from org_backup.reporting.model import AccountChange, Changes, FindingRef, Report
+from org_backup.reporting.rollup import findings_by_kind, ou_rollup
 
 # `_` inside a word (NON_COMPLIANT, data_lake) is never emphasis in GitHub Markdown: left alone.
 _MARKUP = re.compile(r"[\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 
 
 def render_markdown(report: Report) -> str:
-    lines = ["# org-backup compliance report", "", "| Summary | |", "| --- | --- |"]
+    title = "# org-backup compliance report"
+    if report.summary.planned:
+        title += " (plan: not deployed)"
+    lines = [title, "", "| Summary | |", "| --- | --- |"]
     lines.extend(f"| {label} | {_text(value)} |" for label, value in summary_items(report.summary))
+    if report.changes is not None:
+        lines.extend(_changes(report.changes))
+    kinds = findings_by_kind(report.rows)
+    if kinds:
+        lines.extend(["", "## Findings by kind", "", "| Kind | Findings | Account-regions |"])
+        lines.append("| --- | ---: | ---: |")
+        lines.extend(f"| {_text(k.kind)} | {k.findings} | {k.places} |" for k in kinds)
+    rollup = ou_rollup(report)
+    if rollup:
+        lines.extend(["", "## Compliance by OU", ""])
+        lines.append("| OU | Accounts covered | Account-regions compliant | % |")
+        lines.append("| --- | ---: | ---: | ---: |")
+        lines.extend(
+            f"| {_text(line.path)} | {line.accounts_covered} of {line.accounts}"
+            f" | {line.compliant} of {line.judged}"
+            f" | {'n/a' if line.percent is None else format(line.percent, 'g') + '%'} |"
+            for line in rollup
+        )
     lines.extend(["", "## Findings", ""])
-    findings = [finding for row in report.rows for finding in row.findings]
+    findings = [finding.text for row in report.rows for finding in row.findings]
     lines.extend(f"- {_text(finding)}" for finding in findings)
     if not findings:
         lines.append("None: every covered account-region passed every check.")
     return "\n".join(lines) + "\n"
+
+
+def _changes(changes: Changes) -> list[str]:
+    """The section a nightly CI job posts: new findings are incidents, resolved ones closed."""
+    lines = ["", f"## What changed since {_text(changes.since)} ({_text(changes.since_input)})"]
+    sections: list[tuple[str, list[str]]] = [
+        ("New findings", [_finding(item) for item in changes.new_findings]),
+        ("Resolved findings", [_finding(item) for item in changes.resolved_findings]),
+        ("Accounts added to coverage", [_account(item) for item in changes.accounts_added]),
+        ("Accounts removed from coverage", [_account(item) for item in changes.accounts_removed]),
+    ]
+    for heading, items in sections:
+        lines.extend(["", f"### {heading}: {len(items)}", ""])
+        lines.extend(f"- {item}" for item in items)
+        if not items:
+            lines.append("None.")
+    return lines
+
+
+def _finding(item: FindingRef) -> str:
+    where = " ".join(part for part in (item.account_id, item.region) if part) or "inputs"
+    on = f" {item.resource_arn}" if item.resource_arn else ""
+    return f"{_text(where)}{_text(on)}: **{_text(item.finding)}**: {_text(item.detail)}"
+
+
+def _account(item: AccountChange) -> str:
+    return (
+        f"{_text(item.account_id)} ({_text(item.account_name)}, {_text(item.ou_path)}):"
+        f" {_text(item.was)} -> {_text(item.now)}"
+    )
 
 
 def _text(value: str) -> str:

@@ -19,6 +19,7 @@ from org_backup.demo.seed import (
 )
 from org_backup.demo.server import client_environ, moto_server
 from org_backup.reporting.model import AUDIT_COLUMNS
+from org_backup.reporting.render_csv import PROVENANCE_COLUMNS
 
 
 def test_the_cli_against_a_moto_server_reports_the_unprotected_file_system(
@@ -57,7 +58,7 @@ def test_the_cli_against_a_moto_server_reports_the_unprotected_file_system(
     assert code == 1
     assert err.startswith("audit: NON_COMPLIANT, ") and err.endswith(f"written to {out}\n")
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert tuple(rows[0]) == AUDIT_COLUMNS
+    assert tuple(rows[0]) == (*AUDIT_COLUMNS, *PROVENANCE_COLUMNS)
     [stray] = seeded.file_systems_of("ml-inference", UNCOVERED_REGION, tagged=True)
     [row] = [row for row in rows if row["resource_arn"] == stray.arn]
     assert row["status"] == "NON_COMPLIANT"

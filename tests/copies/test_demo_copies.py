@@ -112,7 +112,13 @@ def test_require_copy_fails_without_copies_and_passes_with_them(demo, monkeypatc
     synth(demo, monkeypatch, capsys, "none.json")
     synth(demo, monkeypatch, capsys, "copies.json", **with_central(demo))
     capsys.readouterr()
-    without = main(["report", "--input", str(demo["dir"] / "none.json"), "--require-copy"])
+    # synth outputs are plans: judged on their policy with --planned (else `not deployed`).
+    without = main(
+        ["report", "--planned", "--input", str(demo["dir"] / "none.json"), "--require-copy"]
+    )
     assert without == 1
-    assert "no rule copies its recovery points to another account" in capsys.readouterr().out
-    assert main(["report", "--input", str(demo["dir"] / "copies.json"), "--require-copy"]) == 0
+    out = capsys.readouterr().out
+    assert "no rule copies its recovery points to another account" in out
+    assert "not deployed:" not in out  # the finding; the title says "(plan: not deployed)"
+    with_copies = str(demo["dir"] / "copies.json")
+    assert main(["report", "--planned", "--input", with_copies, "--require-copy"]) == 0

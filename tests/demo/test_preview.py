@@ -46,6 +46,11 @@ def test_preview_prints_the_plan_and_writes_manifest_and_reports(tmp_path: Path)
         "aws:iam/role:Role",
         "pulumi:providers:aws",
     }
-    assert "| Status | COMPLIANT |" in (tmp_path / "report.md").read_text()
+    # A plan, judged on its policy alone, and saying so: nothing here is deployed.
+    markdown = (tmp_path / "report.md").read_text()
+    assert markdown.startswith("# org-backup compliance report (plan: not deployed)")
+    assert "| Status | COMPLIANT |" in markdown
+    assert "| Judged as | a plan (--planned)" in markdown
     html = (tmp_path / "report.html").read_text()
     assert "<table" in html and "COMPLIANT" in html
+    assert "This is a plan, not a deployment." in html

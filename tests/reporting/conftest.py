@@ -13,6 +13,15 @@ import pytest
 from org_backup.cli import main
 
 DATA = Path(__file__).parent / "data"
+FIXED_EPOCH = "1796014800"  # 2026-11-30T05:00:00Z
+FIXED_TIME = "2026-11-30T05:00:00Z"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports made in one test compare equal, and golden files stay byte-identical:
+    SOURCE_DATE_EPOCH fixes `generated_at`, as it does for a reproducible CI job."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
 
 
 class Result(NamedTuple):

@@ -227,3 +227,60 @@ def test_summary_counts_accounts_and_account_regions(report, small, write) -> No
     assert summary["account_regions_compliant"] == 2
     assert summary["account_regions_non_compliant"] == 2
     assert summary["compliant_percent"] == 50.0
+
+
+EXPECTED_KINDS = [
+    "retention below minimum",
+    "schedule interval too long",
+    "schedule unreadable",
+    "no backup rule",
+    "no backup plan",
+    "no backup vault",
+    "vault lock missing",
+    "no backup selection",
+    "selection not EFS-only",
+    "selection not EFS-only",
+    "selection without tag condition",
+    "required region missing",
+    "required region missing",
+    "skipped by failure",
+    "skipped by failure",
+]
+
+
+def test_each_finding_has_a_stable_kind_and_the_summary_counts_them(report, small, write) -> None:
+    path = write("broken.json", broken_manifest(small))
+
+    document = json.loads(report("--input", path, "--format", "json", *ALL_CHECKS).out)
+
+    kinds = [kind for row in document["rows"] for kind in row["finding_kinds"]]
+    assert kinds == EXPECTED_KINDS
+    by_kind = document["summary"]["findings_by_kind"]
+    assert by_kind == {kind: EXPECTED_KINDS.count(kind) for kind in by_kind}
+    assert list(by_kind)[:3] == [
+        "required region missing",
+        "selection not EFS-only",
+        "skipped by failure",
+    ]  # most first, then by name
+    assert sum(by_kind.values()) == document["summary"]["finding_count"]
+
+
+def test_every_kind_a_check_uses_is_registered_with_a_description() -> None:
+    from org_backup.reporting import kinds
+
+    labels = {
+        value for name, value in vars(kinds).items() if name.isupper() and isinstance(value, str)
+    }
+    assert labels == set(kinds.DESCRIPTIONS)
+    assert all(label == label.strip() and len(label) <= 40 for label in labels)
+
+
+def test_a_kind_and_sentence_pair_is_a_finding_that_reads_as_its_sentence() -> None:
+    """How other checks plug in: a generator of (kind, sentence) pairs becomes findings."""
+    from org_backup.reporting.model import Finding
+
+    pair = ("no copy out of the account", "Account 1 (a) us-east-1: no copy action.")
+    finding = Finding(*pair)
+
+    assert (finding.kind, finding.text) == pair
+    assert finding == pair[1] and "no copy action" in finding

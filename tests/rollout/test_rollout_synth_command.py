@@ -43,6 +43,12 @@ def load_coverage(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         return PLAN
 
     monkeypatch.setattr(adoption, "load_coverage", fake)
+    # No AWS here: adoption's own lookups are tested with moto (tests/operations/test_adoption.py).
+    monkeypatch.setattr(
+        adoption,
+        "adopt_existing_vaults",
+        lambda coverage, previous, session, **_: adoption.Adoption(coverage, ()),
+    )
     return calls
 
 

@@ -56,7 +56,14 @@ def preview(build_dir: Path) -> int:
             if code != 0:
                 _say(f"preview: {title} failed with exit code {code}")
                 return code
-    checks = ["--planned", "--min-retention-days", "30", "--max-interval-hours", "24"]
+    checks = [
+        "--planned",
+        "--min-retention-days",
+        "30",
+        "--max-interval-hours",
+        "24",
+        "--require-copy",
+    ]
     for fmt, name in (("markdown", "report.md"), ("html", "report.html")):
         out = str(build_dir / name)
         argv = ["report", "--input", str(manifest), *checks, "--format", fmt, "--out", out]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -150,7 +151,10 @@ class _Collector:
 
     def wait_for(self, browser: str, page: Path) -> dict[str, Any]:
         """Open the page in a headless browser of its own and wait for the figures."""
-        with tempfile.TemporaryDirectory(prefix="org-backup-profile-") as profile:
+        # Chromium's helper processes can still write the profile as the browser exits.
+        with tempfile.TemporaryDirectory(
+            prefix="org-backup-profile-", ignore_cleanup_errors=True
+        ) as profile:
             process = subprocess.Popen(
                 [
                     browser,
@@ -161,6 +165,7 @@ class _Collector:
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: stopped with its helpers
             )
             try:
                 deadline = time.monotonic() + TIMEOUT
@@ -169,11 +174,11 @@ class _Collector:
                         raise RuntimeError(f"{browser} exited {process.returncode} early")
                     time.sleep(0.05)
             finally:
-                process.terminate()
+                os.killpg(process.pid, signal.SIGTERM)
                 try:
                     process.wait(10)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
         if not self.received:
             raise RuntimeError(f"{browser} did not report the page's timings in {TIMEOUT} s")

@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True)
     for command in (discover, synth, report, audit):
         command.register(subparsers)
-    for command in (reshard, shard_summary, accounts, sizing):  # operations (issue 11)
+    for command in (reshard, shard_summary, accounts, sizing):
         command.register(subparsers)
     return parser
 

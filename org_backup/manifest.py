@@ -69,7 +69,7 @@ class Rule(_Open):
     completion_window_minutes: int
     delete_after_days: int
     cold_storage_after_days: int | None = None
-    copy_actions: list[CopyAction] = []  # copies (issue 9); absent in older manifests
+    copy_actions: list[CopyAction] = []  # copies; absent in older manifests
 
 
 class Plan(_Open):
@@ -92,7 +92,7 @@ class Selection(_Open):
     tag: Tag | None = None
 
 
-# --- alerts and restore testing (issue 10) ---
+# Alerts and restore testing
 class RegionAlerts(_Open):
     """The account-region's forwarding rule and the central bus it targets."""
 
@@ -115,16 +115,13 @@ class CentralAlerts(_Open):
     muted_accounts: list[str] = []  # forwarded, but no email
 
 
-# --- end alerts and restore testing ---
-
-
 class Region(_Open):
     region: str
     vault: Vault | None = None
     plan: Plan | None = None
     selection: Selection | None = None
-    alerts: RegionAlerts | None = None  # issue 10
-    restore_testing: RestoreTesting | None = None  # issue 10
+    alerts: RegionAlerts | None = None
+    restore_testing: RestoreTesting | None = None
 
 
 class Account(_Open):
@@ -138,11 +135,11 @@ class Account(_Open):
     backup_role_arn: str | None = None
     regions: list[Region] = []
     regions_not_enabled: list[str] = []
-    # Safety: why a covered account is kept from the previous state; null when healthy.
+    # why a covered account is kept from the previous state; null when healthy.
     degraded: str | None = None
 
 
-# --- copies (issue 9) ---
+# Copies
 class CentralRegion(_Open):
     region: str
     vault_arn: str | None = None
@@ -173,14 +170,11 @@ def _central(coverage: Coverage) -> Central | None:
     )
 
 
-# --- end copies ---
-
-
 class Manifest(_Open):
     schema_version: Literal[1]
     organization: Organization
     shard: Shard = Shard()
-    alerts: CentralAlerts | None = None  # issue 10
+    alerts: CentralAlerts | None = None
     central: Central | None = None
     accounts: list[Account]
 
@@ -309,7 +303,7 @@ def _account(
     )
 
 
-# --- alerts and restore testing (issue 10) ---
+# Alerts and restore testing
 def central_alerts(coverage: Coverage) -> CentralAlerts | None:
     alerts = coverage.alerts
     if alerts is None:
@@ -344,6 +338,3 @@ def _with_alerting(manifest: Account, account: AccountCoverage, coverage: Covera
     for region in manifest.regions:
         region.alerts, region.restore_testing = region_alerts, restore_testing
     return manifest
-
-
-# --- end alerts and restore testing ---

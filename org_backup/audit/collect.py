@@ -69,7 +69,7 @@ def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) 
         scanned |= opt_in.enabled(target.account_id, target.opt_in_candidates, lambda: session)
     role = _role(session, policy.backup_role_name) if target.covered_regions else None
     regions = [
-        _restore_testing(session, region, target.restore_testing_plan)  # issue 10
+        _restore_testing(session, region, target.restore_testing_plan)
         if target.restore_testing_plan
         else region
         for region in (
@@ -302,7 +302,7 @@ def _file_system(backup: Any, region: str, arn: str, vault_name: str) -> FileSys
     return FileSystemState(arn, latest_backup=max(dates, default=None))
 
 
-# --- restore testing (issue 10) ---
+# Restore testing
 def _restore_testing(session: Session, region: RegionState, plan_name: str) -> RegionState:
     """The region's restore testing plan, and each tagged file system's restore jobs by it:
     backup GetRestoreTestingPlan, then ListRestoreJobsByProtectedResource per file system."""
@@ -354,6 +354,3 @@ def _restore_tests(
             + describe_error(error),
         )
     return replace(file_system, restore_tests=tests)
-
-
-# --- end restore testing ---

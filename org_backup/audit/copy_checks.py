@@ -1,4 +1,4 @@
-"""The audit's checks of copies out of the account (issue 9). Pure.
+"""The audit's checks of copies out of the account. Pure.
 
 For each tagged file system of a covered account (the central account's own excepted) whose
 rules copy: its latest copy in the central vault of the destination region is recent enough.

@@ -79,7 +79,7 @@ class RoleState:
 
 @dataclass(frozen=True, slots=True)
 class RestoreTestState:
-    """One restore job of the restore testing plan (issue 10): how it ended and when."""
+    """One restore job of the restore testing plan: how it ended and when."""
 
     job_id: str
     status: str  # PENDING, RUNNING, COMPLETED, ABORTED, FAILED
@@ -96,7 +96,7 @@ class FileSystemState:
     arn: str
     latest_backup: datetime | None = None
     lookup_error: str | None = None  # the recovery points could not be listed
-    # issue 10: None when not looked up (no --max-restore-test-age-days)
+    # None when not looked up (no --max-restore-test-age-days)
     restore_tests: tuple[RestoreTestState, ...] | None = None
     restore_tests_error: str | None = None  # the restore jobs could not be listed
 
@@ -111,7 +111,7 @@ class RegionState:
     plan: PlanState | None = None
     selection: SelectionState | None = None
     file_systems: tuple[FileSystemState, ...] = ()
-    # issue 10: the restore testing plan looked for, and its ARN (None: it does not exist)
+    # the restore testing plan looked for, and its ARN (None: it does not exist)
     restore_testing_plan: str | None = None
     restore_testing_plan_arn: str | None = None
 
@@ -124,7 +124,7 @@ class AccountState:
     regions: tuple[RegionState, ...]
 
 
-# --- copies (issue 9): the central account, read through its deploy role ---
+# Copies: the central account, read through its deploy role
 @dataclass(frozen=True, slots=True)
 class CentralRegionState:
     """One region's central vault: None where it does not exist or has no access policy."""

@@ -51,7 +51,7 @@ def audit(
     regions = targets.scan_regions(coverage, settings.regions, scan_regions, default_enabled)
     caller_account = _caller_account(session)
     todo = targets.targets(coverage, regions, default_enabled, caller_account, scan_skipped)
-    if thresholds.max_restore_test_age_days is not None:  # issue 10
+    if thresholds.max_restore_test_age_days is not None:
         todo = [with_restore_testing(target) for target in todo]
     opt_in = OptInLookup(session, coverage.management_account_id)
     states, failures = per_account(

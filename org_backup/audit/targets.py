@@ -39,7 +39,7 @@ class Target:
     covered_regions: tuple[str, ...]
     scan_regions: tuple[str, ...]  # uncovered, enabled in every account: scanned for tagged EFS
     opt_in_candidates: tuple[str, ...]  # uncovered opt-in regions: scanned where enabled
-    restore_testing_plan: str | None = None  # issue 10: read its restore jobs when set
+    restore_testing_plan: str | None = None  # read its restore jobs when set
 
 
 def scan_regions(

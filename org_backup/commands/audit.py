@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
         " management account) for tagged file systems (default: on)",
     )
     add_thresholds(parser)
-    add_restore_test_age(parser)  # issue 10
+    add_restore_test_age(parser)
     parser.set_defaults(run=run)
 
 

@@ -107,7 +107,7 @@ def add_thresholds(parser: argparse.ArgumentParser) -> None:
     )
 
 
-# --- alerts and restore testing (issue 10) ---
+# Alerts and restore testing
 def add_alerting_requirements(parser: argparse.ArgumentParser) -> None:
     """`report` only: the audit reads neither rules nor restore testing plans as such."""
     parser.add_argument(
@@ -132,9 +132,6 @@ def add_restore_test_age(parser: argparse.ArgumentParser) -> None:
         help="finding for every tagged file system not restored and validated successfully by"
         " its restore testing plan in the last N days",
     )
-
-
-# --- end alerts and restore testing ---
 
 
 def thresholds_from(args: argparse.Namespace) -> Thresholds:

@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
     )
     add_report_output(parser)
     add_thresholds(parser)
-    add_alerting_requirements(parser)  # issue 10
+    add_alerting_requirements(parser)
     parser.set_defaults(run=run)
 
 

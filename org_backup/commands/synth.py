@@ -111,7 +111,7 @@ def _print_copies(
     children: Counter,
     stream: TextIO,
 ) -> None:
-    """Copies (issue 9): the organization-level resources, and how many rules copy out."""
+    """Copies: the organization-level resources, and how many rules copy out."""
     central = coverage.central
     if central is None:
         return

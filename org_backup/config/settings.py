@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     )
     shard_index: int = Field(default=0, ge=0, description="This stack's shard, 0-based.")
 
-    # Safety (issue 8): the removal guard against the previous state
+    # The removal guard against the previous state
     max_accounts_removed: int = Field(
         default=3,
         ge=0,
@@ -153,7 +153,7 @@ class Settings(BaseSettings):
         description="Compliance mode: days until the lock becomes immutable (at least 3).",
     )
 
-    # --- alerts and restore testing (issue 10; see org_backup/alerting/config.py) ---
+    # Alerts and restore testing (see org_backup/alerting/config.py)
     alerts_enabled: bool = Field(
         default=False,
         description="Forward AWS Backup's failed jobs to a central bus and email (needs"
@@ -194,8 +194,7 @@ class Settings(BaseSettings):
         le=168,
         description="Hours the restored file system is kept for validation, then deleted.",
     )
-    # --- end alerts and restore testing ---
-    # --- copies (issue 9): the central account, its vaults and the copies into them ---
+    # Copies: the central account, its vaults and the copies into them
     central_account_id: str | None = Field(
         default=None,
         description="Account holding the central vaults that every rule copies into (none: no copies).",
@@ -247,7 +246,6 @@ class Settings(BaseSettings):
         default=None,
         description="Days before a copy moves to cold storage (none: the rule's, when copy_delete_after_days is unset).",
     )
-    # --- end copies ---
 
     @classmethod
     def settings_customise_sources(
@@ -316,7 +314,7 @@ class Settings(BaseSettings):
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         return check_tags(value)
 
-    # --- alerts and restore testing (issue 10) ---
+    # Alerts and restore testing
     @field_validator("alert_emails")
     @classmethod
     def _emails(cls, value: list[str]) -> list[str]:
@@ -339,8 +337,6 @@ class Settings(BaseSettings):
         if message:
             raise ValueError(message)
         return value
-
-    # --- end alerts and restore testing ---
 
     def policy_defaults(self) -> dict[str, Any]:
         """The base that account files override (see `build_policy`): the policy's own fields,
@@ -391,7 +387,7 @@ def check_tags(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
-# --- edges (settings parity with the Pulumi CLI): config values that remember their file ---
+# Settings parity with the Pulumi CLI: config values that remember their file
 class StackConfig(dict[str, Any]):
     """Stack config values by field name, each remembering the file it came from (Pulumi.yaml's
     project config or Pulumi.<stack>.yaml, see config/pulumi_files.py), so that a message names
@@ -402,9 +398,6 @@ class StackConfig(dict[str, Any]):
     ) -> None:
         super().__init__(values or {})
         self.origins = dict(origins or {})
-
-
-# --- end edges ---
 
 
 def load_settings(
@@ -514,7 +507,7 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
                 f"must be below shard_count ({settings.shard_count}): 0 to {settings.shard_count - 1}",
             )
         )
-    problems += [  # alerts and restore testing (issue 10)
+    problems += [  # alerts and restore testing
         Problem(sources.of(field), field, value, message)
         for field, value, message in alerting.alerting_problems(settings)
     ]

@@ -52,7 +52,7 @@ class AccountCoverage(BaseModel):
     regions_not_enabled: tuple[str, ...] = ()
     policy: BackupPolicy | None = None
     tags: dict[str, str] = {}
-    # Safety: covered from the previous state because its lookup failed now; says why.
+    # covered from the previous state because its lookup failed now; says why.
     degraded: str | None = None
     # Operations (adopt, don't collide): region -> name of an existing vault of ours to import
     # instead of creating it, for regions that enter coverage (coverage/adoption.py).
@@ -76,14 +76,14 @@ class Coverage(BaseModel):
     tags: dict[str, str] = {}
     default_enabled_regions: tuple[str, ...] = ()  # enabled in every account, no opt-in needed
     accounts: tuple[AccountCoverage, ...]
-    # Safety: `accounts/` files the organization has drifted from (warnings; --strict: errors).
+    # `accounts/` files the organization has drifted from (warnings; --strict: errors).
     file_drift: tuple[Problem, ...] = ()
-    # Safety: accounts the previous state covered that this run stops covering (within the guard).
+    # accounts the previous state covered that this run stops covering (within the guard).
     removed: tuple[str, ...] = ()
-    # alerts and restore testing (issue 10): None when off
+    # alerts and restore testing: None when off
     alerts: AlertsConfig | None = None
     restore_testing: RestoreTestingConfig | None = None
-    central: CentralCoverage | None = None  # copies (issue 9): none means no copies
+    central: CentralCoverage | None = None  # none means no copies
 
     @property
     def covered(self) -> list[AccountCoverage]:

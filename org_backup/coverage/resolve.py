@@ -239,8 +239,8 @@ def cover(
         default_enabled_regions=tuple(sorted(default_regions)),
         accounts=tuple(accounts),
         file_drift=drift.warnings if drift else (),
-        alerts=alerts_from(settings, inventory.partition),  # issue 10
-        restore_testing=restore_testing_from(settings),  # issue 10
+        alerts=alerts_from(settings, inventory.partition),
+        restore_testing=restore_testing_from(settings),
         central=central,
     )
 

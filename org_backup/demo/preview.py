@@ -37,7 +37,7 @@ def preview(build_dir: Path) -> int:
         os.environ.update(client_environ(endpoint))
         os.environ.setdefault("ORG_BACKUP_REGIONS", json.dumps(list(DEMO_REGIONS)))
         seeded = seed_organization(boto3.Session(), demo_spec())
-        for name, value in demo_settings(seeded).items():  # copies (issue 9): a central account
+        for name, value in demo_settings(seeded).items():  # a central account
             os.environ.setdefault(name, value)
         accounts_dir.mkdir(exist_ok=True)
         write_demo_accounts_dir(accounts_dir, seeded)

@@ -1,4 +1,4 @@
-"""Copies out of the account (issue 9): what a report says about where recovery points are
+"""Copies out of the account: what a report says about where recovery points are
 copied, and the `--require-copy` / `--require-air-gapped` checks. Pure.
 
 Checks are generators of (kind, sentence) pairs; the kinds are short stable labels for

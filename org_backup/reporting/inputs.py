@@ -51,7 +51,7 @@ class Inputs:
     findings: tuple[Finding, ...]
     input_sha256: dict[str, str] = field(default_factory=dict)
     synthesized: frozenset[str] = frozenset()
-    central: CentralIndex = NO_CENTRAL  # copies (issue 9)
+    central: CentralIndex = NO_CENTRAL
 
 
 def read_inputs(paths: Sequence[str]) -> Inputs:

@@ -28,7 +28,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "vault_lock",
     "selection",
     "findings",
-    "copy_to",  # copies (issue 9)
+    "copy_to",
 )
 AUDIT_COLUMNS: tuple[str, ...] = (*REPORT_COLUMNS[:4], "resource_arn", *REPORT_COLUMNS[4:])
 
@@ -69,11 +69,11 @@ class Thresholds:
     required_regions: tuple[str, ...] = ()
     require_vault_lock: bool = False
     max_interval_hours: float | None = None
-    # alerts and restore testing (issue 10)
+    # alerts and restore testing
     require_alerts: bool = False
     require_restore_testing: bool = False
     max_restore_test_age_days: int | None = None  # audit only
-    require_copy: bool = False  # copies (issue 9)
+    require_copy: bool = False
     require_air_gapped: bool = False
 
 
@@ -99,7 +99,7 @@ class ReportRow:
     vault_lock: str | None = None
     selection: str | None = None
     findings: tuple[Finding, ...] = ()
-    copy_to: str | None = None  # copies (issue 9): destination vault ARNs, " | " between
+    copy_to: str | None = None  # destination vault ARNs, " | " between
 
 
 @dataclass(frozen=True, slots=True)

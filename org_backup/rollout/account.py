@@ -64,7 +64,7 @@ class AccountBackup(pulumi.ComponentResource):
         )
         child = pulumi.ResourceOptions(parent=self, provider=provider)
         role, attachments = _service_role(account_id, policy, partition, child)
-        # alerts (issue 10): one forwarder role per account
+        # one forwarder role per account
         forwarder = register_forwarder_role(account_id, alerts, child) if alerts else None
 
         regions = {}
@@ -80,14 +80,13 @@ class AccountBackup(pulumi.ComponentResource):
                 child,
                 account.import_vaults.get(region),
             )
-            # --- alerts and restore testing (issue 10) ---
+            # Alerts and restore testing
             if restore_testing is not None:
                 register_restore_testing(
                     account_id, region, policy, restore_testing, vault, role, attachments, child
                 )
             if alerts is not None and forwarder is not None:
                 register_forwarding_rule(account_id, region, alerts, *forwarder, child)
-            # --- end alerts and restore testing ---
             regions[region] = {
                 "vault_arn": vault.arn,
                 "plan_id": plan.id,

@@ -215,7 +215,7 @@ def _selection(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tu
     }
 
 
-# --- alerts and restore testing (issue 10) ---
+# Alerts and restore testing
 def _restore_testing_plan(
     inputs: Mapping[str, Any], default_tags: Mapping[str, str]
 ) -> tuple[str, dict]:
@@ -380,10 +380,9 @@ _ALERTING_TRANSLATIONS = {
     "aws:iam/role:Role": _role,
     "aws:iam/rolePolicy:RolePolicy": _role_policy,
 }
-# --- end alerts and restore testing ---
 
 
-# --- copies (issue 9): global settings, central vaults and their policy, the RAM share ---
+# Copies: global settings, central vaults and their policy, the RAM share
 def _global_settings(
     inputs: Mapping[str, Any], default_tags: Mapping[str, str]
 ) -> tuple[str, dict]:
@@ -444,14 +443,13 @@ _COPIES_TRANSLATIONS = {
     "aws:ram/resourceAssociation:ResourceAssociation": _resource_association,
     "aws:ram/principalAssociation:PrincipalAssociation": _principal_association,
 }
-# --- end copies ---
 
 # The botocore service of each resource module; AWS Backup unless listed.
 _SERVICES = {
     "aws:ram": "ram",
-    "aws:cloudwatch": "events",  # alerts (issue 10)
-    "aws:sns": "sns",  # alerts (issue 10)
-    "aws:iam": "iam",  # alerts (issue 10)
+    "aws:cloudwatch": "events",
+    "aws:sns": "sns",
+    "aws:iam": "iam",
 }
 
 _TRANSLATIONS = {

@@ -55,7 +55,7 @@ class AwsMocks(Mocks):
         self._stack_outputs = stack_outputs or {}
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
-        # Safety: the stack's own last outputs, as the engine's built-in provider answers them.
+        # the stack's own last outputs, as the engine's built-in provider answers them.
         if args.token == READ_STACK_OUTPUTS:
             return {"name": args.args["name"], "outputs": self._stack_outputs}
         invoke = _INVOKES.get(args.token)
@@ -142,7 +142,7 @@ def _selection(name: str, inputs: dict, account: str, region: str, partition: st
     return _uuid("selection", name), {}
 
 
-# --- alerts and restore testing (issue 10) ---
+# Alerts and restore testing
 def _restore_testing_plan(
     name: str, inputs: dict, account: str, region: str, partition: str
 ) -> Computed:
@@ -218,8 +218,7 @@ _ALERTING_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
 }
 
 
-# --- end alerts and restore testing ---
-# --- copies (issue 9): the organization-level resources ---
+# Copies: the organization-level resources
 def _global_settings(
     name: str, inputs: dict, account: str, region: str, partition: str
 ) -> Computed:
@@ -253,7 +252,6 @@ _COPIES_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:ram/resourceAssociation:ResourceAssociation": _share_association,
     "aws:ram/principalAssociation:PrincipalAssociation": _share_association,
 }
-# --- end copies ---
 
 
 _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
@@ -263,7 +261,7 @@ _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
     "aws:backup/plan:Plan": _plan,
     "aws:backup/selection:Selection": _selection,
-    **_ALERTING_OUTPUTS,  # issue 10
+    **_ALERTING_OUTPUTS,
     **_COPIES_OUTPUTS,
 }
 

@@ -37,7 +37,7 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     so the stack output and `synth`'s file can never drift apart.
     """
     organization = register_organization(coverage)
-    if organization is not None and coverage.alerts is not None:  # alerts (issue 10)
+    if organization is not None and coverage.alerts is not None:
         register_central_alerts(
             coverage.alerts,
             coverage.organization_id,

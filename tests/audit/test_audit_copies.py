@@ -1,4 +1,4 @@
-"""The audit of copies (issue 9): each tagged file system's latest copy in the central vault,
+"""The audit of copies: each tagged file system's latest copy in the central vault,
 and the central vault's access policy, read in the central account through its deploy role.
 moto has neither recovery points nor vault policies: they are canned answers, and botocore's
 Stubber checks the shapes `collect_central` reads."""

@@ -1,4 +1,4 @@
-"""`audit --max-restore-test-age-days N` (issue 10): each tagged file system's restore jobs by
+"""`audit --max-restore-test-age-days N`: each tagged file system's restore jobs by
 its restore testing plan. moto has no restore testing, so the plan and the jobs are canned
 answers (the World's), and their raw shapes are checked with botocore's Stubber."""
 

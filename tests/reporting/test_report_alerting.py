@@ -1,5 +1,5 @@
 """`report --require-alerts --require-restore-testing` tells a stack that forwards failures and
-restore-tests its backups from one that does not (issue 10)."""
+restore-tests its backups from one that does not."""
 
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ COMPONENT = "org-backup:index:AccountBackup"
 REGIONAL = (VAULT, LOCK, PLAN, SELECTION)
 
 
-# --- copies (issue 9) ---
+# Copies
 CENTRAL_ID = "555566667777"
 MANAGEMENT_ID = "999999999999"
 

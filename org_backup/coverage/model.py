@@ -78,7 +78,8 @@ class Coverage(BaseModel):
     accounts: tuple[AccountCoverage, ...]
     # `accounts/` files the organization has drifted from (warnings; --strict: errors).
     file_drift: tuple[Problem, ...] = ()
-    # accounts the previous state covered that this run stops covering (within the guard).
+    # What this run stops covering that the previous state covered (accounts within the guard,
+    # and account-regions), one warning line each: deletions said before they happen.
     removed: tuple[str, ...] = ()
     # alerts and restore testing: None when off
     alerts: AlertsConfig | None = None

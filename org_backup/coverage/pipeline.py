@@ -26,7 +26,7 @@ from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
 from org_backup.progress import Progress
-from org_backup.state.guard import check_removals, describe
+from org_backup.state.guard import check_removals, describe, region_removals
 from org_backup.state.previous import PreviousState
 
 
@@ -92,9 +92,9 @@ def discover_and_cover(
     )
     if previous is not None:
         found = check_removals(previous, coverage, settings.max_accounts_removed)
-        coverage = coverage.model_copy(
-            update={"removed": tuple(describe(removal, previous) for removal in found)}
-        )
+        deletions = [describe(removal, previous) for removal in found]
+        deletions += region_removals(previous, coverage)
+        coverage = coverage.model_copy(update={"removed": tuple(deletions)})
     return coverage
 
 

@@ -80,3 +80,23 @@ def describe(removal: Removal, previous: PreviousState) -> str:
         f" longer covered ({removal.reason}): its backup plan, selection and role will be deleted"
         " (its vaults are kept)"
     )
+
+
+def region_removals(previous: PreviousState, coverage: Coverage) -> list[str]:
+    """Account-regions that stop being covered while their account stays covered (a changed
+    `regions`, an opt-in region turned off): not counted by the guard, which counts accounts,
+    but each is a deletion too, so each is said before it happens."""
+    before = previous.covered
+    lines = []
+    for account in coverage.covered:
+        known = before.get(account.account_id)
+        if known is None:
+            continue
+        dropped = sorted({region.region for region in known.regions} - set(account.regions))
+        if dropped:
+            lines.append(
+                f"account {account.account_id} ({account.name}) is no longer covered in"
+                f" {', '.join(dropped)} (covered there in {previous.source}): its backup plan and"
+                " selection there will be deleted (its vaults are kept)"
+            )
+    return lines

@@ -9,7 +9,7 @@ from org_backup.coverage.model import AccountCoverage
 from org_backup.errors import InputError
 from org_backup.manifest import Manifest, build_manifest
 from org_backup.organization.sharding import shard_of
-from org_backup.state.guard import check_removals, removals
+from org_backup.state.guard import check_removals, region_removals, removals
 from org_backup.state.previous import PreviousState
 from tests.rollout.plans import covered, org, skipped
 from tests.safety.conftest import Nightly
@@ -134,3 +134,13 @@ def test_within_the_limit_the_removals_are_returned_over_it_refused():
     assert text.splitlines()[0].startswith("settings: max_accounts_removed: 1: ")
     assert "ORG_BACKUP_MAX_ACCOUNTS_REMOVED=2" in text
     assert f"prev.json: account: '{A}'" in text and f"prev.json: account: '{B}'" in text
+
+
+def test_a_region_that_stops_being_covered_is_warned_about_not_counted():
+    previous = previous_of(covered(A), covered(B))
+    now = org(covered(A, regions=("us-east-1",)), covered(B))
+
+    assert removals(previous, now) == []  # the account stays covered: not a removal
+    (line,) = region_removals(previous, now)
+    assert A in line and "eu-west-1" in line and "us-east-1" not in line
+    assert "will be deleted" in line and "prev.json" in line

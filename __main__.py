@@ -8,8 +8,8 @@ import boto3
 import pulumi
 
 from org_backup.config.settings import stack_config_from_pulumi
-from org_backup.coverage.adoption import load_rollout_coverage
 from org_backup.coverage.model import Coverage
+from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.errors import AwsCallError, InputError
 from org_backup.rollout.program import defer_full_collections, run_program
 from org_backup.state.previous import PreviousState

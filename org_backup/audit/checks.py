@@ -245,12 +245,6 @@ def _file_system_findings(
         )
 
 
-def allowed_age_hours(policy: BackupPolicy) -> float:
-    """How old the newest recovery point may be: see `freshness.rule_allowed_hours`, for the
-    policy's most frequent rule."""
-    return rule_allowed_hours(most_frequent(policy.rules))
-
-
 def _as_manifest(region: RegionState, policy: BackupPolicy) -> Region:
     """The live state of a covered region, shaped like a manifest region for `region_row`."""
     vault, plan, selection = region.vault, region.plan, region.selection

@@ -23,8 +23,8 @@ from org_backup.commands.options import (
     stack_config,
     write_output,
 )
-from org_backup.coverage.adoption import load_rollout_coverage
 from org_backup.coverage.model import Coverage
+from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.rollout import names, organization
 from org_backup.rollout.synthesize import synthesize_program
 from org_backup.state.previous import PreviousState, read_previous

@@ -154,11 +154,6 @@ def _declaration(
     return spec, None
 
 
-def read_stack_file(path: Path) -> dict[str, Any]:
-    """The `org-backup:*` values of a `Pulumi.<stack>.yaml`, keyed by field name."""
-    return _without_secrets(path, _stack_file_values(path))
-
-
 def _stack_file_values(path: Path) -> dict[str, Any]:
     document = _read_yaml(path) or {}
     config = document.get("config") if isinstance(document, dict) else None

@@ -10,17 +10,13 @@ per account of the organization.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from botocore.exceptions import ClientError
 
 from org_backup.aws import Session, assume_role, caller_session, client
 from org_backup.config.settings import Settings
 from org_backup.coverage.model import AccountCoverage, Coverage
-from org_backup.coverage.pipeline import load_coverage
 from org_backup.fanout import per_account
 from org_backup.progress import Progress
 from org_backup.state.previous import PreviousState
@@ -103,19 +99,3 @@ def existing_vaults(
             raise
         found[region] = account.policy.vault_name
     return found
-
-
-def load_rollout_coverage(
-    accounts_dir: Path,
-    stack_config: Mapping[str, Any] | None,
-    session: Session,
-    previous: PreviousState | None,
-    **options: Any,
-) -> Adoption:
-    """What `pulumi up` and `synth` register: the coverage against the previous state, with
-    the vaults of entering account-regions looked up for import. One sequence for both, so
-    `synth` shows what the real update would do."""
-    coverage = load_coverage(accounts_dir, stack_config, session, previous=previous, **options)
-    return adopt_existing_vaults(
-        coverage, previous, session, progress=options.get("progress", False)
-    )

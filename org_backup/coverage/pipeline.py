@@ -17,6 +17,7 @@ from org_backup.aws import Session, assume_role, caller_session, describe_error
 from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
+from org_backup.coverage.adoption import Adoption, adopt_existing_vaults
 from org_backup.coverage.central import resolve_central
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
@@ -50,6 +51,24 @@ def load_coverage(
     """
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
     return discover_and_cover(settings, files, session, progress=progress, previous=previous)
+
+
+def load_rollout_coverage(
+    accounts_dir: Path,
+    stack_config: Mapping[str, Any] | None,
+    session: boto3.Session | None,
+    previous: PreviousState | None,
+    *,
+    stack_source: str = "Pulumi stack config",
+    stack_name: str | None = None,
+    progress: bool = False,
+) -> Adoption:
+    """What `pulumi up` and `synth` register: the coverage against the previous state, with the
+    vaults of entering account-regions looked up for import (as many at once as `max_workers`).
+    One sequence for both, so `synth` shows what the real update would do."""
+    settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
+    coverage = discover_and_cover(settings, files, session, progress=progress, previous=previous)
+    return adopt_existing_vaults(coverage, previous, session, settings.max_workers, progress)
 
 
 def discover_and_cover(

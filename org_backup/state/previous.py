@@ -32,9 +32,6 @@ class PreviousState:
             if account.status == "covered"
         }
 
-    def covered_ids(self) -> frozenset[str]:
-        return frozenset(self.covered)
-
     def stack_outputs(self) -> dict[str, Any]:
         """As `pulumi stack output --json` would print it: the manifest under `org_backup`."""
         return {STACK_OUTPUT_KEY: self.manifest.model_dump(mode="json")}

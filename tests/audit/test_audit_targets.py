@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from org_backup.audit.checks import allowed_age_hours
+from org_backup.audit.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.targets import scan_regions, targets
 from tests.rollout.plans import covered, org, policy, skipped
 
@@ -48,6 +48,10 @@ def test_targets_reach_covered_and_policy_skipped_active_accounts_only():
         t.account_id == "333333333333"
         for t in targets(plan, regions, DEFAULT_ENABLED, "999999999999", False)
     )
+
+
+def allowed_age_hours(backup_policy) -> float:
+    return rule_allowed_hours(most_frequent(backup_policy.rules))
 
 
 def test_a_backup_may_be_as_old_as_the_longest_gap_plus_both_windows():

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from org_backup.config.account_files import AccountFile, load_account_files
-from org_backup.config.pulumi_files import read_stack_file
+from org_backup.config.pulumi_files import stack_config
 from org_backup.config.settings import Settings, decode_setting, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,10 +43,11 @@ def test_project_defaults_pass_through_the_settings_loader():
 
 
 def test_example_stack_file_is_valid():
-    config = read_stack_file(ROOT / "Pulumi.example.yaml")
+    config, source = stack_config("example", ROOT)
 
-    assert config, "the example should show some settings"
-    load_settings(config, "Pulumi.example.yaml")
+    assert source.endswith("Pulumi.example.yaml")
+    assert set(config.origins.values()) >= {source}, "the example should show some settings"
+    load_settings(config, source)
 
 
 def test_example_account_file_is_documented_and_valid():

@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from org_backup.cli import main
+from org_backup.coverage import pipeline
 from org_backup.coverage.adoption import adopt_existing_vaults, entering_regions
 from org_backup.manifest import Manifest
 from org_backup.state.previous import PreviousState
@@ -175,3 +176,20 @@ def test_a_failed_lookup_warns_and_leaves_the_account_to_be_created():
     assert [a.import_vaults for a in adoption.coverage.accounts] == [{}, {}]
     [warning] = adoption.warnings
     assert "222222222222" in warning and "AccessDenied" in warning
+
+
+def test_synth_looks_vaults_up_with_the_max_workers_setting(
+    world: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    seen: list[int] = []
+
+    def recording(coverage, previous, session, max_workers, progress):
+        seen.append(max_workers)
+        return adopt_existing_vaults(coverage, previous, session, max_workers, progress)
+
+    monkeypatch.setattr(pipeline, "adopt_existing_vaults", recording)
+    monkeypatch.setenv("ORG_BACKUP_MAX_WORKERS", "2")
+    out = tmp_path / "synth.json"
+
+    assert main(["synth", "--accounts-dir", str(tmp_path / "accounts"), "--out", str(out)]) == 0
+    assert seen == [2]

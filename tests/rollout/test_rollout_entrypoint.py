@@ -32,30 +32,25 @@ class Program:
         self.load_plan_calls: list[tuple[Any, ...]] = []
         self.registered = False
 
-        def load_coverage(*args: Any, **kwargs: Any):
+        def load_rollout_coverage(*args: Any, **kwargs: Any):
             self.load_plan_calls.append(args)
             if isinstance(outcome, Exception):
                 raise outcome
-            return outcome
+            return org_backup.coverage.adoption.Adoption(outcome, ())
 
         def register_rollout(plan):
             self.registered = True
             return real_register(plan)
 
         real_register = org_backup.rollout.program.register_rollout
-        monkeypatch.setattr(org_backup.coverage.adoption, "load_coverage", load_coverage)
+        # Adoption's own lookups are tested with moto (tests/operations/test_adoption.py).
+        monkeypatch.setattr(
+            org_backup.coverage.pipeline, "load_rollout_coverage", load_rollout_coverage
+        )
         monkeypatch.setattr(
             org_backup.config.settings, "stack_config_from_pulumi", lambda: STACK_CONFIG
         )
         monkeypatch.setattr(org_backup.rollout.program, "register_rollout", register_rollout)
-        # Adoption's own lookups are tested with moto (tests/operations/test_adoption.py).
-        monkeypatch.setattr(
-            org_backup.coverage.adoption,
-            "adopt_existing_vaults",
-            lambda coverage, previous, session, **_: org_backup.coverage.adoption.Adoption(
-                coverage, ()
-            ),
-        )
         monkeypatch.setattr(pulumi, "export", self.exports.__setitem__)
         monkeypatch.setattr(pulumi.log, "error", lambda m, *a, **k: self.logs.append(("error", m)))
         monkeypatch.setattr(pulumi.log, "warn", lambda m, *a, **k: self.logs.append(("warn", m)))

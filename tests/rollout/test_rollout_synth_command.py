@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from org_backup.commands import synth
-from org_backup.coverage import adoption
+from org_backup.coverage.adoption import Adoption
 from org_backup.errors import InputError
 from org_backup.manifest import Manifest
 from tests.foundation.orgs import new_org
@@ -35,20 +35,15 @@ def run_synth(*argv: str) -> int:
 
 @pytest.fixture
 def load_coverage(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Discovery replaced by PLAN; records what synth passed to it."""
+    """Discovery (and adoption's lookups, tested with moto in tests/operations) replaced by
+    PLAN; records what synth passed."""
     calls: list[dict[str, Any]] = []
 
-    def fake(accounts_dir, stack_config, session, **kwargs):
+    def fake(accounts_dir, stack_config, session, previous, **kwargs):
         calls.append({"accounts_dir": accounts_dir, "stack_config": stack_config, **kwargs})
-        return PLAN
+        return Adoption(PLAN, ())
 
-    monkeypatch.setattr(adoption, "load_coverage", fake)
-    # No AWS here: adoption's own lookups are tested with moto (tests/operations/test_adoption.py).
-    monkeypatch.setattr(
-        adoption,
-        "adopt_existing_vaults",
-        lambda coverage, previous, session, **_: adoption.Adoption(coverage, ()),
-    )
+    monkeypatch.setattr(synth, "load_rollout_coverage", fake)
     return calls
 
 

@@ -27,7 +27,7 @@ def test_a_manifest_or_stack_output_file(tmp_path: Path, wrapped: bool):
 
     previous = read_previous(str(path))
 
-    assert previous.covered_ids() == {A}
+    assert set(previous.covered) == {A}
     assert previous.source == str(path)
     assert [r.region for r in previous.covered[A].regions] == ["us-east-1", "eu-west-1"]
 
@@ -103,7 +103,7 @@ def read_in_program(stack_outputs, monkeypatch, organization=None):
 def test_the_program_reads_its_own_last_output_through_the_engine(monkeypatch):
     previous, asked = read_in_program({"org_backup": MANIFEST}, monkeypatch)
     assert asked == [("pulumi:pulumi:readStackOutputs", {"name": "prod"})]
-    assert previous.covered_ids() == {A}
+    assert set(previous.covered) == {A}
     assert previous.source == "stack prod (its last org_backup output)"
 
 

@@ -42,6 +42,8 @@ from org_backup.config.policy import (
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 
 ENV_PREFIX = "ORG_BACKUP_"
+# Not a setting: the `pulumi stack export` file one `pulumi up` reads (state/stack_output.py).
+STATE_EXPORT_VARIABLE = ENV_PREFIX + "STATE_EXPORT"
 CONFIG_NAMESPACE = "org-backup"
 _OU_ID = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -416,6 +418,7 @@ def load_settings(
         for name, value in os.environ.items()
         if name.upper().startswith(ENV_PREFIX)
         and name[len(ENV_PREFIX) :].lower() not in Settings.model_fields
+        and name.upper() != STATE_EXPORT_VARIABLE
     ]
     problems += [
         Problem(origins.get(key, stack_source), f"{CONFIG_NAMESPACE}:{key}", value, _unknown(key))

@@ -99,10 +99,7 @@ def discover_and_cover(
         session, settings, inventory.management_account_id, todo, default_regions, progress
     )
     previous_regions = (
-        {
-            account_id: tuple(region.region for region in account.regions)
-            for account_id, account in previous.covered.items()
-        }
+        {account_id: before.regions for account_id, before in previous.baseline.items()}
         if previous is not None
         else None
     )

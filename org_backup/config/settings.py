@@ -102,6 +102,14 @@ class Settings(BaseSettings):
         ge=0,
         description="Most accounts one run of this stack may stop covering vs. its previous state.",
     )
+    max_accounts_degraded: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Most covered accounts one run may keep degraded (lookup failed) before it stops"
+            " (exit 3); none: the larger of 5 and 10 % of the accounts covered."
+        ),
+    )
 
     # Names (organization-wide, so that audits can find every resource)
     vault_name: VaultName = Field(default="org-backup-ai", description="Backup vault name.")

@@ -163,3 +163,16 @@ def test_up_refuses_an_export_it_cannot_trust(nightly: Nightly, monkeypatch, cas
     errors = [message for level, message in up.logs if level == "error"]
     assert len(errors) == 1 and expected in errors[0]
 
+
+def test_up_stops_when_more_accounts_degrade_than_allowed(nightly: Nightly, monkeypatch):
+    previous = last_output(nightly)
+    nightly.refuse_deploy_role(nightly.org.accounts["lake"])
+    monkeypatch.setenv("ORG_BACKUP_MAX_ACCOUNTS_DEGRADED", "0")
+    up = Up(nightly, monkeypatch)
+
+    with enable_iam_authentication(), pytest.raises(pulumi.RunError) as raised:
+        up.run(previous)
+
+    assert not up.registered and not up.exports
+    assert str(raised.value).startswith("1 of 5 covered accounts are degraded")
+    assert "max_accounts_degraded allows (0)" in str(raised.value)

@@ -182,7 +182,7 @@ def previous_from_stack_outputs(outputs: Mapping[str, Any], source: str) -> Prev
     document = outputs.get(STACK_OUTPUT_KEY)
     if document is None:
         return None
-    loaded = parse_manifest(source, {STACK_OUTPUT_KEY: _integers(document)})
+    loaded = parse_manifest(source, {STACK_OUTPUT_KEY: whole_numbers(document)})
     return PreviousState(loaded.source, loaded.manifest)
 
 
@@ -213,13 +213,14 @@ def with_exported_state(
     return PreviousState(exported.source, own_manifest, exported.state)
 
 
-def _integers(value: Any) -> Any:
+def whole_numbers(value: Any) -> Any:
     """The engine passes every number as a double (protobuf Struct): 1.0 back to 1, so that
-    `schema_version` and the day counts read as the integers they were exported as."""
+    `schema_version` and the day counts read as the integers they were exported as (and as the
+    engine writes them into its state: 90, not 90.0)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {key: _integers(item) for key, item in value.items()}
+        return {key: whole_numbers(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_integers(item) for item in value]
+        return [whole_numbers(item) for item in value]
     return value

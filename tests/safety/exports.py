@@ -17,6 +17,7 @@ from org_backup.coverage.pipeline import load_coverage
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.program import register_rollout
 from org_backup.rollout.synthesize import PROJECT
+from org_backup.state.previous import whole_numbers
 
 CLI_VERSION = "v3.272.0"
 ROOT_STACK = "pulumi:pulumi:Stack"
@@ -59,7 +60,7 @@ def document(resources: list[dict[str, Any]]) -> dict[str, Any]:
                 "version": CLI_VERSION,
             },
             "secrets_providers": {"type": "passphrase", "state": {"salt": "v1:c2FsdA==:v1:aXY="}},
-            "resources": _integers(resources),
+            "resources": whole_numbers(resources),
         },
     }
 
@@ -138,13 +139,3 @@ def _descendants(resources: list[dict[str, Any]], urn: str) -> list[dict[str, An
 
 def _is_provider(type_: str) -> bool:
     return type_.startswith("pulumi:providers:")
-
-
-def _integers(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _integers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_integers(item) for item in value]
-    return value

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint format preview bench report-screenshots clean
+.PHONY: help install test lint format preview up bench report-screenshots clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,6 +34,9 @@ format: install ## apply ruff fixes and formatting
 
 preview: install ## demo organization on a local moto server: discover, synth, report into build/
 	$(PY) -m org_backup.demo.preview
+
+up: install ## pulumi up of STACK (default: the selected one), its state exported first for the removal guard
+	bash .github/scripts/up-stack "$(STACK)" $(UP_FLAGS)
 
 bench: install ## 1,000-account benchmark against a moto server; writes build/bench.json
 	$(PY) bench/run.py

@@ -10,9 +10,10 @@ import pulumi
 from org_backup.config.settings import stack_config_from_pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
-from org_backup.errors import AwsCallError, InputError
+from org_backup.errors import AwsFailure, InputError
 from org_backup.rollout.program import defer_full_collections, run_program
 from org_backup.state.previous import PreviousState
+from org_backup.state.stack_output import WITHOUT_STATE_WARNING, exported_state
 
 
 def resolve_coverage(previous: PreviousState | None) -> Coverage:
@@ -30,11 +31,15 @@ def resolve_coverage(previous: PreviousState | None) -> Coverage:
 
 
 def main() -> None:
-    """Plan, then register; invalid input, or a removal over `max_accounts_removed`, stops the
-    update before any resource is registered."""
+    """Plan, then register; invalid input, a removal over `max_accounts_removed` or more
+    degraded accounts than `max_accounts_degraded` stop the update before any resource is
+    registered. The state comes from the export ORG_BACKUP_STATE_EXPORT names (`make up`)."""
     defer_full_collections()  # the program's process ends with the update
     try:
-        _, manifest = run_program(resolve_coverage)
+        exported = exported_state()
+        if exported is None:
+            pulumi.log.warn(WITHOUT_STATE_WARNING)
+        _, manifest = run_program(resolve_coverage, exported=exported)
     except InputError as error:
         for problem in error.problems:
             pulumi.log.error(str(problem))
@@ -42,7 +47,7 @@ def main() -> None:
         raise pulumi.RunError(
             f"{len(error.problems)} problem(s) found; nothing was deployed."
         ) from None
-    except AwsCallError as error:
+    except AwsFailure as error:
         raise pulumi.RunError(str(error)) from None
     pulumi.export("org_backup", manifest)
 

@@ -16,7 +16,7 @@ from org_backup.commands import (
     sizing,
     synth,
 )
-from org_backup.errors import AwsCallError, InputError
+from org_backup.errors import AwsFailure, InputError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_AWS = 0, 1, 2, 3
 
@@ -43,6 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found; nothing was written.", file=sys.stderr)
         return EXIT_INPUT
-    except AwsCallError as error:
+    except AwsFailure as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_AWS

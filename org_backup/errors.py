@@ -38,7 +38,11 @@ class AccountFailure(Exception):
     """A failure inside one account; its message is that account's skip reason."""
 
 
-class AwsCallError(Exception):
+class AwsFailure(Exception):
+    """AWS failed the run as a whole: exit code 3, the message on one line."""
+
+
+class AwsCallError(AwsFailure):
     """An AWS call that the whole run depends on failed: exit code 3."""
 
     def __init__(self, operation: str, account: str, reason: str):
@@ -46,6 +50,10 @@ class AwsCallError(Exception):
         self.account = account
         self.reason = reason
         super().__init__(f"AWS call {operation} failed in account {account}: {reason}")
+
+
+class DegradedRunError(AwsFailure):
+    """More accounts degraded than `max_accounts_degraded` allows: exit code 3."""
 
 
 def problems_from_validation(

@@ -42,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     config, source = stack_config(args)
     previous = read_previous(args.previous) if args.previous else None
+    if previous is not None:
+        previous.check_stack(args.stack)
     coverage = load_coverage(
         args.accounts_dir,
         config,

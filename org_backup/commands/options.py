@@ -42,8 +42,9 @@ def add_previous(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--previous",
         metavar="FILE",
-        help="the last manifest or `pulumi stack output --json` of this stack (or shard): keeps"
-        " accounts whose lookup fails covered (degraded) and applies max_accounts_removed",
+        help="the last manifest, `pulumi stack output --json` or `pulumi stack export` of this"
+        " stack (or shard): keeps accounts whose lookup fails covered (degraded) and applies"
+        " max_accounts_removed, counting every account whose resources an export's state holds",
     )
 
 

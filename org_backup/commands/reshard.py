@@ -1,4 +1,6 @@
-"""`reshard`: the `pulumi state move` commands for a new shard count, from the current outputs."""
+"""`reshard`: the `pulumi state move` commands for a new shard count, from the current outputs
+or, better, the current states (`pulumi stack export`): an account that only a shard's state
+holds (an update that failed after creating it) must move too."""
 
 from __future__ import annotations
 
@@ -6,10 +8,11 @@ import argparse
 import sys
 
 from org_backup.commands.options import positive
-from org_backup.errors import InputError, Problem
-from org_backup.reporting.inputs import LoadedManifest, load_manifest, shard_findings
+from org_backup.errors import MISSING, InputError, Problem
+from org_backup.reporting.inputs import LoadedManifest, shard_findings
 from org_backup.rollout.state_moves import moves, script
 from org_backup.rollout.synthesize import PROJECT
+from org_backup.state.previous import PreviousState, read_previous
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,9 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reshard",
         help="print the `pulumi state move` commands for a new shard_count",
         description="Read every current shard's output (manifest or `pulumi stack output"
-        " --json`) and print, for every covered account whose shard changes with --to, the"
-        " `pulumi state move` commands that carry its resources to its new shard stack."
-        " Nothing is run and AWS is not touched.",
+        " --json`) or state (`pulumi stack export`) and print, for every account it deploys"
+        " whose shard changes with --to, the `pulumi state move` commands that carry its"
+        " resources to its new shard stack. Nothing is run and AWS is not touched.",
     )
     parser.add_argument(
         "--to", type=positive(int), required=True, metavar="M", help="new shard_count"
@@ -29,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         required=True,
         metavar="FILE",
-        help="one current shard's output; give every shard once",
+        help="one current shard's output or `pulumi stack export`; give every shard once",
     )
     parser.add_argument(
         "--project",
@@ -40,23 +43,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = [load_manifest(path) for path in args.input]
-    old_count = _complete_count(loaded)
+    loaded = [_load(path) for path in args.input]
+    old_count = _complete_count([item for item, _ in loaded])
     placed = [
         (item.manifest.shard.index, account)
-        for item in loaded
-        for account in item.manifest.accounts
+        for item, previous in loaded
+        for account in previous.baseline.values()
     ]
     moved = moves(placed, args.to)
     sys.stdout.write(script(moved, old_count, args.to, args.project))
-    covered = sum(account.status == "covered" for _, account in placed)
-    share = f" ({len(moved) / covered:.0%})" if covered else ""
+    share = f" ({len(moved) / len(placed):.0%})" if placed else ""
     print(
-        f"reshard: {len(moved)} of {covered} covered account(s) change shard{share},"
+        f"reshard: {len(moved)} of {len(placed)} deployed account(s) change shard{share},"
         f" {old_count} -> {args.to} shards",
         file=sys.stderr,
     )
     return 0
+
+
+def _load(path: str) -> tuple[LoadedManifest, PreviousState]:
+    """A shard's output or export; an export must carry the output, which names the shard."""
+    previous = read_previous(path, "--input")
+    if previous.manifest is None:
+        raise InputError(
+            [
+                Problem(
+                    previous.source,
+                    "root stack outputs.org_backup",
+                    MISSING,
+                    "is absent: this stack never completed an update, so its shard is unknown;"
+                    " complete one `pulumi up` of it first",
+                )
+            ]
+        )
+    return LoadedManifest(previous.source, previous.manifest), previous
 
 
 def _complete_count(loaded: list[LoadedManifest]) -> int:

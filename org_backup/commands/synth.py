@@ -73,7 +73,11 @@ def run(args: argparse.Namespace) -> int:
             print(warning, file=sys.stderr)
         return adoption.coverage
 
-    coverage, result = synthesize_program(resolve_coverage, args.stack or "synth", previous)
+    # An export names its stack; the mock engine plays that one unless --stack says otherwise
+    # (then the export must be of that stack).
+    exported_stack = previous.state.stack if previous and previous.state else None
+    stack = args.stack or exported_stack or "synth"
+    coverage, result = synthesize_program(resolve_coverage, stack, previous)
     print_summary(coverage, result["resources"], sys.stderr)
     write_output(args.out, json.dumps(result, indent=2) + "\n")
     if args.out != "-":

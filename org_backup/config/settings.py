@@ -42,6 +42,8 @@ from org_backup.config.policy import (
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 
 ENV_PREFIX = "ORG_BACKUP_"
+# Not a setting: the `pulumi stack export` file one `pulumi up` reads (state/stack_output.py).
+STATE_EXPORT_VARIABLE = ENV_PREFIX + "STATE_EXPORT"
 CONFIG_NAMESPACE = "org-backup"
 _OU_ID = re.compile(r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -99,6 +101,14 @@ class Settings(BaseSettings):
         default=3,
         ge=0,
         description="Most accounts one run of this stack may stop covering vs. its previous state.",
+    )
+    max_accounts_degraded: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Most covered accounts one run may keep degraded (lookup failed) before it stops"
+            " (exit 3); none: the larger of 5 and 10 % of the accounts covered."
+        ),
     )
 
     # Names (organization-wide, so that audits can find every resource)
@@ -416,6 +426,7 @@ def load_settings(
         for name, value in os.environ.items()
         if name.upper().startswith(ENV_PREFIX)
         and name[len(ENV_PREFIX) :].lower() not in Settings.model_fields
+        and name.upper() != STATE_EXPORT_VARIABLE
     ]
     problems += [
         Problem(origins.get(key, stack_source), f"{CONFIG_NAMESPACE}:{key}", value, _unknown(key))

@@ -27,6 +27,7 @@ from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
 from org_backup.progress import Progress
+from org_backup.state.degraded_limit import check_degraded
 from org_backup.state.guard import check_removals, describe, region_removals
 from org_backup.state.previous import PreviousState
 
@@ -47,7 +48,8 @@ def load_coverage(
     and after discovery when `previous` is another organization's or shard's, or when this run
     would stop covering more of its accounts than `max_accounts_removed`; AwsCallError (exit 3)
     when an organization-wide call fails. A failure in one account becomes that account's skip
-    reason, or, when `previous` covered it, keeps it covered and degraded.
+    reason, or, when `previous` covered it, keeps it covered and degraded; more degraded
+    accounts than `max_accounts_degraded` raise DegradedRunError (exit 3).
     """
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
     return discover_and_cover(settings, files, session, progress=progress, previous=previous)
@@ -99,10 +101,7 @@ def discover_and_cover(
         session, settings, inventory.management_account_id, todo, default_regions, progress
     )
     previous_regions = (
-        {
-            account_id: tuple(region.region for region in account.regions)
-            for account_id, account in previous.covered.items()
-        }
+        {account_id: before.regions for account_id, before in previous.baseline.items()}
         if previous is not None
         else None
     )
@@ -111,6 +110,7 @@ def discover_and_cover(
     )
     if previous is not None:
         found = check_removals(previous, coverage, settings.max_accounts_removed)
+        check_degraded(coverage, settings.max_accounts_degraded)
         deletions = [describe(removal, previous) for removal in found]
         deletions += region_removals(previous, coverage)
         coverage = coverage.model_copy(update={"removed": tuple(deletions)})

@@ -79,10 +79,21 @@ def read_inputs(paths: Sequence[str]) -> Inputs:
 
 def load_manifest(path: str, flag: str = "--input") -> LoadedManifest:
     """One file (`-` is stdin): a manifest, or stack outputs holding it under `org_backup`."""
+    source, data, document = _load(path, flag)
+    return replace(parse_manifest(source, document), sha256=sha256_hex(data))
+
+
+def load_document(path: str, flag: str) -> tuple[str, Any]:
+    """One JSON file (`-` is stdin), decoded, and how messages name it; for readers that accept
+    other documents than manifests too (`--previous` takes a `pulumi stack export`)."""
+    source, _, document = _load(path, flag)
+    return source, document
+
+
+def _load(path: str, flag: str) -> tuple[str, bytes, Any]:
     source = "<stdin>" if path == STDIN else path
     data = _read_bytes(path, source, flag)
-    loaded = parse_manifest(source, _parse_json(source, _decode(data, source, path, flag)))
-    return replace(loaded, sha256=sha256_hex(data))
+    return source, data, _parse_json(source, _decode(data, source, path, flag))
 
 
 def parse_manifest(source: str, document: Any) -> LoadedManifest:

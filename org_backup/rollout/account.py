@@ -20,8 +20,6 @@ from org_backup.rollout.providers import account_provider
 from org_backup.rollout.restore_testing import register_restore_testing
 from org_backup.rollout.trust import service_trust_policy
 
-COMPONENT_TYPE = "org-backup:index:AccountBackup"
-
 # AWS Backup assumes this role to back up and restore; EFS needs nothing more than these two.
 _MANAGED_POLICIES = {
     "backup": "service-role/AWSBackupServiceRolePolicyForBackup",
@@ -50,7 +48,7 @@ class AccountBackup(pulumi.ComponentResource):
         if account.policy is None or account.deploy_role_arn is None or not account.regions:
             raise ValueError(f"account {account.account_id} is not covered; nothing to deploy")
         account_id, policy = account.account_id, account.policy
-        super().__init__(COMPONENT_TYPE, names.component_name(account_id), None, opts)
+        super().__init__(names.COMPONENT_TYPE, names.component_name(account_id), None, opts)
 
         provider = account_provider(
             names.provider_name(account_id),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pulumi
+from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
 from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
@@ -26,6 +27,7 @@ from org_backup.state.stack_output import READ_STACK_OUTPUTS
 T = TypeVar("T")
 
 PROVIDER_TYPE = "pulumi:providers:aws"
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 # Resources on the default provider have no account to derive ARNs from; ours never do.
 UNKNOWN_ACCOUNT = "000000000000"
 _NAMESPACE = uuid.UUID("6f1c2a57-3d0e-4c5b-9a41-0b5e7d2c9f10")
@@ -40,7 +42,7 @@ def _name_of(urn: str) -> str | None:
     if not urn:
         return None
     parts = urn.split("::")
-    if parts[2].rpartition("$")[2] == "pulumi:pulumi:Stack":
+    if parts[2].rpartition("$")[2] == ROOT_STACK_TYPE:
         return None
     return parts[3]
 
@@ -307,18 +309,25 @@ _INVOKES: dict[str, Callable[[dict, str, str], dict[str, Any]]] = {
 class RecordingMonitor(MockMonitor):
     """The mock monitor, also keeping each registration as an entry of synth's `resources` list.
 
-    Options such as `retainOnDelete` reach only the monitor, not `Mocks.new_resource`.
+    Options such as `retainOnDelete` reach only the monitor, not `Mocks.new_resource`. With
+    `states`, it also appends each resource as the engine's state would hold it after the update
+    (the fields of pulumi/pulumi sdk/go/common/apitype/core.go ResourceV3), root stack first.
     """
 
     mocks: AwsMocks
 
-    def __init__(self, mocks: AwsMocks) -> None:
+    def __init__(self, mocks: AwsMocks, states: list[dict[str, Any]] | None = None) -> None:
         super().__init__(mocks)
         self.registered: list[dict[str, Any]] = []
+        self.states = states
+        # Each resource's state, by the mock's URN (the engine's differs, see `_engine_urn`).
+        self._states: dict[str, dict[str, Any]] = {}
 
     def RegisterResource(self, request):  # the gRPC method's name
         response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
+        inputs = {}
+        if request.type != ROOT_STACK_TYPE:
+            inputs = self.mocks.inputs.pop((request.type, request.name))
             self.registered.append(
                 {
                     "type": request.type,
@@ -326,13 +335,53 @@ class RecordingMonitor(MockMonitor):
                     "provider": _name_of(request.provider),
                     "parent": _name_of(request.parent),
                     "retain_on_delete": request.retainOnDelete,
-                    "inputs": self.mocks.inputs.pop((request.type, request.name)),
+                    "inputs": inputs,
                 }
             )
             # Operations (adopt, don't collide): a resource imported instead of created.
             if request.importId:
                 self.registered[-1]["import_id"] = request.importId
+        if self.states is not None:
+            self._states[response.urn] = self._state(request, response, inputs)
+            self.states.append(self._states[response.urn])
         return response
+
+    def RegisterResourceOutputs(self, request):  # a component's (or the stack's) outputs
+        if self.states is not None:
+            self._states[request.urn]["outputs"] = rpc.deserialize_properties(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+    def _state(self, request, response, inputs: dict[str, Any]) -> dict[str, Any]:
+        parent = self._states[request.parent]["urn"] if request.parent else ""
+        urn = _engine_urn(response.urn, parent, request.type, request.name)
+        state: dict[str, Any] = {"urn": urn, "custom": bool(request.custom), "type": request.type}
+        if request.custom:
+            state["id"] = response.id
+            state["outputs"] = self.resources[response.urn].state
+        state["inputs"] = inputs
+        if parent:
+            state["parent"] = parent
+        if request.dependencies:
+            state["dependencies"] = [self._states[urn]["urn"] for urn in request.dependencies]
+        if request.provider:
+            provider_urn, _, provider_id = request.provider.rpartition("::")
+            state["provider"] = f"{self._states[provider_urn]['urn']}::{provider_id}"
+        if request.retainOnDelete:
+            state["retainOnDelete"] = True
+        if request.importId:
+            state["importID"] = request.importId
+        return state
+
+
+def _engine_urn(mock_urn: str, parent: str, type_: str, name: str) -> str:
+    """The URN the engine gives: the parent's whole qualified type before the resource's own,
+    and nothing for the root stack (pkg/resource/deploy/deployment.go, generateURN). The mock
+    monitor keeps the root stack's type and only the parent's last one."""
+    stack, project = mock_urn.removeprefix("urn:pulumi:").split("::")[:2]
+    parent_type = parent.split("::", 3)[2] if parent else ""
+    if parent_type and parent_type != ROOT_STACK_TYPE:
+        type_ = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
 
 
 def run_mocked(
@@ -341,14 +390,17 @@ def run_mocked(
     project: str,
     stack: str,
     stack_outputs: dict[str, Any] | None = None,
+    states: list[dict[str, Any]] | None = None,
 ) -> tuple[T, list[dict[str, Any]]]:
     """Run `program` under the mocks; return what its Output resolved to and the registrations.
 
     `stack_outputs` are what the stack exported at its last update (none: a new stack).
     Entries are sorted by logical name (account first), so the list is stable between runs.
+    `states`, when given, receives the state the engine would hold after the update, in
+    registration order (what `pulumi stack export` lists).
     """
     mocks = AwsMocks(stack_outputs)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, states)
 
     async def main() -> T:
         # Inside the loop's task: the settings and root stack live in this run's context only.

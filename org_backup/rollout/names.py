@@ -1,4 +1,4 @@
-"""Logical names of the rollout's resources.
+"""Logical names of the rollout's resources, and the type token of an account's component.
 
 They are derived from the account id and region only, so adding or removing an account never
 renames (and so never replaces) another account's resources, and they stay far below any limit.
@@ -6,9 +6,21 @@ renames (and so never replaces) another account's resources, and they stay far b
 
 from __future__ import annotations
 
+import re
+
+# Everything org-backup deploys into one account is registered under one component of this type.
+COMPONENT_TYPE = "org-backup:index:AccountBackup"
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
 
 def component_name(account_id: str) -> str:
     return account_id
+
+
+def account_of_component(name: str) -> str | None:
+    """The account a component name stands for (`component_name`'s inverse); None for a name
+    it never gives."""
+    return name if _ACCOUNT_ID.match(name) else None
 
 
 def provider_name(account_id: str) -> str:

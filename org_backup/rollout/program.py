@@ -63,13 +63,17 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
 
 
 def run_program(
-    resolve_coverage: Callable[[PreviousState | None], Coverage], previous_source: str | None = None
+    resolve_coverage: Callable[[PreviousState | None], Coverage],
+    previous_source: str | None = None,
+    exported: PreviousState | None = None,
 ) -> tuple[Coverage, pulumi.Output[dict[str, Any]]]:
-    """The whole program: this stack's previous state first, then `resolve_coverage` against it (which
-    raises before anything is registered when the removal guard refuses), then registration.
+    """The whole program: this stack's previous state first (its last output, and the state of
+    `exported`, a `pulumi stack export` taken for this run), then `resolve_coverage` against it
+    (which raises before anything is registered when a guard refuses), then registration.
 
     `pulumi up` and `synth` both run it; under `synth` the mock engine answers the previous
-    state from `--previous`, named in messages by `previous_source`.
+    output from `--previous`, named in messages by `previous_source`, and an export given as
+    `--previous` is `exported`.
     """
-    coverage = resolve_coverage(read_own_previous(previous_source))
+    coverage = resolve_coverage(read_own_previous(previous_source, exported))
     return coverage, register_rollout(coverage)

@@ -2,9 +2,13 @@
 changes, so their resources change stack without being deleted in one and created in the other.
 
 Only the component's URN is given: `pulumi state move` moves every child of a moved resource with
-it, and the account's `aws.Provider` is one of those children (its parent is the component), so
-it moves too instead of being copied. URNs follow the engine's rule: the root stack's type is
-left out of a top-level resource's type, a child's type is prefixed with its parent's.
+it, except providers, which it copies into the destination (pulumi/pulumi
+pkg/cmd/pulumi/state/state_move.go). URNs follow the engine's rule: the root stack's type is left
+out of a top-level resource's type, a child's type is prefixed with its parent's.
+
+An account moved into a stack is in that stack's state before any output of the stack lists it,
+so the destination's first `pulumi up` must read its state (`make up`, the workflows' up-stack):
+then its removal guard counts the moved accounts like any other.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from org_backup.manifest import Account
 from org_backup.organization.sharding import shard_of, shard_stack_name
 from org_backup.rollout import names
-from org_backup.rollout.account import COMPONENT_TYPE
+from org_backup.state.previous import CoveredBefore
 
 # URNs per command: one `state move` rewrites both stacks' whole state once, so accounts are
 # batched, but not so many that a failed batch is hard to retry or the line hard to review.
@@ -25,25 +28,31 @@ BATCH = 20
 
 def component_urn(stack: str, project: str, account_id: str) -> str:
     """The URN the engine gives an account's AccountBackup component in `stack`."""
-    return f"urn:pulumi:{stack}::{project}::{COMPONENT_TYPE}::{names.component_name(account_id)}"
+    return (
+        f"urn:pulumi:{stack}::{project}::{names.COMPONENT_TYPE}::{names.component_name(account_id)}"
+    )
 
 
 @dataclass(frozen=True)
 class Move:
-    account: Account
+    """One account to move; `name` is None when only the source's state knows the account."""
+
+    account_id: str
+    name: str | None
     source: int
     dest: int
 
 
-def moves(placed: Iterable[tuple[int, Account]], new_count: int) -> list[Move]:
-    """Every covered account whose shard changes; skipped accounts have nothing in any state."""
+def moves(placed: Iterable[tuple[int, CoveredBefore]], new_count: int) -> list[Move]:
+    """Every account a source stack deploys whose shard changes; skipped accounts have nothing
+    in any state."""
     return sorted(
         (
-            Move(account, index, shard_of(account.account_id, new_count))
+            Move(account.account_id, account.name, index, shard_of(account.account_id, new_count))
             for index, account in placed
-            if account.status == "covered" and shard_of(account.account_id, new_count) != index
+            if shard_of(account.account_id, new_count) != index
         ),
-        key=lambda move: (move.source, move.dest, move.account.account_id),
+        key=lambda move: (move.source, move.dest, move.account_id),
     )
 
 
@@ -52,7 +61,9 @@ def script(moved: Sequence[Move], old_count: int, new_count: int, project: str) 
     lines = [
         f"# Reshard from {old_count} to {new_count} shards: {len(moved)} account(s) change stack.",
         "# Run with no rollout in progress, from the project directory, before the first",
-        f"# `pulumi up` with shard_count {new_count}; nothing in AWS is touched.",
+        f"# `pulumi up` with shard_count {new_count}; nothing in AWS is touched. Then run every",
+        "# stack's first `pulumi up` with its state exported (`make up STACK=...`, or the",
+        "# workflows): moved accounts are in a stack's state before any of its outputs list them.",
     ]
     for index in range(old_count, new_count):
         stack = shard_stack_name(index)
@@ -64,13 +75,13 @@ def script(moved: Sequence[Move], old_count: int, new_count: int, project: str) 
         for start in range(0, len(group), BATCH):
             batch = group[start : start + BATCH]
             lines.append("")
-            lines.extend(f"# {m.account.account_id} {m.account.name}" for m in batch)
+            lines.extend(f"# {m.account_id} {m.name or '(found only in the state)'}" for m in batch)
             lines.append(
                 f"pulumi state move --source {shard_stack_name(source)}"
                 f" --dest {shard_stack_name(dest)} \\"
             )
             urns = [
-                shlex.quote(component_urn(shard_stack_name(source), project, m.account.account_id))
+                shlex.quote(component_urn(shard_stack_name(source), project, m.account_id))
                 for m in batch
             ]
             lines.extend(f"  {urn} \\" for urn in urns[:-1])

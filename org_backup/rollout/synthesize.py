@@ -24,13 +24,18 @@ def synthesize_program(
     stack: str = "synth",
     previous: PreviousState | None = None,
 ) -> tuple[Coverage, dict[str, Any]]:
-    """`run_program` under the mocks, the engine holding `previous` as the stack's last output;
-    returns the coverage `resolve_coverage` made and the manifest with `resources`."""
+    """`run_program` under the mocks, the engine holding `previous` as the stack's last output
+    (and, when `previous` is a `pulumi stack export`, the program reading its state as `pulumi
+    up` reads the export taken for it); returns the coverage `resolve_coverage` made and the
+    manifest with `resources`."""
     saved = defer_full_collections()
     planned: list[Coverage] = []
+    exported = previous if previous is not None and previous.state is not None else None
 
     def program() -> Any:
-        coverage, manifest = run_program(resolve_coverage, previous.source if previous else None)
+        coverage, manifest = run_program(
+            resolve_coverage, previous.source if previous else None, exported
+        )
         planned.append(coverage)
         return manifest
 

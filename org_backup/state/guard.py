@@ -3,7 +3,9 @@ accounts that its previous state covered, whatever the reason.
 
 In Pulumi an account the program stops registering is an account whose plan, selection and role
 get deleted, so every way of dropping one counts: a skip of any reason, an account that moved
-to another shard, one that left the organization.
+to another shard, one that left the organization. What counts as covered before is the previous
+state's baseline: with a `pulumi stack export`, every account whose resources the state holds,
+including those that no output lists (said so in the messages).
 """
 
 from __future__ import annotations
@@ -19,20 +21,30 @@ from org_backup.state.previous import PreviousState
 SETTING = "max_accounts_removed"
 
 
+UNKNOWN_NAME = "name unknown"
+ONLY_IN_STATE = "found only in the state"
+WHY_ONLY_IN_STATE = (
+    "no output lists it: an update that failed or was interrupted created it, or"
+    " `pulumi state move` brought it"
+)
+
+
 @dataclass(frozen=True)
 class Removal:
-    """An account covered before that this run would stop covering, and why."""
+    """An account covered before that this run would stop covering, and why; `only_in_state`
+    when the previous output does not list it (its resources are in the state only)."""
 
     account_id: str
     name: str
     reason: str
+    only_in_state: bool = False
 
 
 def removals(previous: PreviousState, coverage: Coverage) -> list[Removal]:
     """Every account covered in `previous` and not covered by `coverage`, in account-id order."""
     now = {account.account_id: account for account in coverage.accounts}
     found = []
-    for account_id, before in sorted(previous.covered.items()):
+    for account_id, before in sorted(previous.baseline.items()):
         current = now.get(account_id)
         if current is not None and current.covered:
             continue
@@ -45,7 +57,8 @@ def removals(previous: PreviousState, coverage: Coverage) -> list[Removal]:
             )
         else:
             reason = f"no longer an account of organization {coverage.organization_id}"
-        found.append(Removal(account_id, before.name, reason))
+        name = before.name or (current.name if current is not None else UNKNOWN_NAME)
+        found.append(Removal(account_id, name, reason, before.only_in_state))
     return found
 
 
@@ -66,7 +79,11 @@ def check_removals(previous: PreviousState, coverage: Coverage, limit: int) -> l
     )
     listed = [
         Problem(
-            previous.source, "account", removal.account_id, f"({removal.name}) {removal.reason}"
+            previous.source,
+            "account",
+            removal.account_id,
+            f"({removal.name}) {removal.reason}"
+            + (f"; {ONLY_IN_STATE} ({WHY_ONLY_IN_STATE})" if removal.only_in_state else ""),
         )
         for removal in found
     ]
@@ -75,10 +92,15 @@ def check_removals(previous: PreviousState, coverage: Coverage, limit: int) -> l
 
 def describe(removal: Removal, previous: PreviousState) -> str:
     """One line for a removal within the limit: deletes that will happen, said before they do."""
+    where = (
+        f"{ONLY_IN_STATE} of {previous.source} ({WHY_ONLY_IN_STATE})"
+        if removal.only_in_state
+        else f"covered in {previous.source}"
+    )
     return (
-        f"account {removal.account_id} ({removal.name}), covered in {previous.source}, is no"
-        f" longer covered ({removal.reason}): its backup plan, selection and role will be deleted"
-        " (its vaults are kept)"
+        f"account {removal.account_id} ({removal.name}), {where}, is no longer covered"
+        f" ({removal.reason}): its backup plan, selection and role will be deleted (its vaults"
+        " are kept)"
     )
 
 
@@ -86,17 +108,30 @@ def region_removals(previous: PreviousState, coverage: Coverage) -> list[str]:
     """Account-regions that stop being covered while their account stays covered (a changed
     `regions`, an opt-in region turned off): not counted by the guard, which counts accounts,
     but each is a deletion too, so each is said before it happens."""
-    before = previous.covered
+    before = previous.baseline
     lines = []
     for account in coverage.covered:
         known = before.get(account.account_id)
         if known is None:
             continue
-        dropped = sorted({region.region for region in known.regions} - set(account.regions))
-        if dropped:
-            lines.append(
-                f"account {account.account_id} ({account.name}) is no longer covered in"
-                f" {', '.join(dropped)} (covered there in {previous.source}): its backup plan and"
-                " selection there will be deleted (its vaults are kept)"
+        dropped = sorted(set(known.regions) - set(account.regions))
+        if not dropped:
+            continue
+        in_state_only = [
+            region
+            for region in dropped
+            if known.only_in_state or region in known.state_only_regions
+        ]
+        where = f"covered there in {previous.source}"
+        if in_state_only:
+            where += (
+                f"; {', '.join(in_state_only)} {ONLY_IN_STATE}, not in its output"
+                if len(in_state_only) < len(dropped)
+                else f", {ONLY_IN_STATE}, not in its output"
             )
+        lines.append(
+            f"account {account.account_id} ({account.name}) is no longer covered in"
+            f" {', '.join(dropped)} ({where}): its backup plan and selection there will be"
+            " deleted (its vaults are kept)"
+        )
     return lines

@@ -16,12 +16,17 @@ import pytest
 import yaml
 
 from org_backup.cli import main
+from org_backup.errors import InputError
+from org_backup.manifest import build_manifest
 from org_backup.organization.sharding import shard_of
 from org_backup.rollout.account import AccountBackup
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.state_moves import component_urn
 from org_backup.rollout.synthesize import PROJECT
-from tests.rollout.plans import covered
+from org_backup.state.guard import check_removals, removals
+from org_backup.state.previous import read_previous
+from tests.rollout.plans import covered, org
+from tests.safety.exports import stack_export, state_move, write
 
 ROOT = Path(__file__).resolve().parents[2]
 IDS = [f"{100000000000 + 7919 * n:012d}" for n in range(1000)]
@@ -123,11 +128,11 @@ def test_an_incomplete_set_of_shards_is_refused(
 
 def test_shards_of_two_organizations_are_refused(tmp_path: Path, capsys):
     paths = []
-    for org in ("o-aaaaaaaaaa", "o-bbbbbbbbbb"):
+    for organization in ("o-aaaaaaaaaa", "o-bbbbbbbbbb"):
         document = _manifest(0, 1, [_account(IDS[0], "covered")])
-        document["organization"]["id"] = org
-        paths += ["--input", str(tmp_path / f"{org}.json")]
-        (tmp_path / f"{org}.json").write_text(json.dumps(document))
+        document["organization"]["id"] = organization
+        paths += ["--input", str(tmp_path / f"{organization}.json")]
+        (tmp_path / f"{organization}.json").write_text(json.dumps(document))
 
     assert main(["reshard", "--to", "2", *paths]) == 2
     assert "2 organizations" in capsys.readouterr().err
@@ -157,3 +162,50 @@ def test_a_shard_count_below_one_is_a_usage_error(four_shards: list[Path]):
     with pytest.raises(SystemExit) as exit_:
         main(["reshard", "--to", "0", "--input", str(four_shards[0])])
     assert exit_.value.code == 2
+
+
+def test_reshard_reads_states_and_the_destination_guards_what_moved_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """From `pulumi stack export`s, an account only a source's state holds (an update failed
+    after creating it) moves too; after the moves, the destination's state holds them before
+    any output of it does, and its guard counts them."""
+    ids = IDS[:8]
+    moving = [a for a in ids if shard_of(a, 2) == 1]
+    assert len(moving) >= 2
+    listed = org(*(covered(a) for a in ids if a != moving[0]))
+    export = stack_export(
+        org(*(covered(a) for a in ids)), "shard-0", {"org_backup": build_manifest(listed)}
+    )
+    path = write(tmp_path / "state-shard-0.json", export)
+
+    assert main(["reshard", "--to", "2", "--input", path]) == 0
+
+    out = capsys.readouterr().out
+    assert f"# {moving[0]} (found only in the state)" in out
+    urns = [word for command in _commands(out) for word in command if word.startswith("urn:")]
+    assert sorted(urn.rsplit("::", 1)[1] for urn in urns) == sorted(moving)
+
+    source, dest = state_move(export, None, urns, "shard-1")
+    destination = read_previous(write(tmp_path / "state-shard-1.json", dest))
+    assert set(destination.baseline) == set(moving)
+    assert all(before.only_in_state for before in destination.baseline.values())
+    assert set(read_previous(write(tmp_path / "after-0.json", source)).baseline) == (
+        set(ids) - set(moving)
+    )
+
+    shard_1 = {"shard_index": 1, "shard_count": 2}
+    assert removals(destination, org(*(covered(a) for a in moving), **shard_1)) == []
+    # Its first `pulumi up` with a walk that misses one of them: counted, and refused at 0.
+    with pytest.raises(InputError) as raised:
+        check_removals(destination, org(*(covered(a) for a in moving[1:]), **shard_1), 0)
+    assert f"'{moving[0]}'" in str(raised.value)
+    assert "found only in the state" in str(raised.value)
+
+
+def test_reshard_needs_the_output_of_each_state_for_its_shard(tmp_path: Path, capsys):
+    export = stack_export(org(covered(IDS[0])), "shard-0")
+    path = write(tmp_path / "state.json", export)
+
+    assert main(["reshard", "--to", "2", "--input", path]) == 2
+    assert "never completed an update, so its shard is unknown" in capsys.readouterr().err

@@ -75,7 +75,9 @@ def test_deployments_wait_for_an_environment_and_are_never_cancelled():
     assert nightly["jobs"]["deploy"]["with"]["refresh"] is True
     assert up["jobs"]["up"]["environment"] == "${{ inputs.environment }}"
     run = next(step["run"] for _, step in steps(up) if step.get("name") == "pulumi up")
-    assert '--refresh="$REFRESH"' in run and "pulumi up --yes" in run
+    # up-stack exports the state, then runs `pulumi up` with these flags (test_up_script.py).
+    assert 'bash .github/scripts/up-stack "$STACK" --yes' in run
+    assert '--refresh="$REFRESH"' in run
     audit = nightly["jobs"]["audit"]
     assert audit["needs"] == "deploy"
     assert any("org_backup audit" in step.get("run", "") for step in audit["steps"])

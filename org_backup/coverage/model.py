@@ -54,8 +54,9 @@ class AccountCoverage(BaseModel):
     tags: dict[str, str] = {}
     # covered from the previous state because its lookup failed now; says why.
     degraded: str | None = None
-    # Operations (adopt, don't collide): region -> name of an existing vault of ours to import
-    # instead of creating it, for regions that enter coverage (coverage/adoption.py).
+    # Operations (adopt, don't collide): region -> import id (`<name>@<region>`) of an existing
+    # vault of ours to import instead of creating it, for regions that enter coverage
+    # (coverage/adoption.py).
     import_vaults: dict[str, str] = {}
 
     @property

@@ -83,7 +83,14 @@ class AccountBackup(pulumi.ComponentResource):
             # Alerts and restore testing
             if restore_testing is not None:
                 register_restore_testing(
-                    account_id, region, policy, restore_testing, vault, role, attachments, child
+                    account_id,
+                    region,
+                    policy,
+                    restore_testing,
+                    vault,
+                    role,
+                    [*attachments, selection],
+                    child,
                 )
             if alerts is not None and forwarder is not None:
                 register_forwarding_rule(account_id, region, alerts, *forwarder, child)
@@ -136,8 +143,9 @@ def _region(
 ) -> tuple[aws.backup.Vault, aws.backup.Plan, aws.backup.Selection]:
     """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`.
 
-    `import_vault` names an existing vault of ours (retained from an earlier run or another
-    stack) that the engine imports instead of creating (coverage/adoption.py).
+    `import_vault` is the import id (`<name>@<region>`) of an existing vault of ours (retained
+    from an earlier run or another stack) that the engine imports instead of creating
+    (coverage/adoption.py).
     """
 
     def name(kind: str) -> str:

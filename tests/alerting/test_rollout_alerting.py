@@ -121,7 +121,7 @@ def test_every_covered_account_region_restore_tests_its_own_vault(resources):
         assert selection["provider"] == f"{account}-aws"
         assert inputs["restoreTestingPlanName"] == plan["name"]
         assert inputs["protectedResourceType"] == "EFS"
-        assert inputs["protectedResourceArns"] == ["*"]
+        assert "protectedResourceArns" not in inputs  # exactly one of the two (provider)
         assert inputs["protectedResourceConditions"] == {
             "stringEquals": [{"key": "aws:ResourceTag/Name", "value": "AIFilesystem"}]
         }

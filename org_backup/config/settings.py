@@ -100,6 +100,10 @@ class Settings(BaseSettings):
         ge=0,
         description="Most accounts one run of this stack may stop covering vs. its previous state.",
     )
+    allow_replacements: list[str] = Field(
+        default=[],
+        description="Logical names of retained resources (vaults, locks) this run may replace.",
+    )
 
     # Names (organization-wide, so that audits can find every resource)
     vault_name: VaultName = Field(default="org-backup-ai", description="Backup vault name.")

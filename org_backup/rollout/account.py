@@ -27,6 +27,8 @@ _MANAGED_POLICIES = {
     "backup": "service-role/AWSBackupServiceRolePolicyForBackup",
     "restores": "service-role/AWSBackupServiceRolePolicyForRestores",
 }
+# Without aws:SourceAccount: AWS Backup documents no such condition on its service role, and
+# a condition it does not satisfy makes every backup fail (rollout/trust.py).
 _TRUST_POLICY = service_trust_policy("backup.amazonaws.com")
 
 

@@ -367,7 +367,22 @@ class RecordingMonitor(MockMonitor):
             # Operations (adopt, don't collide): a resource imported instead of created.
             if request.importId:
                 self.registered[-1]["import_id"] = request.importId
+            # What it waits for beyond its inputs (`depends_on`): the ordering the real engine
+            # keeps, e.g. a restore testing selection after the role's backup selection.
+            explicit = _explicit_dependencies(request)
+            if explicit:
+                self.registered[-1]["depends_on"] = explicit
         return response
+
+
+def _explicit_dependencies(request: Any) -> list[str]:
+    """Logical names of `depends_on`: every dependency no input carries."""
+    through_inputs = {urn for deps in request.propertyDependencies.values() for urn in deps.urns}
+    return sorted(
+        name
+        for urn in request.dependencies
+        if urn not in through_inputs and (name := _name_of(urn)) is not None
+    )
 
 
 def run_mocked(

@@ -76,17 +76,17 @@ def previous_from_stack_outputs(outputs: Mapping[str, Any], source: str) -> Prev
     document = outputs.get(STACK_OUTPUT_KEY)
     if document is None:
         return None
-    loaded = parse_manifest(source, {STACK_OUTPUT_KEY: _integers(document)})
+    loaded = parse_manifest(source, {STACK_OUTPUT_KEY: integers(document)})
     return PreviousState(loaded.source, loaded.manifest)
 
 
-def _integers(value: Any) -> Any:
+def integers(value: Any) -> Any:
     """The engine passes every number as a double (protobuf Struct): 1.0 back to 1, so that
     `schema_version` and the day counts read as the integers they were exported as."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {key: _integers(item) for key, item in value.items()}
+        return {key: integers(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_integers(item) for item in value]
+        return [integers(item) for item in value]
     return value

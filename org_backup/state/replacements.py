@@ -28,7 +28,7 @@ from org_backup.errors import InputError, Problem
 from org_backup.manifest import Manifest, build_manifest
 from org_backup.provider_rules import RESOURCE_RULES
 from org_backup.provider_rules.backup import AIR_GAPPED_VAULT, GLOBAL_SETTINGS, VAULT, VAULT_LOCK
-from org_backup.state.previous import PreviousState
+from org_backup.state.previous import PreviousState, integers
 from org_backup.state.recorded_inputs import RecordedResource, Unresolved, manifest_inputs
 
 SETTING = "allow_replacements"
@@ -203,17 +203,7 @@ def _unresolved(*values: Any) -> bool:
 
 def _canonical(value: Any) -> str:
     """Equal values read from different sources compare equal: 7.0 is 7, key order aside."""
-    return json.dumps(_integral(value), sort_keys=True)
-
-
-def _integral(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _integral(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_integral(item) for item in value]
-    return value
+    return json.dumps(integers(value), sort_keys=True)
 
 
 def _shown(value: Any) -> str:

@@ -303,13 +303,15 @@ def test_the_mock_engine_refuses_what_the_provider_would_and_names_it():
 
 
 def test_synth_exits_2_naming_resource_field_and_rule(tmp_path, monkeypatch, capsys):
-    """A value no setting validates (here, a central vault name from a hand-built coverage)
-    that the provider refuses: synth stops with exit 2 and writes nothing."""
+    """Values no setting validates (a hand-built coverage: a central vault name out of pattern,
+    a validation window out of range) that the provider refuses: synth stops with exit 2,
+    naming each, and writes nothing."""
     monkeypatch.chdir(tmp_path)
     bad_central = central(
         kind="air-gapped", min_retention_days=7, max_retention_days=3650, vault_name="central vault"
     )
-    bad = FULL.model_copy(update={"central": bad_central})
+    bad_testing = TESTING.model_copy(update={"validation_window_hours": 200})
+    bad = FULL.model_copy(update={"central": bad_central, "restore_testing": bad_testing})
     monkeypatch.setattr(
         synth_command, "load_rollout_coverage", lambda *args, **kwargs: Adoption(bad, ())
     )
@@ -322,6 +324,11 @@ def test_synth_exits_2_naming_resource_field_and_rule(tmp_path, monkeypatch, cap
         f"error: resource {CENTRAL_ID}-us-east-1-central-vault"
         " (aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault): name: 'central vault':"
         " must match ^[a-zA-Z0-9\\-\\_]{2,50}$" in err
+    )
+    assert (
+        f"error: resource {A}-eu-west-1-restore-testing-selection"
+        " (aws:backup/restoreTestingSelection:RestoreTestingSelection): validationWindowHours:"
+        " 200.0: must be 1 to 168 (is 200)" in err
     )
     assert not out.exists()
 

@@ -1,6 +1,6 @@
 """Replacements predicted before `pulumi up`: which resources this run would replace, compared
-with the previous state, so that a reviewer (and the removal of nothing by surprise) sees it
-before the engine does.
+with the previous state, so that a reviewer sees them before the engine does and no retained
+vault or lock is replaced by surprise.
 
 A resource is replaced when an input its provider marks ForceNew / RequiresReplace changes
 (`Field.replace` in `org_backup.provider_rules`; `region` too). In Pulumi a replacement creates
@@ -117,7 +117,12 @@ def predict_replacements(
     for name in sorted(before.keys() & after.keys()):
         old, new = before[name], after[name]
         if old.type != new.type:
-            found.append(Replacement(name, new.type, (Change("type", old.type, new.type),)))
+            # Another type under the same logical name: a new resource, and the old one gone.
+            renamed = old.inputs.get("name") != new.inputs.get("name")
+            changes = (Change("type", old.type, new.type),) + (
+                (Change("name", old.inputs.get("name"), new.inputs.get("name")),) if renamed else ()
+            )
+            found.append(Replacement(name, new.type, changes))
             continue
         changes = tuple(
             Change(key, old.inputs[key], new.inputs[key])

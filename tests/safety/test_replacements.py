@@ -79,6 +79,19 @@ def test_a_changed_air_gapped_retention_is_refused():
     assert "the update would fail in that account-region" in problems[0]
 
 
+def test_another_central_vault_kind_needs_a_new_name_and_an_allowance():
+    standard = org(covered(A, regions=("us-east-1",)), central=central(regions=("us-east-1",)))
+    name = f"{CENTRAL_ID}-us-east-1-central-vault"
+    with pytest.raises(InputError) as raised:
+        before_and_after(standard, org(covered(A), central=air_gapped(regions=("us-east-1",))))
+    (problem,) = raised.value.problems
+    assert problem.field == "central_vault_kind" and "(central_vault_name)" in problem.message
+
+    renamed = org(covered(A), central=air_gapped(regions=("us-east-1",), vault_name="central-lag"))
+    (line,) = before_and_after(standard, renamed, allowed=[name])
+    assert line.startswith(f"replace (allowed by allow_replacements): resource {name}")
+
+
 def test_a_new_vault_name_replaces_only_when_allowed():
     before = org(covered(A, regions=("us-east-1",), policy=policy(**LOCK)))
     after = org(covered(A, regions=("us-east-1",), policy=policy(vault_name="ai-vault-v2", **LOCK)))

@@ -52,6 +52,8 @@ class Vault(_Open):
     name: str
     arn: str | None = None
     kms_key_arn: str | None = None
+    # the key as configured (a key ARN or an alias), placeholders filled; null: AWS's own key.
+    kms_key_id: str | None = None
     lock: Lock | None = None
 
 
@@ -151,6 +153,9 @@ class Central(_Open):
     account_id: str
     vault_name: str
     kind: Literal["standard", "air-gapped"] = "standard"
+    # the air-gapped vault's retention, or the standard vault's lock (null: no lock)
+    min_retention_days: int | None = None
+    max_retention_days: int | None = None
     regions: list[CentralRegion] = []
 
 
@@ -163,6 +168,8 @@ def _central(coverage: Coverage) -> Central | None:
         account_id=central.account_id,
         vault_name=central.vault_name,
         kind=central.kind,
+        min_retention_days=central.min_retention_days,
+        max_retention_days=central.max_retention_days,
         regions=[
             CentralRegion(region=region, vault_arn=central.vault_arn(coverage.partition, region))
             for region in central.regions
@@ -244,6 +251,7 @@ def _account(
     regions = []
     for region in account.regions:
         ids = deployed.regions.get(region, DeployedRegion())
+        key_id = vault_key_id(policy, partition, region, account.account_id)
         regions.append(
             Region(
                 region=region,
@@ -251,10 +259,8 @@ def _account(
                     name=policy.vault_name,
                     arn=ids.vault_arn,
                     # Before deployment an alias has no key ARN yet: only KMS can tell.
-                    kms_key_arn=ids.vault_kms_key_arn
-                    or known_kms_key_arn(
-                        vault_key_id(policy, partition, region, account.account_id)
-                    ),
+                    kms_key_arn=ids.vault_kms_key_arn or known_kms_key_arn(key_id),
+                    kms_key_id=key_id,
                     lock=Lock(**lock.model_dump(), mode=lock.mode) if lock else None,
                 ),
                 plan=Plan(

@@ -110,6 +110,10 @@ class Settings(BaseSettings):
             " (exit 3); none: the larger of 5 and 10 % of the accounts covered."
         ),
     )
+    allow_replacements: list[str] = Field(
+        default=[],
+        description="Logical names of retained resources (vaults, locks) this run may replace.",
+    )
 
     # Names (organization-wide, so that audits can find every resource)
     vault_name: VaultName = Field(default="org-backup-ai", description="Backup vault name.")

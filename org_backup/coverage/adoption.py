@@ -19,6 +19,8 @@ from org_backup.config.settings import Settings
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.fanout import per_account
 from org_backup.progress import Progress
+from org_backup.provider_rules.backup import VAULT
+from org_backup.provider_rules.import_ids import import_id
 from org_backup.state.previous import PreviousState
 
 
@@ -85,7 +87,8 @@ def adopt_existing_vaults(
 def existing_vaults(
     session: Session, account: AccountCoverage, regions: tuple[str, ...]
 ) -> dict[str, str]:
-    """Region -> vault name, for the regions where the account already has our vault."""
+    """Region -> import id (`<vault name>@<region>`), for the regions where the account
+    already has our vault."""
     assert account.policy is not None and account.deploy_role_arn is not None
     deployed = assume_role(session, account.deploy_role_arn, account.deploy_role_external_id)
     found = {}
@@ -97,5 +100,5 @@ def existing_vaults(
             if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                 continue
             raise
-        found[region] = account.policy.vault_name
+        found[region] = import_id(VAULT, account.policy.vault_name, region)
     return found

@@ -54,8 +54,9 @@ class AccountCoverage(BaseModel):
     tags: dict[str, str] = {}
     # covered from the previous state because its lookup failed now; says why.
     degraded: str | None = None
-    # Operations (adopt, don't collide): region -> name of an existing vault of ours to import
-    # instead of creating it, for regions that enter coverage (coverage/adoption.py).
+    # Operations (adopt, don't collide): region -> import id (`<name>@<region>`) of an existing
+    # vault of ours to import instead of creating it, for regions that enter coverage
+    # (coverage/adoption.py).
     import_vaults: dict[str, str] = {}
 
     @property
@@ -81,6 +82,8 @@ class Coverage(BaseModel):
     # What this run stops covering that the previous state covered (accounts within the guard,
     # and account-regions), one warning line each: deletions said before they happen.
     removed: tuple[str, ...] = ()
+    # What this run replaces (state/replacements.py), one warning line each.
+    replacements: tuple[str, ...] = ()
     # alerts and restore testing: None when off
     alerts: AlertsConfig | None = None
     restore_testing: RestoreTestingConfig | None = None
@@ -98,7 +101,8 @@ class Coverage(BaseModel):
     @property
     def warnings(self) -> list[str]:
         """What a user must see before deploying: drifted `accounts/` files, accounts this run
-        stops covering, then irreversible vault locks, one line per setting."""
+        stops covering, resources it replaces, then irreversible vault locks, one line per
+        setting."""
         by_days: dict[int, list[AccountCoverage]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
@@ -106,6 +110,7 @@ class Coverage(BaseModel):
                 by_days.setdefault(lock.changeable_for_days, []).append(account)
         messages = [f"WARNING: {problem}" for problem in self.file_drift]
         messages += [f"WARNING: {removal}" for removal in self.removed]
+        messages += [f"WARNING: {replacement}" for replacement in self.replacements]
         for days, accounts in sorted(by_days.items()):
             shown = ", ".join(f"{a.account_id} ({a.name})" for a in accounts[:5])
             more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""

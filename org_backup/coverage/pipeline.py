@@ -30,6 +30,7 @@ from org_backup.progress import Progress
 from org_backup.state.degraded_limit import check_degraded
 from org_backup.state.guard import check_removals, describe, region_removals
 from org_backup.state.previous import PreviousState
+from org_backup.state.replacements import check_replacements
 
 
 def load_coverage(
@@ -45,8 +46,9 @@ def load_coverage(
     """Validate every input, discover the organization, and plan every account of this shard.
 
     Raises InputError (exit 2) before any AWS call when settings or account files are invalid,
-    and after discovery when `previous` is another organization's or shard's, or when this run
-    would stop covering more of its accounts than `max_accounts_removed`; AwsCallError (exit 3)
+    and after discovery when `previous` is another organization's or shard's, when this run
+    would stop covering more of its accounts than `max_accounts_removed`, or would replace a
+    retained vault or lock (`allow_replacements`, state/replacements.py); AwsCallError (exit 3)
     when an organization-wide call fails. A failure in one account becomes that account's skip
     reason, or, when `previous` covered it, keeps it covered and degraded; more degraded
     accounts than `max_accounts_degraded` raise DegradedRunError (exit 3).
@@ -113,7 +115,10 @@ def discover_and_cover(
         check_degraded(coverage, settings.max_accounts_degraded)
         deletions = [describe(removal, previous) for removal in found]
         deletions += region_removals(previous, coverage)
-        coverage = coverage.model_copy(update={"removed": tuple(deletions)})
+        replaced = check_replacements(previous, coverage, settings.allow_replacements)
+        coverage = coverage.model_copy(
+            update={"removed": tuple(deletions), "replacements": tuple(replaced)}
+        )
     return coverage
 
 

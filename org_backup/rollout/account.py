@@ -25,6 +25,8 @@ _MANAGED_POLICIES = {
     "backup": "service-role/AWSBackupServiceRolePolicyForBackup",
     "restores": "service-role/AWSBackupServiceRolePolicyForRestores",
 }
+# Without aws:SourceAccount: AWS Backup documents no such condition on its service role, and
+# a condition it does not satisfy makes every backup fail (rollout/trust.py).
 _TRUST_POLICY = service_trust_policy("backup.amazonaws.com")
 
 
@@ -81,7 +83,14 @@ class AccountBackup(pulumi.ComponentResource):
             # Alerts and restore testing
             if restore_testing is not None:
                 register_restore_testing(
-                    account_id, region, policy, restore_testing, vault, role, attachments, child
+                    account_id,
+                    region,
+                    policy,
+                    restore_testing,
+                    vault,
+                    role,
+                    [*attachments, selection],
+                    child,
                 )
             if alerts is not None and forwarder is not None:
                 register_forwarding_rule(account_id, region, alerts, *forwarder, child)
@@ -134,8 +143,9 @@ def _region(
 ) -> tuple[aws.backup.Vault, aws.backup.Plan, aws.backup.Selection]:
     """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`.
 
-    `import_vault` names an existing vault of ours (retained from an earlier run or another
-    stack) that the engine imports instead of creating (coverage/adoption.py).
+    `import_vault` is the import id (`<name>@<region>`) of an existing vault of ours (retained
+    from an earlier run or another stack) that the engine imports instead of creating
+    (coverage/adoption.py).
     """
 
     def name(kind: str) -> str:

@@ -20,7 +20,7 @@ from org_backup.rollout import names
 from org_backup.rollout.trust import service_trust_policy
 
 TARGET_ID = "org-backup-central-alerts"
-_TRUST_POLICY = service_trust_policy("events.amazonaws.com")
+EVENTS_SERVICE = "events.amazonaws.com"
 
 
 def forwarder_policy(alerts: AlertsConfig) -> str:
@@ -44,11 +44,12 @@ def forwarder_policy(alerts: AlertsConfig) -> str:
 def register_forwarder_role(
     account_id: str, alerts: AlertsConfig, child: pulumi.ResourceOptions
 ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
-    """IAM is global: one role per account, shared by the rules of all its regions."""
+    """IAM is global: one role per account, shared by the rules of all its regions; EventBridge
+    may assume it for this account's rules only (rollout/trust.py)."""
     role = aws.iam.Role(
         names.account_resource_name(account_id, "alerts-forwarder-role"),
         name=alerts.forwarder_role_name,
-        assume_role_policy=_TRUST_POLICY,
+        assume_role_policy=service_trust_policy(EVENTS_SERVICE, source_account=account_id),
         description="EventBridge forwards AWS Backup job failures to the central alerts bus",
         opts=child,
     )

@@ -4,6 +4,10 @@ The mocks answer with ids and ARNs shaped like AWS's (right partition, account, 
 resource type), derived from logical names only, so a synthesized manifest reads like a real one
 and is identical from run to run. Each run gets a fresh event loop, settings and root stack, so
 it can be called any number of times in one process.
+
+Before accepting a registration or an invoke, the mocks apply the AWS provider's own rules
+(`org_backup.provider_rules`), as the real provider's Check does in `pulumi preview`; a run with
+any broken rule raises `ProviderRuleError` (exit 2) naming each resource, input and rule.
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 
 from org_backup.config.limits import partition_of_region
+from org_backup.errors import InputError, Problem
+from org_backup.provider_rules import INVOKE_RULES, RESOURCE_RULES
+from org_backup.provider_rules.check import (
+    import_problems,
+    invoke_problems,
+    registration_problems,
+)
 from org_backup.state.stack_output import READ_STACK_OUTPUTS
 
 T = TypeVar("T")
@@ -47,37 +58,45 @@ def _name_of(urn: str) -> str | None:
     return parts[3]
 
 
+class ProviderRuleError(InputError):
+    """Inputs the AWS provider's Check would refuse: exit 2, nothing deployed."""
+
+
 class AwsMocks(Mocks):
-    """Outputs AWS would compute, keyed by resource type; other types echo their inputs."""
+    """Outputs AWS would compute, keyed by resource type; other types echo their inputs.
+
+    Every registration and invoke is first checked against the provider's rules; what breaks
+    one is collected in `problems` (the run goes on, so that one synth lists them all).
+    """
 
     def __init__(self, stack_outputs: dict[str, Any] | None = None) -> None:
         self._provider_targets: dict[str, tuple[str, str]] = {}
         # Inputs by (type, name), until RecordingMonitor takes them for its entry.
         self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
         self._stack_outputs = stack_outputs or {}
+        self.problems: list[Problem] = []
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
         # the stack's own last outputs, as the engine's built-in provider answers them.
         if args.token == READ_STACK_OUTPUTS:
             return {"name": args.args["name"], "outputs": self._stack_outputs}
+        self.problems += invoke_problems(INVOKE_RULES, args.token, args.args)
         invoke = _INVOKES.get(args.token)
         if invoke is None:
             return {}
-        account, default_region = self._provider_targets.get(
-            args.provider.rpartition("::")[2], (UNKNOWN_ACCOUNT, "us-east-1")
-        )
+        account, default_region = self._target(args.provider)
         return invoke(args.args, account, args.args.get("region") or default_region)
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = args.inputs
         self.inputs[(args.typ, args.name)] = inputs
+        if args.custom or args.typ == PROVIDER_TYPE:
+            self._check(args)
         if args.typ == PROVIDER_TYPE:
             return self._provider(args.name, inputs), inputs
         if not args.custom:
             return "", {}
-        account, default_region = self._provider_targets.get(
-            args.provider.rpartition("::")[2], (UNKNOWN_ACCOUNT, "us-east-1")
-        )
+        account, default_region = self._target(args.provider)
         region = inputs.get("region") or default_region
         outputs = _OUTPUTS.get(args.typ)
         if outputs is None:
@@ -86,6 +105,22 @@ class AwsMocks(Mocks):
             args.name, inputs, account, region, partition_of_region(region)
         )
         return resource_id, {**inputs, **computed}
+
+    def _check(self, args: MockResourceArgs) -> None:
+        """The provider's Check: the inputs against the type's rules, and an import id against
+        the region the resource lives in."""
+        self.problems += registration_problems(RESOURCE_RULES, args.typ, args.name, args.inputs)
+        if args.resource_id:
+            _, provider_region = self._target(args.provider)
+            self.problems += import_problems(
+                RESOURCE_RULES, args.typ, args.name, args.resource_id, args.inputs, provider_region
+            )
+
+    def _target(self, provider: str) -> tuple[str, str]:
+        """The account and default region of a provider reference (`<urn>::<id>`)."""
+        return self._provider_targets.get(
+            provider.rpartition("::")[2], (UNKNOWN_ACCOUNT, "us-east-1")
+        )
 
     def _provider(self, name: str, inputs: dict[str, Any]) -> str:
         """Remember the account and region a provider deploys to, for its resources' ARNs."""
@@ -341,6 +376,11 @@ class RecordingMonitor(MockMonitor):
             # Operations (adopt, don't collide): a resource imported instead of created.
             if request.importId:
                 self.registered[-1]["import_id"] = request.importId
+            # What it waits for beyond its inputs (`depends_on`): the ordering the real engine
+            # keeps, e.g. a restore testing selection after the role's backup selection.
+            explicit = _explicit_dependencies(request)
+            if explicit:
+                self.registered[-1]["depends_on"] = explicit
         if self.states is not None:
             self._states[response.urn] = self._state(request, response, inputs)
             self.states.append(self._states[response.urn])
@@ -384,6 +424,16 @@ def _engine_urn(mock_urn: str, parent: str, type_: str, name: str) -> str:
     return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
 
 
+def _explicit_dependencies(request: Any) -> list[str]:
+    """Logical names of `depends_on`: every dependency no input carries."""
+    through_inputs = {urn for deps in request.propertyDependencies.values() for urn in deps.urns}
+    return sorted(
+        name
+        for urn in request.dependencies
+        if urn not in through_inputs and (name := _name_of(urn)) is not None
+    )
+
+
 def run_mocked(
     program: Callable[[], pulumi.Output[T]],
     *,
@@ -398,6 +448,7 @@ def run_mocked(
     Entries are sorted by logical name (account first), so the list is stable between runs.
     `states`, when given, receives the state the engine would hold after the update, in
     registration order (what `pulumi stack export` lists).
+    Raises ProviderRuleError when any registration or invoke breaks the provider's rules.
     """
     mocks = AwsMocks(stack_outputs)
     monitor = RecordingMonitor(mocks, states)
@@ -415,4 +466,6 @@ def run_mocked(
         return resolved[0]
 
     value = asyncio.run(main())
+    if mocks.problems:
+        raise ProviderRuleError(mocks.problems)
     return value, sorted(monitor.registered, key=lambda entry: (entry["name"], entry["type"]))

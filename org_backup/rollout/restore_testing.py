@@ -29,10 +29,18 @@ def register_restore_testing(
     config: RestoreTestingConfig,
     vault: aws.backup.Vault,
     role: aws.iam.Role,
-    attachments: Sequence[pulumi.Resource],
+    role_ready: Sequence[pulumi.Resource],
     child: pulumi.ResourceOptions,
 ) -> tuple[aws.backup.RestoreTestingPlan, aws.backup.RestoreTestingSelection]:
-    """The plan and selection; names derived from the backup plan's and selection's."""
+    """The plan and selection; names derived from the backup plan's and selection's.
+
+    `role_ready` are what the selection waits for: the role's policy attachments and the
+    region's backup selection. IAM is eventually consistent, and the provider retries
+    CreateBackupSelection while AWS Backup answers that the new role "cannot be assumed"
+    (internal/service/backup/selection.go, after hashicorp/terraform-provider-aws#9297), but it
+    calls CreateRestoreTestingSelection once (restore_testing_selection.go): created after the
+    backup selection, the restore testing selection finds a role AWS Backup already accepted.
+    """
     plan = aws.backup.RestoreTestingPlan(
         names.regional_resource_name(account_id, region, "restore-testing-plan"),
         name=restore_testing_name(policy.plan_name),
@@ -48,13 +56,14 @@ def register_restore_testing(
         region=region,
         opts=child,
     )
-    # AWS: a wildcard in ProtectedResourceArns, then conditions on the resource's tags.
+    # Conditions on the resource's tags alone: the provider requires exactly one of
+    # protected_resource_arns and protected_resource_conditions (ConfigValidators in
+    # restore_testing_selection.go), and AWS takes either (API_CreateRestoreTestingSelection).
     selection = aws.backup.RestoreTestingSelection(
         names.regional_resource_name(account_id, region, "restore-testing-selection"),
         name=restore_testing_name(policy.selection_name),
         restore_testing_plan_name=plan.name,
         protected_resource_type=EFS_TYPE,
-        protected_resource_arns=["*"],
         protected_resource_conditions=aws.backup.RestoreTestingSelectionProtectedResourceConditionsArgs(
             string_equals=[
                 aws.backup.RestoreTestingSelectionProtectedResourceConditionsStringEqualArgs(
@@ -67,7 +76,7 @@ def register_restore_testing(
         validation_window_hours=config.validation_window_hours,
         region=region,
         opts=pulumi.ResourceOptions.merge(
-            child, pulumi.ResourceOptions(depends_on=list(attachments))
+            child, pulumi.ResourceOptions(depends_on=list(role_ready))
         ),
     )
     return plan, selection

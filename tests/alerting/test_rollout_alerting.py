@@ -87,8 +87,17 @@ def test_every_covered_account_region_forwards_failures_to_the_central_bus(resou
 def test_one_forwarder_role_per_account_may_only_put_events_on_the_central_bus(resources):
     roles = {r["name"]: r for r in by_type(resources, ROLE) if "alerts" in r["name"]}
     assert set(roles) == {f"{A}-alerts-forwarder-role", f"{B}-alerts-forwarder-role"}
-    trust = json.loads(roles[f"{A}-alerts-forwarder-role"]["inputs"]["assumeRolePolicy"])
-    assert trust["Statement"][0]["Principal"] == {"Service": "events.amazonaws.com"}
+    for account in (A, B):
+        trust = json.loads(roles[f"{account}-alerts-forwarder-role"]["inputs"]["assumeRolePolicy"])
+        # confused deputy: EventBridge may assume it for this account's rules only
+        assert trust["Statement"] == [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            }
+        ]
     policies = _named(resources, ROLE_POLICY)
     assert len(policies) == 2
     document = json.loads(policies[f"{A}-alerts-forwarder-policy"]["inputs"]["policy"])
@@ -121,12 +130,14 @@ def test_every_covered_account_region_restore_tests_its_own_vault(resources):
         assert selection["provider"] == f"{account}-aws"
         assert inputs["restoreTestingPlanName"] == plan["name"]
         assert inputs["protectedResourceType"] == "EFS"
-        assert inputs["protectedResourceArns"] == ["*"]
+        assert "protectedResourceArns" not in inputs  # exactly one of the two (provider)
         assert inputs["protectedResourceConditions"] == {
             "stringEquals": [{"key": "aws:ResourceTag/Name", "value": "AIFilesystem"}]
         }
         assert inputs["iamRoleArn"] == f"arn:aws:iam::{account}:role/OrgBackupServiceRole"
         assert inputs["validationWindowHours"] == 2.0
+        # created once AWS Backup accepted the role: after the region's backup selection
+        assert f"{account}-{region}-selection" in selection["depends_on"]
 
 
 def test_restore_testing_names_are_letters_digits_and_underscores(resources):

@@ -1,6 +1,7 @@
 """Adopt, don't collide: an account-region that enters coverage and already holds our vault gets
-it imported (`import_id` in synth's resources), found with one DescribeBackupVault per entering
-region through the deploy role; accounts covered before are not looked up at all."""
+it imported (`import_id` in synth's resources, `<name>@<region>` so that the account's provider,
+pinned to its first region, reads the vault where it is), found with one DescribeBackupVault per
+entering region through the deploy role; accounts covered before are not looked up at all."""
 
 from __future__ import annotations
 
@@ -103,7 +104,7 @@ def test_an_entering_account_with_our_vault_imports_it(
     assert code == 0
     vaults = {r["name"]: r for r in json.loads(out.read_text())["resources"] if r["type"] == VAULT}
     imported = {name: r["import_id"] for name, r in vaults.items() if "import_id" in r}
-    assert imported == {f"{accounts['back']}-us-east-1-vault": VAULT_NAME}
+    assert imported == {f"{accounts['back']}-us-east-1-vault": f"{VAULT_NAME}@us-east-1"}
     assert f"{accounts['new']}-us-east-1-vault" in vaults  # created as usual
     # One lookup per entering account-region ("back" and "new", two regions each); none for
     # "before" nor for the management account (skipped).
@@ -121,6 +122,23 @@ def test_a_new_stack_has_everything_entering(world: Org, tmp_path: Path, describ
         f"{world.accounts['before']}-eu-west-1-vault"
     ]
     assert sum(describe_calls.values()) == 3 * len(REGIONS)
+
+
+def test_every_region_imports_its_own_vault_by_an_id_naming_the_region(world: Org, tmp_path):
+    """The provider is pinned to the first region; an id without `@<region>` would read the
+    vault of us-east-1 for eu-west-1 too (the provider's rules fail such a synth)."""
+    account = world.accounts["new"]
+    for region in REGIONS:
+        make_vault(account, region)
+    out = tmp_path / "synth.json"
+
+    assert main(["synth", "--accounts-dir", str(tmp_path / "accounts"), "--out", str(out)]) == 0
+
+    vaults = {r["name"]: r for r in json.loads(out.read_text())["resources"] if "import_id" in r}
+    for region in REGIONS:
+        vault = vaults[f"{account}-{region}-vault"]
+        assert vault["import_id"] == f"{VAULT_NAME}@{region}"
+        assert vault["inputs"]["region"] == region
 
 
 def test_a_region_added_to_a_covered_account_is_entering():

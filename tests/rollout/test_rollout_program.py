@@ -138,6 +138,8 @@ def test_provider_default_tags_merge_org_and_account_tags(resources):
 
 
 def test_service_role_is_trusted_by_backup_and_has_the_two_managed_policies(resources):
+    """No aws:SourceAccount condition: AWS Backup documents none for its service role, and one
+    it does not meet would fail every backup (rollout/trust.py)."""
     role = one(resources, ROLE, f"{A}-backup-role")["inputs"]
     assert role["name"] == "OrgBackupServiceRole"
     assert "managedPolicyArns" not in role

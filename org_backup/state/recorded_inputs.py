@@ -1,0 +1,157 @@
+"""What a state records of each resource's inputs, by logical name: the one place that answers
+"the previous value of input X of resource R".
+
+A manifest (the stack's `org_backup` output, or `synth`'s file) does not list resources; it
+records what the program derived them from. `manifest_inputs` turns it back into the inputs
+the program registers, in the engine's shape (camelCase names), for the inputs whose change
+replaces a resource. A recorded input with the value None is unset; an input the state does not
+record (an older manifest without the field) is absent. The planned side is read the same way, from the manifest this run would
+export (`build_manifest` of the coverage), so both sides come from one builder. A source that
+records real inputs (a `pulumi stack export` file) can answer with the same `RecordedResource`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from org_backup.alerting.config import restore_testing_name
+from org_backup.manifest import Account, Central, Manifest, Region
+from org_backup.provider_rules.backup import (
+    AIR_GAPPED_VAULT,
+    PLAN,
+    RESTORE_TESTING_PLAN,
+    RESTORE_TESTING_SELECTION,
+    SELECTION,
+    VAULT,
+    VAULT_LOCK,
+)
+from org_backup.provider_rules.events import EVENT_RULE
+from org_backup.rollout.names import regional_resource_name
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value only AWS can tell before deployment: the key a KMS alias names."""
+
+    configured: str
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    type: str
+    inputs: Mapping[str, Any]
+
+
+def recorded_input(
+    resources: Mapping[str, RecordedResource], name: str, input_name: str
+) -> Any | None:
+    """The value a state records for input `input_name` of resource `name`; None when the
+    resource is absent, or the input unset or unrecorded (`in resource.inputs` tells which)."""
+    resource = resources.get(name)
+    return None if resource is None else resource.inputs.get(input_name)
+
+
+def manifest_inputs(manifest: Manifest) -> dict[str, RecordedResource]:
+    """Every resource the manifest's covered accounts (and, for shard 0, the central account)
+    register, with the inputs the manifest records; inputs it does not record are left out."""
+    resources: dict[str, RecordedResource] = {}
+    for account in manifest.accounts:
+        if account.status == "covered":
+            for region in account.regions:
+                resources.update(_region(account, region))
+    if manifest.central is not None and manifest.shard.index == 0:
+        for central_region in manifest.central.regions:
+            resources.update(_central(manifest.central, central_region.region))
+    return resources
+
+
+def _region(account: Account, region: Region) -> dict[str, RecordedResource]:
+    def name(kind: str) -> str:
+        return regional_resource_name(account.account_id, region.region, kind)
+
+    found: dict[str, RecordedResource] = {}
+    vault = region.vault
+    if vault is not None:
+        found[name("vault")] = RecordedResource(
+            VAULT, {"name": vault.name, "kmsKeyArn": _key(vault)}
+        )
+        if vault.lock is not None:
+            found[name("vault-lock")] = RecordedResource(
+                VAULT_LOCK,
+                {
+                    "backupVaultName": vault.name,
+                    "minRetentionDays": vault.lock.min_retention_days,
+                    "maxRetentionDays": vault.lock.max_retention_days,
+                    "changeableForDays": vault.lock.changeable_for_days,
+                },
+            )
+    if region.plan is not None:
+        found[name("plan")] = RecordedResource(PLAN, {"name": region.plan.name})
+    selection = region.selection
+    if selection is not None:
+        conditions = (
+            [
+                {
+                    "stringEquals": [
+                        {
+                            "key": f"aws:ResourceTag/{selection.tag.key}",
+                            "value": selection.tag.value,
+                        }
+                    ]
+                }
+            ]
+            if selection.tag is not None
+            else None
+        )
+        found[name("selection")] = RecordedResource(
+            SELECTION,
+            {"name": selection.name, "resources": selection.resources, "conditions": conditions},
+        )
+    testing = region.restore_testing
+    if testing is not None:
+        plan_name = restore_testing_name(testing.plan_name)
+        found[name("restore-testing-plan")] = RecordedResource(
+            RESTORE_TESTING_PLAN, {"name": plan_name}
+        )
+        found[name("restore-testing-selection")] = RecordedResource(
+            RESTORE_TESTING_SELECTION,
+            {
+                "name": restore_testing_name(testing.selection_name),
+                "restoreTestingPlanName": plan_name,
+            },
+        )
+    if region.alerts is not None:
+        found[name("alerts-rule")] = RecordedResource(EVENT_RULE, {"name": region.alerts.rule_name})
+    return found
+
+
+def _central(central: Central, region: str) -> dict[str, RecordedResource]:
+    def name(kind: str) -> str:
+        return regional_resource_name(central.account_id, region, kind)
+
+    # Manifests older than these fields do not record the retention.
+    recorded = "min_retention_days" in central.model_fields_set
+    retention = {
+        "minRetentionDays": central.min_retention_days,
+        "maxRetentionDays": central.max_retention_days,
+    }
+    if central.kind == "air-gapped":
+        inputs = {"name": central.vault_name, **(retention if recorded else {})}
+        return {name("central-vault"): RecordedResource(AIR_GAPPED_VAULT, inputs)}
+    found = {name("central-vault"): RecordedResource(VAULT, {"name": central.vault_name})}
+    if recorded and any(value is not None for value in retention.values()):
+        found[name("central-vault-lock")] = RecordedResource(
+            VAULT_LOCK, {"backupVaultName": central.vault_name, **retention}
+        )
+    return found
+
+
+def _key(vault: Any) -> str | Unresolved | None:
+    """The key ARN the vault is given; an alias not yet resolved stays Unresolved."""
+    if vault.kms_key_arn is not None:
+        return vault.kms_key_arn
+    if vault.kms_key_id is not None:
+        return Unresolved(vault.kms_key_id)
+    return None

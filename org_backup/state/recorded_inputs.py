@@ -7,7 +7,8 @@ the program registers, in the engine's shape (camelCase names), for the inputs w
 replaces a resource. A recorded input with the value None is unset; an input the state does not
 record (an older manifest without the field) is absent. The planned side is read the same way, from the manifest this run would
 export (`build_manifest` of the coverage), so both sides come from one builder. A source that
-records real inputs (a `pulumi stack export` file) can answer with the same `RecordedResource`s.
+records real inputs (a `pulumi stack export` file) answers with the same `RecordedResource`s
+(`previous_inputs`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from org_backup.provider_rules.backup import (
 )
 from org_backup.provider_rules.events import EVENT_RULE
 from org_backup.rollout.names import regional_resource_name
+from org_backup.state.previous import PreviousState
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,32 @@ def recorded_input(
     resource is absent, or the input unset or unrecorded (`in resource.inputs` tells which)."""
     resource = resources.get(name)
     return None if resource is None else resource.inputs.get(input_name)
+
+
+def previous_inputs(previous: PreviousState) -> dict[str, RecordedResource]:
+    """The previous side: the inputs a `pulumi stack export` holds (what the engine last sent the
+    provider) when one was given, else what the last output records."""
+    if previous.state is not None:
+        return {
+            resource.name: RecordedResource(resource.type, _sent(resource.inputs))
+            for resource in previous.state.resources
+            if resource.custom
+        }
+    return manifest_inputs(previous.manifest) if previous.manifest is not None else {}
+
+
+def _sent(value: Any) -> Any:
+    """State inputs without what the provider's Check adds and the program never sends (the
+    `__defaults` bookkeeping, empty blocks), so they compare with the planned side's."""
+    if isinstance(value, Mapping):
+        return {
+            key: _sent(item)
+            for key, item in value.items()
+            if not key.startswith("__") and item not in (None, [], {})
+        }
+    if isinstance(value, list):
+        return [_sent(item) for item in value]
+    return value
 
 
 def manifest_inputs(manifest: Manifest) -> dict[str, RecordedResource]:

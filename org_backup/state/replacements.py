@@ -29,7 +29,12 @@ from org_backup.manifest import Manifest, build_manifest
 from org_backup.provider_rules import RESOURCE_RULES
 from org_backup.provider_rules.backup import AIR_GAPPED_VAULT, GLOBAL_SETTINGS, VAULT, VAULT_LOCK
 from org_backup.state.previous import PreviousState, whole_numbers
-from org_backup.state.recorded_inputs import RecordedResource, Unresolved, manifest_inputs
+from org_backup.state.recorded_inputs import (
+    RecordedResource,
+    Unresolved,
+    manifest_inputs,
+    previous_inputs,
+)
 
 SETTING = "allow_replacements"
 # Registered with retain_on_delete: replacing them forgets the old resource instead of deleting it.
@@ -143,7 +148,7 @@ def check_replacements(
     """The replacements this run would make, as warning lines; InputError (exit 2) for each one
     of a retained resource that cannot succeed or that `allowed` does not name."""
     planned = Manifest.model_validate(build_manifest(coverage))
-    found = predict_replacements(manifest_inputs(previous.manifest), manifest_inputs(planned))
+    found = predict_replacements(previous_inputs(previous), manifest_inputs(planned))
     problems, lines = [], []
     for replacement in found:
         if replacement.retained and (replacement.collides or replacement.name not in allowed):

@@ -17,11 +17,12 @@ from org_backup.coverage.model import Coverage
 from org_backup.errors import InputError
 from org_backup.manifest import Manifest, build_manifest
 from org_backup.rollout.synthesize import synthesize
-from org_backup.state.previous import PreviousState
+from org_backup.state.previous import PreviousState, read_previous
 from org_backup.state.recorded_inputs import manifest_inputs, recorded_input
 from org_backup.state.replacements import RETAINED_TYPES, check_replacements
 from tests.foundation.orgs import Org, new_org
 from tests.rollout.plans import CENTRAL_ID, central, covered, org, policy
+from tests.safety.exports import stack_export, write
 
 A = "111122223333"
 KEY = "arn:{partition}:kms:{region}:{account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -221,3 +222,35 @@ def test_synth_previous_lists_a_plain_replacement(world, monkeypatch, capsys):
     assert len(replaced) == 4  # the selection of each member account-region
     assert all(line.startswith("WARNING: replace: resource ") for line in replaced)
     assert json.loads(Path("next.json").read_text())["schema_version"] == 1
+
+
+def exported(coverage: Coverage, tmp_path: Path) -> PreviousState:
+    """The previous state as `pulumi stack export` of an update that registered `coverage`."""
+    export = stack_export(coverage, "synth", {"org_backup": build_manifest(coverage)})
+    return read_previous(write(tmp_path / "state.json", export))
+
+
+def test_with_an_export_the_inputs_the_engine_sent_are_the_previous_side(tmp_path: Path):
+    before = org(covered(A, policy=policy(vault_kms_key_arn=KEY, **LOCK)), central=air_gapped())
+    previous = exported(before, tmp_path)
+    assert previous.state is not None
+    assert check_replacements(previous, before, []) == []  # the state's own inputs: no change
+    with pytest.raises(InputError) as raised:
+        check_replacements(
+            previous,
+            org(covered(A, policy=policy(vault_kms_key_arn=NEW_KEY, **LOCK)), central=air_gapped()),
+            [],
+        )
+    assert "state.json" in str(raised.value.problems[-1])
+    assert "vault_kms_key_arn" in str(raised.value.problems[0])
+
+
+def test_an_account_only_the_state_holds_is_compared_too(tmp_path: Path):
+    """A failed update keeps the old output; the state already holds the new account's vault."""
+    entered = org(covered(A, policy=policy(vault_kms_key_arn=KEY)))
+    export = stack_export(entered, "synth", root_outputs=None)  # no successful update yet
+
+    previous = read_previous(write(tmp_path / "state.json", export))
+    assert previous.manifest is None
+    with pytest.raises(InputError):
+        check_replacements(previous, org(covered(A, policy=policy(vault_kms_key_arn=NEW_KEY))), [])

@@ -7,6 +7,7 @@ from pathlib import Path
 import boto3
 import pulumi
 
+from org_backup.aws import name_sessions
 from org_backup.config.settings import stack_config_from_pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
@@ -33,6 +34,7 @@ def main() -> None:
     """Plan, then register; invalid input, or a removal over `max_accounts_removed`, stops the
     update before any resource is registered."""
     defer_full_collections()  # the program's process ends with the update
+    name_sessions("preview" if pulumi.runtime.is_dry_run() else "deploy")
     try:
         _, manifest = run_program(resolve_coverage)
     except InputError as error:

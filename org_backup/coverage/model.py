@@ -14,6 +14,7 @@ from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.central import CentralCoverage
 from org_backup.errors import Problem
+from org_backup.guardrails.config import GuardrailsCoverage
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
 POLICY_SKIP_REASONS = frozenset(
@@ -85,6 +86,7 @@ class Coverage(BaseModel):
     alerts: AlertsConfig | None = None
     restore_testing: RestoreTestingConfig | None = None
     central: CentralCoverage | None = None  # none means no copies
+    guardrails: GuardrailsCoverage | None = None  # none: guardrails off
 
     @property
     def covered(self) -> list[AccountCoverage]:

@@ -18,11 +18,12 @@ from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
 from org_backup.coverage.adoption import Adoption, adopt_existing_vaults
-from org_backup.coverage.central import resolve_central
+from org_backup.coverage.central import resolve_central, share_removals
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
 from org_backup.errors import AccountFailure, AwsCallError, InputError
 from org_backup.fanout import per_account
+from org_backup.guardrails.config import guardrail_problems, resolve_guardrails
 from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
@@ -108,11 +109,12 @@ def discover_and_cover(
     )
     coverage = resolve.cover(
         settings, inventory, scoped, default_regions, lookups, previous_regions, drift, central
-    )
+    ).model_copy(update={"guardrails": resolve_guardrails(settings, files, inventory)})
     if previous is not None:
         found = check_removals(previous, coverage, settings.max_accounts_removed)
         deletions = [describe(removal, previous) for removal in found]
         deletions += region_removals(previous, coverage)
+        deletions += share_removals(previous.manifest.central, central)
         coverage = coverage.model_copy(update={"removed": tuple(deletions)})
     return coverage
 
@@ -135,6 +137,8 @@ def load_inputs(
         files = load_account_files(accounts_dir, settings.policy_defaults() if settings else None)
     except InputError as error:
         problems += error.problems
+    else:
+        problems += guardrail_problems(settings, files) if settings else []
     if problems:
         raise InputError(problems)
     assert settings is not None

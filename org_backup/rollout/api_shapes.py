@@ -435,6 +435,28 @@ def _principal_association(
     }
 
 
+# Guardrails: the SCP and its attachments (AWS Organizations, in the management account)
+def _scp(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    tags = _tags(inputs, default_tags) or {}
+    return "CreatePolicy", {
+        "Name": inputs.get("name"),
+        "Description": inputs.get("description"),
+        "Type": inputs.get("type"),
+        "Content": inputs.get("content"),
+        "Tags": [{"Key": key, "Value": value} for key, value in tags.items()] or None,
+    }
+
+
+def _scp_attachment(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "AttachPolicy", {"PolicyId": inputs.get("policyId"), "TargetId": inputs.get("targetId")}
+
+
+_GUARDRAIL_TRANSLATIONS = {
+    "aws:organizations/policy:Policy": _scp,
+    "aws:organizations/policyAttachment:PolicyAttachment": _scp_attachment,
+}
+
+
 _COPIES_TRANSLATIONS = {
     "aws:backup/globalSettings:GlobalSettings": _global_settings,
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _air_gapped_vault,
@@ -450,6 +472,7 @@ _SERVICES = {
     "aws:cloudwatch": "events",
     "aws:sns": "sns",
     "aws:iam": "iam",
+    "aws:organizations": "organizations",
 }
 
 _TRANSLATIONS = {
@@ -459,6 +482,7 @@ _TRANSLATIONS = {
     "aws:backup/selection:Selection": _selection,
     **_COPIES_TRANSLATIONS,
     **_ALERTING_TRANSLATIONS,
+    **_GUARDRAIL_TRANSLATIONS,
 }
 
 

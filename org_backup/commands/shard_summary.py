@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from org_backup.errors import MISSING, InputError, Problem
 from org_backup.manifest import Account
 from org_backup.reporting.inputs import load_manifest
+from org_backup.reporting.render_markdown import literal
 
 # `pulumi preview --json` step ops that change something, in the order a reviewer reads them.
 CHANGING_OPS = ("create", "update", "replace", "delete", "import", "create-replacement")
@@ -56,7 +58,7 @@ def render(
     added = sorted(planned.keys() - (previous or {}).keys())
     removed = sorted((previous or {}).keys() - planned.keys())
     degraded = sorted(account_id for account_id, account in planned.items() if account.degraded)
-    lines = [f"### {shard}", ""]
+    lines = [f"### {literal(shard)}", ""]
     if previous is None:
         lines.append("No previous stack output: a new stack, every covered account is added.")
         lines.append("")
@@ -95,11 +97,15 @@ def _resources(digest: dict[str, Any] | None) -> list[str]:
     ]
     steps = [step for step in digest.get("steps") or [] if step.get("op") in CHANGING_OPS]
     if steps:
-        lines += ["<details><summary>Every change</summary>", "", "```"]
+        listing = []
         for step in steps:
-            keys = ", ".join(step.get("diffReasons") or [])
-            lines.append(f"{step['op']:>8} {step.get('urn', '')}" + (f"  ({keys})" if keys else ""))
-        lines += ["```", "", "</details>", ""]
+            keys = ", ".join(str(key) for key in step.get("diffReasons") or [])
+            line = f"{step['op']:>8} {step.get('urn', '')}" + (f"  ({keys})" if keys else "")
+            listing.append(re.sub(r"[\r\n]+", " ", line))  # one line per step
+        # A fence longer than any run of backticks inside, so nothing in it can close it.
+        fence = "`" * max(3, 1 + max(len(run) for run in re.findall("`*", "".join(listing))))
+        lines += ["<details><summary>Every change</summary>", "", fence, *listing, fence]
+        lines += ["", "</details>", ""]
     return lines
 
 
@@ -115,8 +121,9 @@ def _previous_covered(path: str | None) -> dict[str, Account] | None:
 
 
 def _label(account: Account) -> str:
+    """Names come from the organization (and ids from a file): literal text, never markup."""
     reason = account.degraded
-    return f"{account.account_id} ({account.name}{': ' + reason if reason else ''})"
+    return literal(f"{account.account_id} ({account.name}{': ' + reason if reason else ''})")
 
 
 def _read_json(path: str) -> Any:

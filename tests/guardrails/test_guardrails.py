@@ -13,6 +13,7 @@ import parliament
 import pytest
 from moto import mock_aws
 
+from org_backup.alerting.config import AlertsConfig
 from org_backup.cli import main
 from org_backup.config.settings import Settings
 from org_backup.coverage.central import vault_access_policy
@@ -25,7 +26,6 @@ from org_backup.guardrails.documents import (
 )
 from org_backup.rollout.api_shapes import api_requests, validation_errors
 from org_backup.rollout.central_alerts import bus_policy
-from org_backup.alerting.config import AlertsConfig
 from org_backup.rollout.synthesize import synthesize
 from tests.foundation.orgs import new_org
 from tests.rollout.plans import (
@@ -137,7 +137,9 @@ def test_the_scp_denies_exactly_the_listed_actions_on_org_backups_resources(guar
     assert all(s["Effect"] == "Deny" for s in document["Statement"])
     exempt = {"aws:PrincipalArn": [f"arn:aws:iam::*:role/{DEPLOY}"]}
     assert all(s["Condition"]["ArnNotLike"] == exempt for s in document["Statement"])
-    assert statements["OrgBackupVaults"]["Resource"] == "arn:aws:backup:*:*:backup-vault:org-backup-ai"
+    assert (
+        statements["OrgBackupVaults"]["Resource"] == "arn:aws:backup:*:*:backup-vault:org-backup-ai"
+    )
     assert set(statements["OrgBackupRoles"]["Resource"]) == {
         "arn:aws:iam::*:role/OrgBackupServiceRole",
         f"arn:aws:iam::*:role/{DEPLOY}",  # whoever changed its trust would take its exemption
@@ -171,7 +173,9 @@ def test_with_alerts_and_a_central_vault_the_scp_protects_them_too():
         "arn:aws:events:*:*:rule/org-backup-alerts-forward",
         "arn:aws:events:*:*:rule/org-backup-alerts/org-backup-alerts-to-email",
     }
-    assert "arn:aws:iam::*:role/OrgBackupAlertsForwarder" in statements["OrgBackupRoles"]["Resource"]
+    assert (
+        "arn:aws:iam::*:role/OrgBackupAlertsForwarder" in statements["OrgBackupRoles"]["Resource"]
+    )
 
 
 def test_the_central_vault_policy_admits_copies_and_also_guards_the_copies():
@@ -179,7 +183,9 @@ def test_the_central_vault_policy_admits_copies_and_also_guards_the_copies():
         org(covered(A), central=central(), guardrails=guardrails(central_account_id=CENTRAL_ID,
             central_mpa_enabled=False, central_delegated_administrator_enabled=False))
     )["resources"]  # fmt: skip
-    central_policies = [p for p in by_type(resources, VAULT_POLICY) if p["parent"] == "organization"]
+    central_policies = [
+        p for p in by_type(resources, VAULT_POLICY) if p["parent"] == "organization"
+    ]
     assert len(central_policies) == 2
     allow, deny = _document(central_policies[0], "policy")["Statement"]
     assert allow["Action"] == "backup:CopyIntoBackupVault" and allow["Effect"] == "Allow"
@@ -190,9 +196,9 @@ def test_the_central_vault_policy_admits_copies_and_also_guards_the_copies():
 
 
 def test_other_shards_guard_their_vaults_but_register_no_scp():
-    resources = synthesize(
-        org(covered(A), guardrails=guardrails(), shard_index=1, shard_count=2)
-    )["resources"]
+    resources = synthesize(org(covered(A), guardrails=guardrails(), shard_index=1, shard_count=2))[
+        "resources"
+    ]
     assert len(by_type(resources, VAULT_POLICY)) == 2
     assert not by_type(resources, SCP) and not by_type(resources, ATTACHMENT)
 

@@ -242,7 +242,9 @@ def test_the_vault_is_shared_with_the_recovery_accounts_only():
     assert sorted((p["inputs"]["region"], p["inputs"]["principal"]) for p in principals) == sorted(
         (region, account) for region in ("us-east-1", "eu-west-1") for account in recovery
     )
-    assert {p["name"] for p in principals} >= {f"{CENTRAL_ID}-us-east-1-central-share-{recovery[0]}"}
+    assert {p["name"] for p in principals} >= {
+        f"{CENTRAL_ID}-us-east-1-central-share-{recovery[0]}"
+    }
     assert len(by_type(resources, SHARE)) == 2
 
 

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     planned = _covered(load_manifest(args.synth).manifest.accounts)
     previous = _previous_covered(args.previous)
     digest = _read_json(args.preview) if args.preview else None
-    sys.stdout.write(render(args.shard, planned, previous, digest))
+    registered = len(_read_json(args.synth).get("resources") or [])
+    sys.stdout.write(render(args.shard, planned, previous, digest, registered))
     return 0
 
 
@@ -54,6 +55,7 @@ def render(
     planned: dict[str, Account],
     previous: dict[str, Account] | None,
     digest: dict[str, Any] | None,
+    registered: int | None = None,
 ) -> str:
     added = sorted(planned.keys() - (previous or {}).keys())
     removed = sorted((previous or {}).keys() - planned.keys())
@@ -76,13 +78,19 @@ def render(
         if ids:
             lines.append(f"**{title}**: " + ", ".join(_label(source[i]) for i in ids))
             lines.append("")
-    lines += _resources(digest)
+    lines += _resources(digest, registered)
     return "\n".join(lines) + "\n"
 
 
-def _resources(digest: dict[str, Any] | None) -> list[str]:
+def _resources(digest: dict[str, Any] | None, registered: int | None = None) -> list[str]:
     if digest is None:
-        return ["No `pulumi preview` output: resource changes unknown.", ""]
+        program = (
+            f" The program registers {registered} resources (synth, offline); the approved"
+            " deployment's `pulumi up --diff` shows what changes."
+            if registered is not None
+            else ""
+        )
+        return [f"No `pulumi preview` output: resource changes unknown.{program}", ""]
     summary = digest.get("changeSummary") or {}
     lines = [
         "| resources to create | import | update | replace | delete | unchanged |",

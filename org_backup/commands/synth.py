@@ -49,6 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"where to write the JSON; '-' for stdout (default: {DEFAULT_OUT})",
     )
     add_previous(parser)
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="assume no role in any member account (a pull request's preview): no vault is"
+        " looked up for adoption and check_deploy_roles is not applied",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             stack_source=stack_source,
             stack_name=args.stack,
             progress=True,
+            offline=args.offline,
         )
         for warning in adoption.warnings:
             print(warning, file=sys.stderr)

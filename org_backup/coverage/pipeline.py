@@ -17,7 +17,7 @@ from org_backup.aws import Session, assume_role, caller_session, describe_error
 from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
-from org_backup.coverage.adoption import Adoption, adopt_existing_vaults
+from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, entering_regions
 from org_backup.coverage.central import resolve_central, share_removals
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
@@ -63,12 +63,25 @@ def load_rollout_coverage(
     stack_source: str = "Pulumi stack config",
     stack_name: str | None = None,
     progress: bool = False,
+    offline: bool = False,
 ) -> Adoption:
     """What `pulumi up` and `synth` register: the coverage against the previous state, with the
     vaults of entering account-regions looked up for import (as many at once as `max_workers`).
-    One sequence for both, so `synth` shows what the real update would do."""
+    One sequence for both, so `synth` shows what the real update would do.
+
+    `offline` (a pull request's preview, with no credentials for member accounts): no deploy
+    role is assumed, so `check_deploy_roles` is not applied and no vault is looked up."""
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
+    if offline:
+        settings = settings.model_copy(update={"check_deploy_roles": False})
     coverage = discover_and_cover(settings, files, session, progress=progress, previous=previous)
+    if offline:
+        entering = sum(len(regions) for regions in entering_regions(coverage, previous).values())
+        note = (
+            f"NOTE: offline: {entering} entering account-region(s) not looked up for a vault to"
+            " adopt (no member-account credentials); the approved deployment looks them up"
+        )
+        return Adoption(coverage, (note,) if entering else ())
     return adopt_existing_vaults(coverage, previous, session, settings.max_workers, progress)
 
 

@@ -32,6 +32,16 @@ POLICY_SKIP_REASONS = frozenset(
 )
 
 
+def reading_role(
+    deploy_role_arn: str, external_id: str | None, readonly_role_name: str | None
+) -> tuple[str, str | None]:
+    """The role that only reads an account (audit, adoption's lookups): `readonly_role_name` in
+    that account when set (no external id), else the deploy role."""
+    if readonly_role_name is None:
+        return deploy_role_arn, external_id
+    return f"{deploy_role_arn.rsplit(':role/', 1)[0]}:role/{readonly_role_name}", None
+
+
 class AccountCoverage(BaseModel):
     """One account: covered with a policy and regions, or skipped with a reason.
 

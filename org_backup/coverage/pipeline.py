@@ -82,7 +82,9 @@ def load_rollout_coverage(
             " adopt (no member-account credentials); the approved deployment looks them up"
         )
         return Adoption(coverage, (note,) if entering else ())
-    return adopt_existing_vaults(coverage, previous, session, settings.max_workers, progress)
+    return adopt_existing_vaults(
+        coverage, previous, session, settings.max_workers, progress, settings.readonly_role_name
+    )
 
 
 def discover_and_cover(

@@ -74,7 +74,9 @@ def load_rollout_coverage(
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
     if offline:
         settings = settings.model_copy(update={"check_deploy_roles": False})
-    coverage = discover_and_cover(settings, files, session, progress=progress, previous=previous)
+    coverage = discover_and_cover(
+        settings, files, session, progress=progress, previous=previous, offline=offline
+    )
     if offline:
         entering = sum(len(regions) for regions in entering_regions(coverage, previous).values())
         note = (
@@ -94,8 +96,10 @@ def discover_and_cover(
     *,
     progress: bool = False,
     previous: PreviousState | None = None,
+    offline: bool = False,
 ) -> Coverage:
-    """Discovery and the per-account lookups for already validated inputs."""
+    """Discovery and the per-account lookups for already validated inputs; `offline`: opt-in
+    regions from `account:ListRegions` only, never through a member account's role."""
     session = caller_session(session)
     if settings.discovery_role_arn:
         session = _discovery_session(session, settings.discovery_role_arn)
@@ -112,7 +116,7 @@ def discover_and_cover(
         if resolve.needs_lookup(item, default_regions, settings.check_deploy_roles)
     ]
     lookups = _lookup_accounts(
-        session, settings, inventory.management_account_id, todo, default_regions, progress
+        session, settings, inventory.management_account_id, todo, default_regions, progress, offline
     )
     previous_regions = (
         {
@@ -176,6 +180,7 @@ def _lookup_accounts(
     todo: list[ScopedAccount],
     default_regions: frozenset[str],
     progress: bool,
+    offline: bool = False,
 ) -> dict[str, AccountLookup]:
     """The per-account calls, concurrently; a failure becomes that account's skip reason."""
     opt_in = OptInLookup(session, management_id)
@@ -184,6 +189,8 @@ def _lookup_accounts(
         deployed: list[Session] = []
 
         def deploy_session() -> Session:
+            if offline:
+                raise AccountFailure("offline: no member-account role is assumed")
             if not deployed:
                 try:
                     deployed.append(assume_role(session, item.deploy_role_arn, item.external_id))

@@ -17,7 +17,7 @@ from org_backup.alerting.config import AlertsConfig
 from org_backup.cli import main
 from org_backup.config.settings import Settings
 from org_backup.coverage.central import vault_access_policy
-from org_backup.guardrails.config import SCP_NAME, GuardrailsCoverage, scp_text
+from org_backup.guardrails.config import SCP_NAME, scp_text
 from org_backup.guardrails.documents import (
     SCP_DENIES,
     SCP_MAX_CHARACTERS,
@@ -28,6 +28,7 @@ from org_backup.rollout.api_shapes import api_requests, validation_errors
 from org_backup.rollout.central_alerts import bus_policy
 from org_backup.rollout.synthesize import synthesize
 from tests.foundation.orgs import new_org
+from tests.guardrails.plans import DEPLOY, guardrails
 from tests.rollout.plans import (
     CENTRAL_ID,
     MANAGEMENT_ID,
@@ -42,17 +43,6 @@ from tests.rollout.plans import (
 A, B = "111122223333", "222233334444"
 SCP = "aws:organizations/policy:Policy"
 ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
-DEPLOY = "OrganizationAccountAccessRole"
-
-
-def guardrails(**settings: Any) -> GuardrailsCoverage:
-    values = Settings(guardrails_enabled=True, **settings)
-    return GuardrailsCoverage(
-        document=scp_text(values, [], "aws"),
-        targets=("ou-ab12-11111111", "ou-ab12-22222222"),
-        exempt_role_names=(DEPLOY,),
-        region="us-east-1",
-    )
 
 
 @pytest.fixture(scope="module")
@@ -274,3 +264,37 @@ def test_an_scp_over_the_size_limit_is_exit_2_before_any_aws_call(tmp_path: Path
     assert code == 2
     assert "guardrails_enabled" in err and f"over the {SCP_MAX_CHARACTERS}" in err
     assert "DeployRoleWithARatherLongName0039" in err
+
+
+@mock_aws
+def test_synth_with_guardrails_on_shows_vault_policies_and_the_scp_on_the_root(
+    tmp_path: Path, capsys, monkeypatch
+):
+    org = new_org()
+    prod = org.account("ml-prod", "ML/Prod")
+    org.account("ml-dev", "ML/Dev")
+    monkeypatch.setenv("ORG_BACKUP_GUARDRAILS_ENABLED", "true")
+    out = tmp_path / "synth.json"
+    assert main(["synth", "--accounts-dir", str(tmp_path), "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    err = capsys.readouterr().err
+
+    resources = result["resources"]
+    root = org.root_id if hasattr(org, "root_id") else None
+    (attachment,) = by_type(resources, ATTACHMENT)
+    assert attachment["inputs"]["targetId"].startswith("r-")
+    assert root in (None, attachment["inputs"]["targetId"])
+    assert len(by_type(resources, VAULT_POLICY)) == 2  # one per covered member account-region
+    assert result["guardrails"]["targets"] == [attachment["inputs"]["targetId"]]
+    regions = {
+        a["account_id"]: a["regions"] for a in result["accounts"] if a["status"] == "covered"
+    }
+    assert regions[prod][0]["guardrails"] == {"vault_policy": True, "scp": SCP_NAME}
+    assert f"guardrails: 2 member vault policies, SCP {SCP_NAME} attached to r-" in err
+
+
+@mock_aws
+def test_synth_with_guardrails_off_says_so(tmp_path: Path, capsys):
+    new_org().account("ml-prod", "ML")
+    assert main(["synth", "--accounts-dir", str(tmp_path), "--out", str(tmp_path / "s.json")]) == 0
+    assert "synth: guardrails off (guardrails_enabled)" in capsys.readouterr().err

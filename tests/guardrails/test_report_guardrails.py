@@ -11,7 +11,7 @@ from pathlib import Path
 
 from org_backup.cli import main
 from org_backup.rollout.synthesize import synthesize
-from tests.guardrails.test_guardrails import guardrails
+from tests.guardrails.plans import guardrails
 from tests.rollout.plans import MANAGEMENT_ID, covered, org
 
 A = "111122223333"

@@ -3,7 +3,8 @@
 pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
 PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection (and the central
 account's resources into UpdateGlobalSettings, CreateLogicallyAirGappedBackupVault,
-PutBackupVaultAccessPolicy and AWS RAM's CreateResourceShare and AssociateResourceShare). Translating the
+PutBackupVaultAccessPolicy and AWS RAM's CreateResourceShare and AssociateResourceShare; the
+guardrail SCP into AWS Organizations' CreatePolicy and AttachPolicy). Translating the
 camelCase inputs the engine received into those requests, and validating them with botocore's
 own model, lets the tests catch what AWS would otherwise reject only during `pulumi up`.
 """

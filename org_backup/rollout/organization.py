@@ -28,7 +28,7 @@ COMPONENT_NAME = "organization"
 
 
 class OrganizationBackup(pulumi.ComponentResource):
-    """The management account's global settings and the central vaults.
+    """The management account's global settings and guardrail SCP, and the central vaults.
 
     Other organization-level resources (alerts) register in the central account through
     `central_provider`, in the regions of `regions`, under this component.

@@ -7,6 +7,7 @@ from pathlib import Path
 import boto3
 import pulumi
 
+from org_backup.aws import name_sessions
 from org_backup.config.settings import stack_config_from_pulumi
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
@@ -35,6 +36,7 @@ def main() -> None:
     degraded accounts than `max_accounts_degraded` stop the update before any resource is
     registered. The state comes from the export ORG_BACKUP_STATE_EXPORT names (`make up`)."""
     defer_full_collections()  # the program's process ends with the update
+    name_sessions("preview" if pulumi.runtime.is_dry_run() else "deploy")
     try:
         exported = exported_state()
         if exported is None:

@@ -15,8 +15,21 @@ from org_backup.errors import AccountFailure
 # Adaptive retries back off on throttling for the whole client, which matters when dozens of
 # accounts are looked up concurrently against the same Organizations or STS endpoint.
 RETRY_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10})
-SESSION_NAME = "org-backup"
 GLOBAL_REGION = "us-east-1"
+# Role session names say which command assumed a role, so CloudTrail tells a preview, a
+# deployment and an audit apart: `org-backup-<command>` (the CLI names its command once, at
+# start; the Pulumi program is `deploy`, see rollout/providers.py).
+SESSION_PREFIX = "org-backup"
+_session_name = [SESSION_PREFIX]
+
+
+def name_sessions(command: str) -> None:
+    """Every role this process assumes from now on gets the session name `org-backup-<command>`."""
+    _session_name[0] = f"{SESSION_PREFIX}-{command}"
+
+
+def session_name() -> str:
+    return _session_name[0]
 
 
 def caller_session(session: boto3.Session | None = None) -> boto3.Session:
@@ -84,7 +97,7 @@ class AssumedRole:
 
 def assume_role(session: Session, role_arn: str, external_id: str | None = None) -> AssumedRole:
     """The role's temporary credentials (raises ClientError when denied)."""
-    params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
+    params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name()}
     if external_id:
         params["ExternalId"] = external_id
     credentials = client(session, "sts").assume_role(**params)["Credentials"]

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from org_backup.aws import name_sessions
 from org_backup.commands import (
     accounts,
     audit,
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    name_sessions(args.command)
     try:
         return args.run(args)
     except InputError as error:

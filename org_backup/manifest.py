@@ -117,6 +117,24 @@ class CentralAlerts(_Open):
     muted_accounts: list[str] = []  # forwarded, but no email
 
 
+# Guardrails
+class RegionGuardrails(_Open):
+    """What protects the account-region's backups from the account's own administrators."""
+
+    # the vault's access policy denies deleting recovery points and unprotecting the vault
+    vault_policy: bool
+    # the organization SCP that applies to the account (null: none does)
+    scp: str | None = None
+
+
+class Guardrails(_Open):
+    """The guardrail SCP (created and attached by shard 0) and the deploy roles it exempts."""
+
+    scp_name: str
+    targets: list[str]
+    exempt_role_names: list[str]
+
+
 class Region(_Open):
     region: str
     vault: Vault | None = None
@@ -124,6 +142,7 @@ class Region(_Open):
     selection: Selection | None = None
     alerts: RegionAlerts | None = None
     restore_testing: RestoreTesting | None = None
+    guardrails: RegionGuardrails | None = None  # null: unguarded (guardrails off, or older)
 
 
 class Account(_Open):
@@ -157,6 +176,9 @@ class Central(_Open):
     min_retention_days: int | None = None
     max_retention_days: int | None = None
     regions: list[CentralRegion] = []
+    # an air-gapped vault's AWS RAM principals ("organization" or account ids); null: not
+    # recorded (manifests before it was, whose default shared with the organization)
+    shared_with: list[str] | None = None
 
 
 def _central(coverage: Coverage) -> Central | None:
@@ -174,6 +196,7 @@ def _central(coverage: Coverage) -> Central | None:
             CentralRegion(region=region, vault_arn=central.vault_arn(coverage.partition, region))
             for region in central.regions
         ],
+        shared_with=list(central.shared_with),
     )
 
 
@@ -183,6 +206,7 @@ class Manifest(_Open):
     shard: Shard = Shard()
     alerts: CentralAlerts | None = None
     central: Central | None = None
+    guardrails: Guardrails | None = None
     accounts: list[Account]
 
 
@@ -216,12 +240,19 @@ def build_manifest(
         shard=Shard(index=coverage.shard_index, count=coverage.shard_count),
         alerts=central_alerts(coverage),
         central=_central(coverage),
+        guardrails=_guardrails(coverage),
         accounts=[
-            _with_alerting(
-                _account(
-                    account, coverage.partition, coverage.central, deployed.get(account.account_id)
+            _with_guardrails(
+                _with_alerting(
+                    _account(
+                        account,
+                        coverage.partition,
+                        coverage.central,
+                        deployed.get(account.account_id),
+                    ),
+                    account,
+                    coverage,
                 ),
-                account,
                 coverage,
             )
             for account in coverage.accounts
@@ -343,4 +374,28 @@ def _with_alerting(manifest: Account, account: AccountCoverage, coverage: Covera
     )
     for region in manifest.regions:
         region.alerts, region.restore_testing = region_alerts, restore_testing
+    return manifest
+
+
+# Guardrails
+def _guardrails(coverage: Coverage) -> Guardrails | None:
+    guardrails = coverage.guardrails
+    if guardrails is None:
+        return None
+    return Guardrails(
+        scp_name=guardrails.scp_name,
+        targets=list(guardrails.targets),
+        exempt_role_names=list(guardrails.exempt_role_names),
+    )
+
+
+def _with_guardrails(manifest: Account, coverage: Coverage) -> Account:
+    """Every member account-region of a guarded rollout has the vault policy and the SCP; the
+    management account has neither (it is deployed with the caller's own credentials, and no
+    SCP applies to it)."""
+    if coverage.guardrails is None or manifest.account_id == coverage.management_account_id:
+        return manifest
+    guarded = RegionGuardrails(vault_policy=True, scp=coverage.guardrails.scp_name)
+    for region in manifest.regions:
+        region.guardrails = guarded
     return manifest

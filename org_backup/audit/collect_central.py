@@ -19,6 +19,7 @@ from org_backup.audit.collect import USABLE_STATUSES, account_session
 from org_backup.audit.observations import CentralRegionState, CentralState
 from org_backup.aws import client, describe_error
 from org_backup.coverage.central import CentralCoverage
+from org_backup.coverage.model import reading_role
 from org_backup.errors import AccountFailure
 
 
@@ -27,9 +28,14 @@ def collect_central(
     central: CentralCoverage,
     caller_account_id: str,
     since: datetime | None,
+    readonly_role_name: str | None = None,
 ) -> CentralState:
     """What the central vaults hold: each source resource's latest usable copy since `since`."""
-    role = None if central.account_id == caller_account_id else central.deploy_role_arn
+    role, external_id = central.deploy_role_arn, central.deploy_role_external_id
+    if role is not None:
+        role, external_id = reading_role(role, external_id, readonly_role_name)
+    if central.account_id == caller_account_id:
+        role = None
     if role is None and central.account_id != caller_account_id:
         return CentralState(
             central.account_id,
@@ -37,7 +43,7 @@ def collect_central(
             f" credentials, but the caller is account {caller_account_id}",
         )
     try:
-        session = account_session(caller, role, central.deploy_role_external_id)
+        session = account_session(caller, role, external_id)
     except AccountFailure as error:
         return CentralState(central.account_id, failure=str(error))
     return CentralState(

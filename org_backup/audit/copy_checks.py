@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from org_backup.audit.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.observations import CentralRegionState, CentralState
@@ -135,15 +136,26 @@ def central_rows(coverage: Coverage, state: CentralState) -> list[AuditRow]:
         arn = central.vault_arn(coverage.partition, region.region)
         found = tuple(
             Finding(kind, f"{who} {region.region}: {sentence}")
-            for kind, sentence in central_vault_findings(central, region, coverage.organization_id)
+            for kind, sentence in central_vault_findings(
+                central,
+                region,
+                coverage.organization_id,
+                central.access_policy(
+                    coverage.organization_id, coverage.partition, coverage.guardrails is not None
+                ),
+            )
         )
         rows.append(_row(central, region.region, arn, found))
     return rows
 
 
 def central_vault_findings(
-    central: CentralCoverage, region: CentralRegionState, organization_id: str
+    central: CentralCoverage,
+    region: CentralRegionState,
+    organization_id: str,
+    wanted: dict[str, Any] | None = None,
 ) -> Iterator[tuple[str, str]]:
+    """`wanted`: the access policy the rollout deploys (default: without guardrails)."""
     name = f"central vault {central.vault_name}"
     if region.lookup_error is not None:
         yield CENTRAL_VAULT, f"{name} could not be read: {as_sentence(region.lookup_error)}"
@@ -157,7 +169,7 @@ def central_vault_findings(
             f"{name} is a {region.vault_type}, but the settings ask for a logically air-gapped"
             " vault.",
         )
-    wanted = vault_access_policy(organization_id)
+    wanted = wanted or vault_access_policy(organization_id, copy_role_name=central.copy_role_name)
     if region.policy is None:
         yield (
             CENTRAL_VAULT,
@@ -167,7 +179,7 @@ def central_vault_findings(
         yield (
             CENTRAL_VAULT,
             f"{name}'s access policy is not the one org-backup deploys (only"
-            f" backup:CopyIntoBackupVault for aws:PrincipalOrgID {organization_id}); it is"
+            f" backup:CopyIntoBackupVault by the backup roles of {organization_id}); it is"
             f" {json.dumps(region.policy, sort_keys=True)}.",
         )
 

@@ -50,7 +50,14 @@ def audit(
     default_enabled = frozenset(coverage.default_enabled_regions)
     regions = targets.scan_regions(coverage, settings.regions, scan_regions, default_enabled)
     caller_account = _caller_account(session)
-    todo = targets.targets(coverage, regions, default_enabled, caller_account, scan_skipped)
+    todo = targets.targets(
+        coverage,
+        regions,
+        default_enabled,
+        caller_account,
+        scan_skipped,
+        settings.readonly_role_name,
+    )
     if thresholds.max_restore_test_age_days is not None:
         todo = [with_restore_testing(target) for target in todo]
     opt_in = OptInLookup(session, coverage.management_account_id)
@@ -63,7 +70,13 @@ def audit(
     )
     now = now or datetime.now(UTC)
     central = (
-        collect_central(session, coverage.central, caller_account, copies_since(coverage, now))
+        collect_central(
+            session,
+            coverage.central,
+            caller_account,
+            copies_since(coverage, now),
+            settings.readonly_role_name,
+        )
         if coverage.central is not None
         else None
     )

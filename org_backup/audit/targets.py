@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from org_backup.config.limits import partition_of_region
 from org_backup.config.policy import BackupPolicy
-from org_backup.coverage.model import Coverage
+from org_backup.coverage.model import Coverage, reading_role
 
 ALL_REGIONS = "all"
 SCANNED_SKIP_REASONS = frozenset(
@@ -72,8 +72,10 @@ def targets(
     default_enabled: frozenset[str],
     caller_account_id: str,
     scan_skipped: bool,
+    readonly_role_name: str | None = None,
 ) -> list[Target]:
-    """Every account to read, in the coverage's order."""
+    """Every account to read, in the coverage's order, through its read-only role when
+    `readonly_role_name` is set (else its deploy role)."""
     found = []
     for account in coverage.accounts:
         reachable = account.covered or (
@@ -82,13 +84,14 @@ def targets(
         if not reachable or account.policy is None:
             continue
         unknown = set(regions) - set(account.regions) - set(account.regions_not_enabled)
+        role_arn, external_id = reading_role(
+            account.deploy_role_arn or "", account.deploy_role_external_id, readonly_role_name
+        )
         found.append(
             Target(
                 account_id=account.account_id,
-                role_arn=None
-                if account.account_id == caller_account_id
-                else account.deploy_role_arn,
-                external_id=account.deploy_role_external_id,
+                role_arn=None if account.account_id == caller_account_id else role_arn,
+                external_id=external_id,
                 policy=account.policy,
                 covered_regions=account.regions,
                 scan_regions=tuple(sorted(unknown & default_enabled)),

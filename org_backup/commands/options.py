@@ -122,6 +122,12 @@ def add_alerting_requirements(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="finding for every account-region without a restore testing plan",
     )
+    parser.add_argument(
+        "--require-guardrails",
+        action="store_true",
+        help="finding for every account-region whose vault policy or organization SCP guardrail"
+        " is missing (guardrails_enabled)",
+    )
 
 
 def add_restore_test_age(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +151,7 @@ def thresholds_from(args: argparse.Namespace) -> Thresholds:
         max_interval_hours=args.max_interval_hours,
         require_alerts=getattr(args, "require_alerts", False),
         require_restore_testing=getattr(args, "require_restore_testing", False),
+        require_guardrails=getattr(args, "require_guardrails", False),
         max_restore_test_age_days=getattr(args, "max_restore_test_age_days", None),
         require_copy=args.require_copy,
         require_air_gapped=args.require_air_gapped,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from org_backup.errors import MISSING, InputError, Problem
 from org_backup.manifest import Account
 from org_backup.reporting.inputs import load_manifest
+from org_backup.reporting.render_markdown import literal
 
 # `pulumi preview --json` step ops that change something, in the order a reviewer reads them.
 CHANGING_OPS = ("create", "update", "replace", "delete", "import", "create-replacement")
@@ -43,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     planned = _covered(load_manifest(args.synth).manifest.accounts)
     previous = _previous_covered(args.previous)
     digest = _read_json(args.preview) if args.preview else None
-    sys.stdout.write(render(args.shard, planned, previous, digest))
+    registered = len(_read_json(args.synth).get("resources") or [])
+    sys.stdout.write(render(args.shard, planned, previous, digest, registered))
     return 0
 
 
@@ -52,11 +55,12 @@ def render(
     planned: dict[str, Account],
     previous: dict[str, Account] | None,
     digest: dict[str, Any] | None,
+    registered: int | None = None,
 ) -> str:
     added = sorted(planned.keys() - (previous or {}).keys())
     removed = sorted((previous or {}).keys() - planned.keys())
     degraded = sorted(account_id for account_id, account in planned.items() if account.degraded)
-    lines = [f"### {shard}", ""]
+    lines = [f"### {literal(shard)}", ""]
     if previous is None:
         lines.append("No previous stack output: a new stack, every covered account is added.")
         lines.append("")
@@ -74,13 +78,19 @@ def render(
         if ids:
             lines.append(f"**{title}**: " + ", ".join(_label(source[i]) for i in ids))
             lines.append("")
-    lines += _resources(digest)
+    lines += _resources(digest, registered)
     return "\n".join(lines) + "\n"
 
 
-def _resources(digest: dict[str, Any] | None) -> list[str]:
+def _resources(digest: dict[str, Any] | None, registered: int | None = None) -> list[str]:
     if digest is None:
-        return ["No `pulumi preview` output: resource changes unknown.", ""]
+        program = (
+            f" The program registers {registered} resources (synth, offline); the approved"
+            " deployment's `pulumi up --diff` shows what changes."
+            if registered is not None
+            else ""
+        )
+        return [f"No `pulumi preview` output: resource changes unknown.{program}", ""]
     summary = digest.get("changeSummary") or {}
     lines = [
         "| resources to create | import | update | replace | delete | unchanged |",
@@ -95,11 +105,15 @@ def _resources(digest: dict[str, Any] | None) -> list[str]:
     ]
     steps = [step for step in digest.get("steps") or [] if step.get("op") in CHANGING_OPS]
     if steps:
-        lines += ["<details><summary>Every change</summary>", "", "```"]
+        listing = []
         for step in steps:
-            keys = ", ".join(step.get("diffReasons") or [])
-            lines.append(f"{step['op']:>8} {step.get('urn', '')}" + (f"  ({keys})" if keys else ""))
-        lines += ["```", "", "</details>", ""]
+            keys = ", ".join(str(key) for key in step.get("diffReasons") or [])
+            line = f"{step['op']:>8} {step.get('urn', '')}" + (f"  ({keys})" if keys else "")
+            listing.append(re.sub(r"[\r\n]+", " ", line))  # one line per step
+        # A fence longer than any run of backticks inside, so nothing in it can close it.
+        fence = "`" * max(3, 1 + max(len(run) for run in re.findall("`*", "".join(listing))))
+        lines += ["<details><summary>Every change</summary>", "", fence, *listing, fence]
+        lines += ["", "</details>", ""]
     return lines
 
 
@@ -115,8 +129,9 @@ def _previous_covered(path: str | None) -> dict[str, Account] | None:
 
 
 def _label(account: Account) -> str:
+    """Names come from the organization (and ids from a file): literal text, never markup."""
     reason = account.degraded
-    return f"{account.account_id} ({account.name}{': ' + reason if reason else ''})"
+    return literal(f"{account.account_id} ({account.name}{': ' + reason if reason else ''})")
 
 
 def _read_json(path: str) -> Any:

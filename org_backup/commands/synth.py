@@ -31,6 +31,8 @@ from org_backup.state.previous import PreviousState, read_previous
 
 DEFAULT_OUT = Path("build/manifest.json")
 PLAN_TYPE = "aws:backup/plan:Plan"
+VAULT_POLICY_TYPE = "aws:backup/vaultPolicy:VaultPolicy"
+SCP_TYPE = "aws:organizations/policy:Policy"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,6 +51,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"where to write the JSON; '-' for stdout (default: {DEFAULT_OUT})",
     )
     add_previous(parser)
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="assume no role in any member account (a pull request's preview): no vault is"
+        " looked up for adoption and check_deploy_roles is not applied",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
             stack_source=stack_source,
             stack_name=args.stack,
             progress=True,
+            offline=args.offline,
         )
         for warning in adoption.warnings:
             print(warning, file=sys.stderr)
@@ -105,8 +114,32 @@ def print_summary(coverage: Coverage, resources: Sequence[dict[str, Any]], strea
         f" {account_regions} account-regions, {len(resources)} resources\n"
     )
     _print_copies(coverage, resources, children, stream)
+    _print_guardrails(coverage, resources, stream)
     for warning in coverage.warnings:
         stream.write(warning + "\n")
+
+
+def _print_guardrails(
+    coverage: Coverage, resources: Sequence[dict[str, Any]], stream: TextIO
+) -> None:
+    """Guardrails are opt-in: say so when they are off, and what they register when on."""
+    guardrails = coverage.guardrails
+    if guardrails is None:
+        stream.write(
+            "synth: guardrails off (guardrails_enabled): an administrator of a member account"
+            " can delete its recovery points, plan and role\n"
+        )
+        return
+    policies = sum(
+        1
+        for r in resources
+        if r["type"] == VAULT_POLICY_TYPE and r["parent"] != organization.COMPONENT_NAME
+    )
+    scp = [r for r in resources if r["type"] == SCP_TYPE]
+    where = (
+        f", SCP {guardrails.scp_name} attached to {', '.join(guardrails.targets)}" if scp else ""
+    )
+    stream.write(f"synth: guardrails: {policies} member vault policies{where}\n")
 
 
 def _print_copies(

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     deploy_role_external_id: str | None = Field(
         default=None, description="External id for assuming the deploy role."
     )
+    readonly_role_name: RoleName | None = Field(
+        default=None,
+        description="Read-only role in each member account for audit and the rollout's lookups"
+        " (none: the deploy role).",
+    )
     check_deploy_roles: bool = Field(
         default=False,
         description="Assume every deploy role during discovery; skip accounts where it fails.",
@@ -233,8 +238,14 @@ class Settings(BaseSettings):
         description="Region of the one central vault every region copies to (none: the same region).",
     )
     central_share_with_organization: bool = Field(
-        default=True,
-        description="Share an air-gapped central vault with the organization through AWS RAM, for restores.",
+        default=False,
+        description="Share an air-gapped central vault with the whole organization through AWS RAM"
+        " (every account may restore every copy).",
+    )
+    central_recovery_accounts: list[str] = Field(
+        default=[],
+        description="Account ids an air-gapped central vault is shared with through AWS RAM, for"
+        " restores (JSON list; default: nobody).",
     )
     central_mpa_enabled: bool | None = Field(
         default=None,
@@ -243,6 +254,12 @@ class Settings(BaseSettings):
     central_delegated_administrator_enabled: bool | None = Field(
         default=None,
         description="AWS Backup global setting isDelegatedAdministratorEnabled, as it is today (required with a central account).",
+    )
+    # Guardrails on member accounts (org_backup/guardrails/)
+    guardrails_enabled: bool = Field(
+        default=False,
+        description="Deny everyone but the deploy role deleting recovery points and changing"
+        " org-backup's resources: a vault policy per vault and an SCP on the covered OUs.",
     )
     rules: list[RuleSpec] = Field(
         default=[],
@@ -284,7 +301,7 @@ class Settings(BaseSettings):
     def _regions(cls, value: list[str]) -> list[str]:
         return check_regions(value)
 
-    @field_validator("exclude_accounts", "alerts_muted_accounts")
+    @field_validator("exclude_accounts", "alerts_muted_accounts", "central_recovery_accounts")
     @classmethod
     def _account_ids(cls, value: list[str]) -> list[str]:
         bad = [item for item in value if limits.check_account_id(str(item))]
@@ -472,6 +489,25 @@ def central_problems(settings: Settings) -> list[tuple[str, Any, str]]:
                     " it is never flipped by accident",
                 )
             )
+    if settings.central_recovery_accounts and settings.central_share_with_organization:
+        found.append(
+            (
+                "central_recovery_accounts",
+                settings.central_recovery_accounts,
+                "cannot be set with central_share_with_organization: true, which already shares"
+                " the vault with every account; choose one",
+            )
+        )
+    if settings.central_recovery_accounts and settings.central_vault_kind != "air-gapped":
+        found.append(
+            (
+                "central_recovery_accounts",
+                settings.central_recovery_accounts,
+                "needs central_vault_kind air-gapped: only a logically air-gapped vault is"
+                " shared through AWS RAM (restores from a standard central vault are made in"
+                " the central account)",
+            )
+        )
     if settings.central_vault_kind == "air-gapped":
         for field, value in (
             ("central_vault_min_retention_days", low),

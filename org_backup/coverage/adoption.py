@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from org_backup.aws import Session, assume_role, caller_session, client
 from org_backup.config.settings import Settings
-from org_backup.coverage.model import AccountCoverage, Coverage
+from org_backup.coverage.model import AccountCoverage, Coverage, reading_role
 from org_backup.fanout import per_account
 from org_backup.progress import Progress
 from org_backup.provider_rules.backup import VAULT
@@ -54,14 +54,16 @@ def adopt_existing_vaults(
     session: Session | None = None,
     max_workers: int = Settings.model_fields["max_workers"].default,
     progress: bool = False,
+    readonly_role_name: str | None = None,
 ) -> Adoption:
-    """Look up our vault in every entering region; a found one is recorded for import."""
+    """Look up our vault in every entering region; a found one is recorded for import, through
+    the read-only role when `readonly_role_name` is set (else the deploy role)."""
     session = caller_session(session)
     entering = entering_regions(coverage, previous)
     accounts = [account for account in coverage.covered if account.account_id in entering]
 
     def look_up(account: AccountCoverage) -> dict[str, str]:
-        return existing_vaults(session, account, entering[account.account_id])
+        return existing_vaults(session, account, entering[account.account_id], readonly_role_name)
 
     found, failures = per_account(
         accounts,
@@ -85,12 +87,18 @@ def adopt_existing_vaults(
 
 
 def existing_vaults(
-    session: Session, account: AccountCoverage, regions: tuple[str, ...]
+    session: Session,
+    account: AccountCoverage,
+    regions: tuple[str, ...],
+    readonly_role_name: str | None = None,
 ) -> dict[str, str]:
     """Region -> import id (`<vault name>@<region>`), for the regions where the account
     already has our vault."""
     assert account.policy is not None and account.deploy_role_arn is not None
-    deployed = assume_role(session, account.deploy_role_arn, account.deploy_role_external_id)
+    role_arn, external_id = reading_role(
+        account.deploy_role_arn, account.deploy_role_external_id, readonly_role_name
+    )
+    deployed = assume_role(session, role_arn, external_id)
     found = {}
     for region in regions:
         backup = client(deployed, "backup", region)

@@ -8,7 +8,7 @@ while only shard 0 registers them (`rollout/organization.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,7 +16,11 @@ from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupRule
 from org_backup.config.settings import Settings
 from org_backup.errors import InputError, Problem
+from org_backup.guardrails.documents import vault_guardrail_statement
 from org_backup.organization.discovery import OrgInventory
+
+if TYPE_CHECKING:  # the manifest's models build on this module's
+    from org_backup.manifest import Central
 
 
 class CentralCoverage(BaseModel):
@@ -34,7 +38,11 @@ class CentralCoverage(BaseModel):
     max_retention_days: int | None = None
     regions: tuple[str, ...]
     central_region: str | None = None
-    share_with_organization: bool = True
+    # Who may restore from an air-gapped vault (its AWS RAM share): nobody by default.
+    share_with_organization: bool = False
+    recovery_accounts: tuple[str, ...] = ()
+    # The backup role of every account: the only principal whose copies the vault admits.
+    copy_role_name: str = "OrgBackupServiceRole"
     # AWS Backup's global settings of the management account, all three keys (see settings.py).
     global_settings: dict[str, str]
 
@@ -45,6 +53,26 @@ class CentralCoverage(BaseModel):
     def vault_arn(self, partition: str, region: str) -> str:
         """Deterministic, so every shard knows it without the shard that creates the vault."""
         return f"arn:{partition}:backup:{region}:{self.account_id}:backup-vault:{self.vault_name}"
+
+    def access_policy(
+        self, organization_id: str, partition: str, guarded: bool = False
+    ) -> dict[str, Any]:
+        """The central vault's access policy as the rollout deploys it; with guardrails, also
+        the Deny that keeps the central account's own administrators from unprotecting it."""
+        return vault_access_policy(
+            organization_id,
+            partition,
+            self.copy_role_name,
+            self.deploy_role_arn if guarded else None,
+        )
+
+    @property
+    def shared_with(self) -> tuple[str, ...]:
+        """RAM principals of an air-gapped vault's share: the organization, or the recovery
+        accounts (none by default: the vault is then shared with no one)."""
+        if self.kind != "air-gapped":
+            return ()
+        return ("organization",) if self.share_with_organization else self.recovery_accounts
 
     @property
     def locked(self) -> bool:
@@ -81,22 +109,37 @@ def copy_targets(
     ]
 
 
-def vault_access_policy(organization_id: str) -> dict[str, Any]:
-    """The central vault's access policy: principals of this organization may copy into it, and
-    nothing else (AWS rejects any other cross-account action in a vault policy anyway)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "CopyIntoFromThisOrganization",
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "backup:CopyIntoBackupVault",
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
-            }
-        ],
-    }
+def vault_access_policy(
+    organization_id: str,
+    partition: str = "aws",
+    copy_role_name: str = "OrgBackupServiceRole",
+    deploy_role_arn: str | None = None,
+) -> dict[str, Any]:
+    """The central vault's access policy: the backup roles of this organization's accounts may
+    copy into it, and nothing else (AWS rejects any other cross-account action in a vault policy
+    anyway). A copy job runs as the source selection's role, so `aws:PrincipalArn` names that
+    role in any account and `aws:PrincipalOrgID` keeps the accounts to this organization: no
+    other principal can fill the locked vault with copies it cannot delete.
+
+    `deploy_role_arn` (guardrails on): also deny, to everyone but that role, what would erase
+    or unprotect the copies (guardrails/documents.py).
+    """
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": "CopyIntoFromThisOrganizationsBackupRoles",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "backup:CopyIntoBackupVault",
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:PrincipalOrgID": organization_id},
+                "ArnLike": {"aws:PrincipalArn": f"arn:{partition}:iam::*:role/{copy_role_name}"},
+            },
+        }
+    ]
+    if deploy_role_arn is not None:
+        statements.append(vault_guardrail_statement(deploy_role_arn))
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def resolve_central(
@@ -125,6 +168,25 @@ def resolve_central(
                 )
             ]
         )
+    by_id = inventory.by_id()
+    strangers = [
+        other
+        for other in settings.central_recovery_accounts
+        if other not in by_id or by_id[other].state != "ACTIVE"
+    ]
+    if strangers:
+        raise InputError(
+            [
+                Problem(
+                    "settings",
+                    "central_recovery_accounts",
+                    other,
+                    f"is not an ACTIVE account of organization {inventory.organization_id};"
+                    " the air-gapped vault can only be shared with accounts of the organization",
+                )
+                for other in strangers
+            ]
+        )
     spec = next((f.spec for f in files if f.spec.account_id == account_id), None)
     role_name = (spec and spec.deploy_role_name) or settings.deploy_role_name
     return CentralCoverage(
@@ -142,6 +204,8 @@ def resolve_central(
         regions=central_regions(settings, files),
         central_region=settings.central_region,
         share_with_organization=settings.central_share_with_organization,
+        recovery_accounts=tuple(settings.central_recovery_accounts),
+        copy_role_name=settings.backup_role_name,
         global_settings={
             "isCrossAccountBackupEnabled": "true",
             "isMpaEnabled": _flag(settings.central_mpa_enabled),
@@ -150,6 +214,30 @@ def resolve_central(
             ),
         },
     )
+
+
+def share_removals(before: Central | None, central: CentralCoverage | None) -> list[str]:
+    """Restore access this run takes away, said before it happens: principals the air-gapped
+    vault was shared with in the previous state and is not any more. A previous state from
+    before `shared_with` was recorded shared with the organization, the former default."""
+    if before is None or before.kind != "air-gapped":
+        return []
+    earlier = before.shared_with if before.shared_with is not None else ["organization"]
+    now = set(central.shared_with) if central is not None else set()
+    gone = [principal for principal in earlier if principal not in now]
+    if not gone:
+        return []
+    former = (
+        " (central_share_with_organization now defaults to false)"
+        if before.shared_with is None
+        else ""
+    )
+    return [
+        f"the air-gapped central vault {before.vault_name} is no longer shared with"
+        f" {', '.join(gone)}{former}: those accounts can no longer restore from it; to keep"
+        " the share, set central_share_with_organization: true or list the recovery accounts"
+        " in central_recovery_accounts"
+    ]
 
 
 def central_regions(settings: Settings, files: list[LoadedAccount]) -> tuple[str, ...]:

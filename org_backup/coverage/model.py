@@ -14,6 +14,7 @@ from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.central import CentralCoverage
 from org_backup.errors import Problem
+from org_backup.guardrails.config import GuardrailsCoverage
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
 POLICY_SKIP_REASONS = frozenset(
@@ -29,6 +30,16 @@ POLICY_SKIP_REASONS = frozenset(
         "pending activation",
     }
 )
+
+
+def reading_role(
+    deploy_role_arn: str, external_id: str | None, readonly_role_name: str | None
+) -> tuple[str, str | None]:
+    """The role that only reads an account (audit, adoption's lookups): `readonly_role_name` in
+    that account when set (no external id), else the deploy role."""
+    if readonly_role_name is None:
+        return deploy_role_arn, external_id
+    return f"{deploy_role_arn.rsplit(':role/', 1)[0]}:role/{readonly_role_name}", None
 
 
 class AccountCoverage(BaseModel):
@@ -88,6 +99,7 @@ class Coverage(BaseModel):
     alerts: AlertsConfig | None = None
     restore_testing: RestoreTestingConfig | None = None
     central: CentralCoverage | None = None  # none means no copies
+    guardrails: GuardrailsCoverage | None = None  # none: guardrails off
 
     @property
     def covered(self) -> list[AccountCoverage]:

@@ -17,12 +17,13 @@ from org_backup.aws import Session, assume_role, caller_session, describe_error
 from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
-from org_backup.coverage.adoption import Adoption, adopt_existing_vaults
-from org_backup.coverage.central import resolve_central
+from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, entering_regions
+from org_backup.coverage.central import resolve_central, share_removals
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
 from org_backup.errors import AccountFailure, AwsCallError, InputError
 from org_backup.fanout import per_account
+from org_backup.guardrails.config import guardrail_problems, resolve_guardrails
 from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
@@ -66,13 +67,30 @@ def load_rollout_coverage(
     stack_source: str = "Pulumi stack config",
     stack_name: str | None = None,
     progress: bool = False,
+    offline: bool = False,
 ) -> Adoption:
     """What `pulumi up` and `synth` register: the coverage against the previous state, with the
     vaults of entering account-regions looked up for import (as many at once as `max_workers`).
-    One sequence for both, so `synth` shows what the real update would do."""
+    One sequence for both, so `synth` shows what the real update would do.
+
+    `offline` (a pull request's preview, with no credentials for member accounts): no deploy
+    role is assumed, so `check_deploy_roles` is not applied and no vault is looked up."""
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
-    coverage = discover_and_cover(settings, files, session, progress=progress, previous=previous)
-    return adopt_existing_vaults(coverage, previous, session, settings.max_workers, progress)
+    if offline:
+        settings = settings.model_copy(update={"check_deploy_roles": False})
+    coverage = discover_and_cover(
+        settings, files, session, progress=progress, previous=previous, offline=offline
+    )
+    if offline:
+        entering = sum(len(regions) for regions in entering_regions(coverage, previous).values())
+        note = (
+            f"NOTE: offline: {entering} entering account-region(s) not looked up for a vault to"
+            " adopt (no member-account credentials); the approved deployment looks them up"
+        )
+        return Adoption(coverage, (note,) if entering else ())
+    return adopt_existing_vaults(
+        coverage, previous, session, settings.max_workers, progress, settings.readonly_role_name
+    )
 
 
 def discover_and_cover(
@@ -82,8 +100,10 @@ def discover_and_cover(
     *,
     progress: bool = False,
     previous: PreviousState | None = None,
+    offline: bool = False,
 ) -> Coverage:
-    """Discovery and the per-account lookups for already validated inputs."""
+    """Discovery and the per-account lookups for already validated inputs; `offline`: opt-in
+    regions from `account:ListRegions` only, never through a member account's role."""
     session = caller_session(session)
     if settings.discovery_role_arn:
         session = _discovery_session(session, settings.discovery_role_arn)
@@ -100,7 +120,7 @@ def discover_and_cover(
         if resolve.needs_lookup(item, default_regions, settings.check_deploy_roles)
     ]
     lookups = _lookup_accounts(
-        session, settings, inventory.management_account_id, todo, default_regions, progress
+        session, settings, inventory.management_account_id, todo, default_regions, progress, offline
     )
     previous_regions = (
         {account_id: before.regions for account_id, before in previous.baseline.items()}
@@ -109,12 +129,15 @@ def discover_and_cover(
     )
     coverage = resolve.cover(
         settings, inventory, scoped, default_regions, lookups, previous_regions, drift, central
-    )
+    ).model_copy(update={"guardrails": resolve_guardrails(settings, files, inventory)})
     if previous is not None:
         found = check_removals(previous, coverage, settings.max_accounts_removed)
         check_degraded(coverage, settings.max_accounts_degraded)
         deletions = [describe(removal, previous) for removal in found]
         deletions += region_removals(previous, coverage)
+        deletions += share_removals(
+            previous.manifest.central if previous.manifest is not None else None, central
+        )
         replaced = check_replacements(previous, coverage, settings.allow_replacements)
         coverage = coverage.model_copy(
             update={"removed": tuple(deletions), "replacements": tuple(replaced)}
@@ -140,6 +163,8 @@ def load_inputs(
         files = load_account_files(accounts_dir, settings.policy_defaults() if settings else None)
     except InputError as error:
         problems += error.problems
+    else:
+        problems += guardrail_problems(settings, files) if settings else []
     if problems:
         raise InputError(problems)
     assert settings is not None
@@ -162,6 +187,7 @@ def _lookup_accounts(
     todo: list[ScopedAccount],
     default_regions: frozenset[str],
     progress: bool,
+    offline: bool = False,
 ) -> dict[str, AccountLookup]:
     """The per-account calls, concurrently; a failure becomes that account's skip reason."""
     opt_in = OptInLookup(session, management_id)
@@ -170,6 +196,8 @@ def _lookup_accounts(
         deployed: list[Session] = []
 
         def deploy_session() -> Session:
+            if offline:
+                raise AccountFailure("offline: no member-account role is assumed")
             if not deployed:
                 try:
                     deployed.append(assume_role(session, item.deploy_role_arn, item.external_id))

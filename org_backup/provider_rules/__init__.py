@@ -24,10 +24,19 @@ upstream files it was read from. To add a type the program starts registering:
 
 from __future__ import annotations
 
-from org_backup.provider_rules import aws_provider, backup, events, iam, kms, ram, sns
+from org_backup.provider_rules import (
+    aws_provider,
+    backup,
+    events,
+    iam,
+    kms,
+    organizations,
+    ram,
+    sns,
+)
 from org_backup.provider_rules.model import TypeRules
 
-_MODULES = (aws_provider, backup, events, iam, ram, sns)
+_MODULES = (aws_provider, backup, events, iam, organizations, ram, sns)
 
 RESOURCE_RULES: dict[str, TypeRules] = {
     rules.token: rules for module in _MODULES for rules in module.RULES

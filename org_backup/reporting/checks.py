@@ -18,6 +18,7 @@ from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Va
 from org_backup.reporting import kinds
 from org_backup.reporting.alerting_checks import alerting_findings
 from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_findings, copy_to
+from org_backup.reporting.guardrails import UNGUARDED, describe_guardrails, guardrail_findings
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.model import (
     AccountEntry,
@@ -51,8 +52,16 @@ def build_report(
     for account in inputs.accounts:
         synthesized = None if planned else account.account_id in inputs.synthesized
         rows.extend(account_rows(account, thresholds, synthesized, inputs.central))
+    unguarded = sum(1 for row in rows if row.guardrails == UNGUARDED)
     return Report(
-        summary(inputs, thresholds, rows, generated_at=generated_at, planned=planned),
+        summary(
+            inputs,
+            thresholds,
+            rows,
+            generated_at=generated_at,
+            planned=planned,
+            unguarded=unguarded,
+        ),
         tuple(rows),
         account_entries(inputs.accounts),
     )
@@ -130,6 +139,7 @@ def region_row(
             thresholds.require_copy,
             thresholds.require_air_gapped,
         ),
+        *guardrail_findings(region, thresholds.require_guardrails),
     )
     return ReportRow(
         account.account_id,
@@ -154,6 +164,7 @@ def region_row(
         vault_lock=describe_lock(vault.lock) if vault and vault.lock else None,
         selection=describe_selection(selection, partition) if selection else None,
         copy_to=copy_to(region),
+        guardrails=describe_guardrails(region),
     )
 
 
@@ -327,6 +338,7 @@ def summary(
     *,
     generated_at: str = "",
     planned: bool = False,
+    unguarded: int | None = None,
 ) -> Summary:
     """Counts over the rows; the rows with no account (the inputs' findings) count only as findings.
 
@@ -357,6 +369,7 @@ def summary(
         thresholds=thresholds,
         planned=planned,
         findings=inputs.findings,
+        account_regions_unguarded=unguarded,
     )
 
 

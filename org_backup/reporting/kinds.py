@@ -30,6 +30,8 @@ NOT_AIR_GAPPED = "copy not air-gapped"
 # Alerts and restore testing (reporting/alerting_checks.py)
 NO_ALERTS = "no alerts"
 NO_RESTORE_TESTING = "no restore testing"
+# Guardrails (reporting/guardrails.py)
+GUARDRAILS_MISSING = "guardrails missing"
 # The inputs as a whole (reporting/inputs.py)
 SHARDS_INCOMPLETE = "shards incomplete"
 # The live audit (audit/checks.py)
@@ -71,6 +73,8 @@ DESCRIPTIONS: dict[str, str] = {
     NOT_AIR_GAPPED: "`--require-air-gapped`: copies do not land in a logically air-gapped vault",
     NO_ALERTS: "`--require-alerts`: failed jobs of the account-region raise no central alert",
     NO_RESTORE_TESTING: "`--require-restore-testing`: no restore testing plan and selection",
+    GUARDRAILS_MISSING: "`--require-guardrails`: the vault access policy or the organization SCP"
+    " that keeps the account's own administrators from erasing its backups is missing",
     SHARDS_INCOMPLETE: "a shard is missing, given twice, or the shard counts disagree",
     AUDIT_FAILED: "the account could not be read (audit)",
     BACKUP_ROLE_UNUSABLE: "the IAM role AWS Backup assumes is missing or does not trust it (audit)",

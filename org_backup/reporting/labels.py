@@ -22,6 +22,11 @@ def summary_items(summary: Summary) -> list[tuple[str, str]]:
         ("Compliant account-regions", percent),
         ("Account-regions compliant", str(summary.account_regions_compliant)),
         ("Account-regions non-compliant", str(summary.account_regions_non_compliant)),
+        *(
+            [("Account-regions unguarded", _unguarded(summary.account_regions_unguarded))]
+            if summary.account_regions_unguarded is not None
+            else []
+        ),
         ("Accounts covered", str(summary.accounts_covered)),
         ("Accounts skipped", f"{summary.accounts_skipped} ({skipped})" if skipped else "0"),
         ("Organizations", ", ".join(summary.organizations)),
@@ -30,6 +35,12 @@ def summary_items(summary: Summary) -> list[tuple[str, str]]:
         ("Generated at", summary.generated_at),
         ("Thresholds", thresholds_text(summary.thresholds)),
     ]
+
+
+def _unguarded(count: int) -> str:
+    if not count:
+        return "0"
+    return f"{count} (no vault policy and SCP keep the account's own administrators out)"
 
 
 def thresholds_text(thresholds: Thresholds) -> str:
@@ -47,4 +58,6 @@ def thresholds_text(thresholds: Thresholds) -> str:
         parts.append("--require-copy")
     if thresholds.require_air_gapped:
         parts.append("--require-air-gapped")
+    if thresholds.require_guardrails:
+        parts.append("--require-guardrails")
     return " ".join(parts) or "none"

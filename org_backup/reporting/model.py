@@ -29,8 +29,14 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "selection",
     "findings",
     "copy_to",
+    "guardrails",
 )
-AUDIT_COLUMNS: tuple[str, ...] = (*REPORT_COLUMNS[:4], "resource_arn", *REPORT_COLUMNS[4:])
+# The audit reads no vault policies or SCPs, so its rows have no guardrails column.
+AUDIT_COLUMNS: tuple[str, ...] = (
+    *REPORT_COLUMNS[:4],
+    "resource_arn",
+    *(column for column in REPORT_COLUMNS[4:] if column != "guardrails"),
+)
 
 
 class Finding(str):
@@ -75,6 +81,7 @@ class Thresholds:
     max_restore_test_age_days: int | None = None  # audit only
     require_copy: bool = False
     require_air_gapped: bool = False
+    require_guardrails: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class ReportRow:
     selection: str | None = None
     findings: tuple[Finding, ...] = ()
     copy_to: str | None = None  # destination vault ARNs, " | " between
+    guardrails: str | None = None  # what guards the account-region's backups, or "unguarded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +138,8 @@ class Summary:
     thresholds: Thresholds
     planned: bool = False
     findings: tuple[Finding, ...] = ()
+    # account-regions without guardrails (report only: the audit does not read them)
+    account_regions_unguarded: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -374,7 +374,7 @@ def _tile(tile: AccountTile, regions: Sequence[str]) -> str:
     failed = " failed" if tile.account_failed else ""
     label = escape(f"{tile.name} ({tile.account_id})")
     return (
-        f'<span class="tile{failed}" title="{label}" data-filter="{tile.account_id}">'
+        f'<span class="tile{failed}" title="{label}" data-filter="{escape(tile.account_id)}">'
         f"{squares}</span>"
     )
 

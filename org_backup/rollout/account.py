@@ -4,6 +4,7 @@ copying to the central vault, when there is one) and selection in each of its re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 import pulumi
@@ -13,6 +14,7 @@ from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
 from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage
+from org_backup.guardrails.documents import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, member_vault_policy
 from org_backup.manifest import DeployedAccount, efs_resources
 from org_backup.rollout import names
 from org_backup.rollout.alert_forwarding import register_forwarder_role, register_forwarding_rule
@@ -28,6 +30,7 @@ _MANAGED_POLICIES = {
 # Without aws:SourceAccount: AWS Backup documents no such condition on its service role, and
 # a condition it does not satisfy makes every backup fail (rollout/trust.py).
 _TRUST_POLICY = service_trust_policy("backup.amazonaws.com")
+RECOVERY_POINT_TAGS = {MANAGED_TAG_KEY: MANAGED_TAG_VALUE}
 
 
 class AccountBackup(pulumi.ComponentResource):
@@ -46,6 +49,7 @@ class AccountBackup(pulumi.ComponentResource):
         *,
         alerts: AlertsConfig | None = None,
         restore_testing: RestoreTestingConfig | None = None,
+        guarded: bool = False,
     ) -> None:
         if account.policy is None or account.deploy_role_arn is None or not account.regions:
             raise ValueError(f"account {account.account_id} is not covered; nothing to deploy")
@@ -67,6 +71,11 @@ class AccountBackup(pulumi.ComponentResource):
         # one forwarder role per account
         forwarder = register_forwarder_role(account_id, alerts, child) if alerts else None
 
+        # Guardrails: the management account is deployed with the caller's own credentials, so
+        # there is no deploy role to exempt (and no SCP applies to it).
+        guard_role = (
+            account.deploy_role_arn if guarded and account_id != management_account_id else None
+        )
         regions = {}
         for region in account.regions:
             vault, plan, selection = _region(
@@ -79,6 +88,7 @@ class AccountBackup(pulumi.ComponentResource):
                 attachments,
                 child,
                 account.import_vaults.get(region),
+                guard_role,
             )
             # Alerts and restore testing
             if restore_testing is not None:
@@ -140,12 +150,14 @@ def _region(
     attachments: list[aws.iam.RolePolicyAttachment],
     child: pulumi.ResourceOptions,
     import_vault: str | None = None,
+    guard_role: str | None = None,
 ) -> tuple[aws.backup.Vault, aws.backup.Plan, aws.backup.Selection]:
     """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`.
 
     `import_vault` is the import id (`<name>@<region>`) of an existing vault of ours (retained
     from an earlier run or another stack) that the engine imports instead of creating
-    (coverage/adoption.py).
+    (coverage/adoption.py). `guard_role` (guardrails on): the deploy role the vault's access
+    policy exempts; recovery points are then tagged `managed-by`, which the SCP recognizes them by.
     """
 
     def name(kind: str) -> str:
@@ -174,6 +186,14 @@ def _region(
             region=region,
             opts=retained,
         )
+    if guard_role is not None:
+        aws.backup.VaultPolicy(
+            name("vault-policy"),
+            backup_vault_name=vault.name,
+            policy=json.dumps(member_vault_policy(guard_role), sort_keys=True),
+            region=region,
+            opts=child,
+        )
     plan = aws.backup.Plan(
         name("plan"),
         name=policy.plan_name,
@@ -189,6 +209,7 @@ def _region(
                     delete_after=rule.delete_after_days,
                     cold_storage_after=rule.cold_storage_after_days,
                 ),
+                recovery_point_tags=RECOVERY_POINT_TAGS if guard_role is not None else None,
                 copy_actions=[
                     aws.backup.PlanRuleCopyActionArgs(
                         destination_vault_arn=target.destination_vault_arn,

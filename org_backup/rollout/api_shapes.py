@@ -3,7 +3,8 @@
 pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
 PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection (and the central
 account's resources into UpdateGlobalSettings, CreateLogicallyAirGappedBackupVault,
-PutBackupVaultAccessPolicy and AWS RAM's CreateResourceShare and AssociateResourceShare). Translating the
+PutBackupVaultAccessPolicy and AWS RAM's CreateResourceShare and AssociateResourceShare; the
+guardrail SCP into AWS Organizations' CreatePolicy and AttachPolicy). Translating the
 camelCase inputs the engine received into those requests, and validating them with botocore's
 own model, lets the tests catch what AWS would otherwise reject only during `pulumi up`.
 """
@@ -435,6 +436,28 @@ def _principal_association(
     }
 
 
+# Guardrails: the SCP and its attachments (AWS Organizations, in the management account)
+def _scp(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    tags = _tags(inputs, default_tags) or {}
+    return "CreatePolicy", {
+        "Name": inputs.get("name"),
+        "Description": inputs.get("description"),
+        "Type": inputs.get("type"),
+        "Content": inputs.get("content"),
+        "Tags": [{"Key": key, "Value": value} for key, value in tags.items()] or None,
+    }
+
+
+def _scp_attachment(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    return "AttachPolicy", {"PolicyId": inputs.get("policyId"), "TargetId": inputs.get("targetId")}
+
+
+_GUARDRAIL_TRANSLATIONS = {
+    "aws:organizations/policy:Policy": _scp,
+    "aws:organizations/policyAttachment:PolicyAttachment": _scp_attachment,
+}
+
+
 _COPIES_TRANSLATIONS = {
     "aws:backup/globalSettings:GlobalSettings": _global_settings,
     "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _air_gapped_vault,
@@ -450,6 +473,7 @@ _SERVICES = {
     "aws:cloudwatch": "events",
     "aws:sns": "sns",
     "aws:iam": "iam",
+    "aws:organizations": "organizations",
 }
 
 _TRANSLATIONS = {
@@ -459,6 +483,7 @@ _TRANSLATIONS = {
     "aws:backup/selection:Selection": _selection,
     **_COPIES_TRANSLATIONS,
     **_ALERTING_TRANSLATIONS,
+    **_GUARDRAIL_TRANSLATIONS,
 }
 
 

@@ -4,8 +4,8 @@ Backup's failed jobs to, and the email path out of it.
     member account-region default bus --(rule, forwarder role)--> central bus
     central bus --(rule, same pattern)--> SNS topic --> one email subscription per address
 
-The bus's policy admits `events:PutEvents` from principals of this organization only
-(`aws:PrincipalOrgID`); the topic's policy lets EventBridge publish, for the central rule only
+The bus's policy admits `events:PutEvents` from the forwarder roles of this organization's
+accounts only (`aws:PrincipalArn` and `aws:PrincipalOrgID`); the topic's policy lets EventBridge publish, for the central rule only
 (`aws:SourceArn`). The topic is a standard one, unencrypted: EventBridge cannot publish to a
 topic encrypted with the AWS managed key (docs/alerts-and-restore-testing.md).
 """
@@ -27,16 +27,25 @@ TOPIC_TARGET_ID = "org-backup-alerts-email"
 
 
 def bus_policy(alerts: AlertsConfig, organization_id: str) -> dict[str, Any]:
+    """Only the forwarder roles (EventBridge assumes them to deliver each account's events) of
+    this organization's accounts may put events: no other principal can post on the bus."""
     return {
         "Version": "2012-10-17",
         "Statement": [
             {
-                "Sid": "OrganizationForwardsBackupFailures",
+                "Sid": "OrganizationsForwarderRolesForwardBackupFailures",
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "events:PutEvents",
                 "Resource": alerts.bus_arn,
-                "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+                "Condition": {
+                    "StringEquals": {"aws:PrincipalOrgID": organization_id},
+                    "ArnLike": {
+                        "aws:PrincipalArn": (
+                            f"arn:{alerts.partition}:iam::*:role/{alerts.forwarder_role_name}"
+                        )
+                    },
+                },
             }
         ],
     }

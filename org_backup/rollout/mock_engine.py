@@ -291,6 +291,20 @@ _COPIES_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
 }
 
 
+# Guardrails: the SCP (ids like AWS Organizations': p- and at least 8 characters) and its
+# attachments (import id `<target>:<policy>`)
+def _scp(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    policy_id = "p-" + _uuid("scp", name).replace("-", "")[:8]
+    return policy_id, {
+        "arn": f"arn:{partition}:organizations::{account}:policy/o-mock/service_control_policy"
+        f"/{policy_id}"
+    }
+
+
+def _scp_attachment(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    return f"{inputs['targetId']}:{inputs['policyId']}", {}
+
+
 _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:iam/role:Role": _role,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _attachment,
@@ -300,6 +314,8 @@ _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:backup/selection:Selection": _selection,
     **_ALERTING_OUTPUTS,
     **_COPIES_OUTPUTS,
+    "aws:organizations/policy:Policy": _scp,
+    "aws:organizations/policyAttachment:PolicyAttachment": _scp_attachment,
 }
 
 

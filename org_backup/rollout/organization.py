@@ -1,9 +1,10 @@
 """Shard 0's organization-level resources: what the copies out of every account need once.
 
-In the management account, AWS Backup's global settings (cross-account backup on); in the central
-account, per region, the central vault (standard or logically air-gapped, retained on delete like
-every vault) with an access policy admitting copies from this organization only, and for an
-air-gapped vault its AWS RAM share with the organization, so member accounts can restore from it.
+In the management account, AWS Backup's global settings (cross-account backup on) and, with
+guardrails, the SCP; in the central account, per region, the central vault (standard or logically
+air-gapped, retained on delete like every vault) with an access policy admitting copies from the
+backup roles of this organization's accounts only, and for an air-gapped vault its AWS RAM share
+with the recovery accounts (or the organization), so they can restore from it.
 Other shards register none of this: they only point their copy actions at the vaults' ARNs, which
 are deterministic (`CentralCoverage.vault_arn`).
 """
@@ -16,9 +17,10 @@ from collections.abc import Callable
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.coverage.central import CentralCoverage, vault_access_policy
+from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import Coverage
 from org_backup.rollout import names
+from org_backup.rollout.guardrails import register_guardrails
 from org_backup.rollout.providers import account_provider
 
 COMPONENT_TYPE = "org-backup:index:OrganizationBackup"
@@ -26,29 +28,39 @@ COMPONENT_NAME = "organization"
 
 
 class OrganizationBackup(pulumi.ComponentResource):
-    """The management account's global settings and the central vaults.
+    """The management account's global settings and guardrail SCP, and the central vaults.
 
     Other organization-level resources (alerts) register in the central account through
     `central_provider`, in the regions of `regions`, under this component.
     """
 
     management_provider: aws.Provider
-    central_provider: aws.Provider
-    central: CentralCoverage
+    central_provider: aws.Provider | None
+    central: CentralCoverage | None
     regions: tuple[str, ...]
     vault_arns: dict[str, pulumi.Output[str]]
 
-    def __init__(
-        self,
-        coverage: Coverage,
-        central: CentralCoverage,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
+    def __init__(self, coverage: Coverage, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(COMPONENT_TYPE, COMPONENT_NAME, None, opts)
+        central, guardrails = coverage.central, coverage.guardrails
         self.central = central
-        self.regions = central.regions
+        if central is not None:
+            self.regions = central.regions
+        else:
+            assert guardrails is not None  # register_organization's condition
+            self.regions = (guardrails.region,)
         management_id = coverage.management_account_id
         self.management_provider = self._org_provider(coverage, management_id, None, None)
+        self.central_provider = None
+        self.vault_arns = {}
+        if guardrails is not None:
+            register_guardrails(guardrails, management_id, self, self.management_provider)
+        if central is not None:
+            self._register_central(coverage, central)
+        self.register_outputs({"vault_arns": self.vault_arns})
+
+    def _register_central(self, coverage: Coverage, central: CentralCoverage) -> None:
+        management_id = coverage.management_account_id
         self.central_provider = (
             self.management_provider
             if central.account_id == management_id
@@ -72,7 +84,6 @@ class OrganizationBackup(pulumi.ComponentResource):
         self.vault_arns = {
             region: _central_vault(coverage, central, region, child) for region in central.regions
         }
-        self.register_outputs({"vault_arns": self.vault_arns})
 
     def _org_provider(
         self,
@@ -94,10 +105,11 @@ class OrganizationBackup(pulumi.ComponentResource):
 
 
 def register_organization(coverage: Coverage) -> OrganizationBackup | None:
-    """The organization-level resources, on the stack of shard 0 only, and only with copies."""
-    if coverage.central is None or coverage.shard_index != 0:
+    """The organization-level resources, on the stack of shard 0 only, and only with copies or
+    guardrails."""
+    if coverage.shard_index != 0 or (coverage.central is None and coverage.guardrails is None):
         return None
-    return OrganizationBackup(coverage, coverage.central)
+    return OrganizationBackup(coverage)
 
 
 def _central_vault(
@@ -137,16 +149,20 @@ def _central_vault(
     aws.backup.VaultPolicy(
         name("central-vault-policy"),
         backup_vault_name=vault.name,
-        policy=json.dumps(vault_access_policy(coverage.organization_id)),
+        policy=json.dumps(
+            central.access_policy(
+                coverage.organization_id, coverage.partition, coverage.guardrails is not None
+            )
+        ),
         region=region,
         opts=child,
     )
-    if central.kind == "air-gapped" and central.share_with_organization:
-        _share_with_organization(coverage, central, vault, name, region, child)
+    if central.shared_with:
+        _share(coverage, central, vault, name, region, child)
     return vault.arn
 
 
-def _share_with_organization(
+def _share(
     coverage: Coverage,
     central: CentralCoverage,
     vault: aws.backup.Vault | aws.backup.LogicallyAirGappedVault,
@@ -154,9 +170,12 @@ def _share_with_organization(
     region: str,
     child: pulumi.ResourceOptions,
 ) -> None:
-    """AWS RAM share of the air-gapped vault with the whole organization, for restores from it.
+    """AWS RAM share of the air-gapped vault, for restores from it: with the recovery accounts,
+    or (central_share_with_organization) with the whole organization, which then lets every
+    account restore every other account's copies.
 
-    Needs RAM sharing with AWS Organizations enabled in the management account (docs/copies.md).
+    Sharing with the organization needs RAM sharing with AWS Organizations enabled in the
+    management account (docs/copies.md).
     """
     share = aws.ram.ResourceShare(
         name("central-share"),
@@ -172,13 +191,15 @@ def _share_with_organization(
         region=region,
         opts=child,
     )
-    aws.ram.PrincipalAssociation(
-        name("central-share-org"),
-        principal=organization_arn(coverage),
-        resource_share_arn=share.arn,
-        region=region,
-        opts=child,
-    )
+    for principal in central.shared_with:
+        organization = principal == "organization"
+        aws.ram.PrincipalAssociation(
+            name("central-share-org" if organization else f"central-share-{principal}"),
+            principal=organization_arn(coverage) if organization else principal,
+            resource_share_arn=share.arn,
+            region=region,
+            opts=child,
+        )
 
 
 def organization_arn(coverage: Coverage) -> str:

@@ -38,6 +38,7 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
     """
     organization = register_organization(coverage)
     if organization is not None and coverage.alerts is not None:
+        assert organization.central_provider is not None  # alerts need the central account
         register_central_alerts(
             coverage.alerts,
             coverage.organization_id,
@@ -53,6 +54,7 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
             coverage.central,
             alerts=coverage.alerts,
             restore_testing=coverage.restore_testing,
+            guarded=coverage.guardrails is not None,
         )
         for account in coverage.covered
     }

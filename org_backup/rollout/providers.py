@@ -15,9 +15,13 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.aws import SESSION_NAME
+from org_backup.aws import SESSION_PREFIX
+from org_backup.guardrails.documents import MANAGED_TAG_KEY, MANAGED_TAG_VALUE
 
-MANAGED_BY = {"managed-by": "org-backup"}
+MANAGED_BY = {MANAGED_TAG_KEY: MANAGED_TAG_VALUE}
+# One name for `pulumi preview` and `pulumi up` alike: the session name is a provider input, so
+# a name that changed between the two would show every account's provider as updated.
+DEPLOY_SESSION_NAME = f"{SESSION_PREFIX}-deploy"
 
 
 def account_provider(
@@ -41,7 +45,7 @@ def account_provider(
         resource_name,
         assume_roles=[
             aws.ProviderAssumeRoleArgs(
-                role_arn=deploy_role_arn, session_name=SESSION_NAME, external_id=external_id
+                role_arn=deploy_role_arn, session_name=DEPLOY_SESSION_NAME, external_id=external_id
             )
         ]
         if assume

@@ -50,16 +50,19 @@ def test_shard_0_registers_the_central_path_once_in_the_central_account(shard_0)
     assert [r["inputs"]["eventBusName"] for r in central_rules] == ["org-backup-alerts"]
 
 
-def test_the_bus_admits_put_events_from_this_organization_only(shard_0):
+def test_the_bus_admits_put_events_from_the_forwarder_roles_of_this_organization_only(shard_0):
     policy = json.loads(_one(shard_0, BUS_POLICY)["inputs"]["policy"])
     assert policy["Statement"] == [
         {
-            "Sid": "OrganizationForwardsBackupFailures",
+            "Sid": "OrganizationsForwarderRolesForwardBackupFailures",
             "Effect": "Allow",
             "Principal": "*",
             "Action": "events:PutEvents",
             "Resource": BUS_ARN,
-            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"}},
+            "Condition": {
+                "StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"},
+                "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/OrgBackupAlertsForwarder"},
+            },
         }
     ]
 

@@ -99,13 +99,23 @@ def test_synth_with_a_central_account_and_three_rules(demo, monkeypatch, capsys)
 
 
 def test_synth_with_an_air_gapped_central_vault(demo, monkeypatch, capsys):
-    result = synth(demo, monkeypatch, capsys, "air.json", **with_central(demo, **AIR_GAPPED))
+    hub = demo["seeded"].account_ids[CENTRAL_ACCOUNT]
+    recovery = next(i for i in demo["seeded"].account_ids.values() if i != hub)
+    settings = {**AIR_GAPPED, "ORG_BACKUP_CENTRAL_RECOVERY_ACCOUNTS": json.dumps([recovery])}
+    result = synth(demo, monkeypatch, capsys, "air.json", **with_central(demo, **settings))
     check_organization_resources(
         result, demo, "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault"
     )
     shares = [r for r in result["resources"] if r["type"] == "aws:ram/resourceShare:ResourceShare"]
     assert len(shares) == 2
+    principals = {
+        r["inputs"]["principal"]
+        for r in result["resources"]
+        if r["type"] == "aws:ram/principalAssociation:PrincipalAssociation"
+    }
+    assert principals == {recovery}
     assert result["central"]["kind"] == "air-gapped"
+    assert result["central"]["shared_with"] == [recovery]
 
 
 def test_require_copy_fails_without_copies_and_passes_with_them(demo, monkeypatch, capsys):

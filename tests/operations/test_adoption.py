@@ -201,7 +201,7 @@ def test_synth_looks_vaults_up_with_the_max_workers_setting(
 ):
     seen: list[int] = []
 
-    def recording(coverage, previous, session, max_workers, progress):
+    def recording(coverage, previous, session, max_workers, progress, *_):
         seen.append(max_workers)
         return adopt_existing_vaults(coverage, previous, session, max_workers, progress)
 

@@ -28,6 +28,7 @@ from org_backup.provider_rules.check import (
 )
 from org_backup.rollout.mock_engine import ProviderRuleError, run_mocked
 from org_backup.rollout.synthesize import synthesize
+from tests.guardrails.plans import guardrails
 from tests.rollout.plans import CENTRAL_ID, MANAGEMENT_ID, central, covered, org, policy
 
 A, B = "111122223333", "444455556666"
@@ -57,16 +58,23 @@ ADOPTED = {region: f"org-backup-ai@{region}" for region in REGIONS}
 FULL = org(
     covered(A, regions=REGIONS, policy=LOCKED_ALIAS, import_vaults=ADOPTED),
     covered(B, regions=("eu-west-1",)),
-    central=central(kind="air-gapped", min_retention_days=7, max_retention_days=3650),
+    central=central(
+        kind="air-gapped",
+        min_retention_days=7,
+        max_retention_days=3650,
+        recovery_accounts=(B,),
+    ),
     alerts=ALERTS,
     restore_testing=TESTING,
+    guardrails=guardrails(),
 )
 
 
 @pytest.fixture(scope="module")
 def resources() -> list[dict[str, Any]]:
-    """Copies to an air-gapped central vault, alerts, restore testing, a KMS alias, vault
-    locks and vaults adopted in two regions: synthesize raises if any rule is broken."""
+    """Copies to an air-gapped central vault shared with a recovery account, alerts, restore
+    testing, a KMS alias, vault locks, vaults adopted in two regions and guardrails (vault
+    policies, the SCP): synthesize raises if any rule is broken."""
     return synthesize(FULL)["resources"]
 
 
@@ -83,6 +91,9 @@ def test_a_full_feature_synth_passes_every_rule_of_every_type_it_registers(resou
         "aws:backup/restoreTestingSelection:RestoreTestingSelection",
         "aws:cloudwatch/eventTarget:EventTarget",
         "aws:ram/principalAssociation:PrincipalAssociation",
+        "aws:backup/vaultPolicy:VaultPolicy",
+        "aws:organizations/policy:Policy",
+        "aws:organizations/policyAttachment:PolicyAttachment",
     } <= types
     imported = {r["name"]: r["import_id"] for r in resources if "import_id" in r}
     assert imported == {f"{A}-{region}-vault": f"org-backup-ai@{region}" for region in REGIONS}
@@ -216,6 +227,27 @@ VIOLATIONS = [
         "assumeRoles[0].sessionName: 'x'",
         "must be 2 to 64 characters long",
         id="provider-json-encoded",
+    ),
+    pytest.param(
+        f"{MANAGEMENT_ID}-guardrails-scp",
+        _set("type", "SERVICE_CONTROL"),
+        "type: 'SERVICE_CONTROL'",
+        "must be one of SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY",
+        id="organizations-policy-type",
+    ),
+    pytest.param(
+        f"{MANAGEMENT_ID}-guardrails-scp",
+        _set("content", '{"Version": "2012-10-17", "Statement": ['),
+        "content",
+        "must be valid JSON",
+        id="organizations-policy-json",
+    ),
+    pytest.param(
+        f"{A}-us-east-1-vault-policy",
+        _pop("backupVaultName"),
+        "backupVaultName: (missing)",
+        "is required",
+        id="member-vault-policy-required",
     ),
 ]
 

@@ -90,7 +90,7 @@ def test_central_provider_assumes_the_central_deploy_role(standard):
     assert config["assumeRoles"] == [
         {
             "roleArn": f"arn:aws:iam::{CENTRAL_ID}:role/OrganizationAccountAccessRole",
-            "sessionName": "org-backup",
+            "sessionName": "org-backup-deploy",
         }
     ]
     assert config["allowedAccountIds"] == [CENTRAL_ID]
@@ -114,7 +114,11 @@ def test_vault_policy_allows_only_copies_from_this_organization(standard):
     assert statement["Effect"] == "Allow"
     assert statement["Action"] == "backup:CopyIntoBackupVault"
     assert statement["Principal"] == "*"
-    assert statement["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"}}
+    # the backup roles of this organization's accounts, nobody else of it
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:PrincipalOrgID": "o-exampleorg1"},
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/OrgBackupServiceRole"},
+    }
     assert by_type(standard, VAULT_POLICY)[0]["inputs"]["backupVaultName"] == "org-backup-central"
 
 
@@ -170,7 +174,12 @@ def test_standard_vault_with_retention_bounds_gets_a_governance_lock():
 def air_gapped() -> list[dict[str, Any]]:
     plan = org(
         covered(A),
-        central=central(kind="air-gapped", min_retention_days=7, max_retention_days=3650),
+        central=central(
+            kind="air-gapped",
+            min_retention_days=7,
+            max_retention_days=3650,
+            share_with_organization=True,
+        ),
     )
     return synthesize(plan)["resources"]
 
@@ -205,7 +214,19 @@ def test_air_gapped_vault_is_shared_with_the_organization_in_each_region(air_gap
     )
 
 
-def test_the_share_can_be_turned_off():
+def test_by_default_the_air_gapped_vault_is_shared_with_no_one():
+    resources = synthesize(
+        org(
+            covered(A),
+            central=central(kind="air-gapped", min_retention_days=7, max_retention_days=3650),
+        )
+    )["resources"]
+    assert not [r for r in resources if r["type"] in (SHARE, SHARE_RESOURCE, SHARE_PRINCIPAL)]
+    assert len(central_vaults(resources)) == 2
+
+
+def test_the_vault_is_shared_with_the_recovery_accounts_only():
+    recovery = ("777788889999", "888899990000")
     resources = synthesize(
         org(
             covered(A),
@@ -213,12 +234,18 @@ def test_the_share_can_be_turned_off():
                 kind="air-gapped",
                 min_retention_days=7,
                 max_retention_days=3650,
-                share_with_organization=False,
+                recovery_accounts=recovery,
             ),
         )
     )["resources"]
-    assert not [r for r in resources if r["type"] in (SHARE, SHARE_RESOURCE, SHARE_PRINCIPAL)]
-    assert len(central_vaults(resources)) == 2
+    principals = by_type(resources, SHARE_PRINCIPAL)
+    assert sorted((p["inputs"]["region"], p["inputs"]["principal"]) for p in principals) == sorted(
+        (region, account) for region in ("us-east-1", "eu-west-1") for account in recovery
+    )
+    assert {p["name"] for p in principals} >= {
+        f"{CENTRAL_ID}-us-east-1-central-share-{recovery[0]}"
+    }
+    assert len(by_type(resources, SHARE)) == 2
 
 
 def test_organization_level_requests_pass_botocore_validation(standard, air_gapped):

@@ -120,7 +120,7 @@ def test_provider_assumes_the_deploy_role_and_refuses_any_other_account(resource
     assert config["assumeRoles"] == [
         {
             "roleArn": f"arn:aws:iam::{A}:role/OrganizationAccountAccessRole",
-            "sessionName": "org-backup",
+            "sessionName": "org-backup-deploy",
             "externalId": "ext-123",
         }
     ]

@@ -99,8 +99,8 @@ def print_summary(coverage: Coverage, resources: Sequence[dict[str, Any]], strea
     children = Counter(resource["parent"] for resource in resources)
     covered = coverage.covered
     for account in covered:
-        # The component itself plus everything registered under it.
-        count = 1 + children[names.component_name(account.account_id)]
+        # The component, everything registered under it, and its provider (top level).
+        count = 2 + children[names.component_name(account.account_id)]
         degraded = f"; DEGRADED: {account.degraded}" if account.degraded else ""
         stream.write(
             f"  {account.account_id} {account.name}: {', '.join(account.regions)}"

@@ -64,7 +64,14 @@ class AccountBackup(pulumi.ComponentResource):
             external_id=account.deploy_role_external_id,
             region=account.regions[0],
             tags={**tags, **account.tags},
-            opts=pulumi.ResourceOptions(parent=self),
+            # Top level, not a child of this component: `pulumi state move` of the component
+            # (reshard) leaves providers in the source stack and only copies them (pulumi/pulumi
+            # #20639, pkg/cmd/pulumi/state/state_move.go), and a provider left behind whose parent
+            # moved fails the source's integrity check (pkg/resource/deploy/snapshot.go, "refers
+            # to missing parent"). The alias keeps the provider of stacks deployed before as it
+            # is; an aliased provider is no provider change for its resources
+            # (pkg/resource/deploy/step_generator.go, providerChanged).
+            opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(parent=self)]),
         )
         child = pulumi.ResourceOptions(parent=self, provider=provider)
         role, attachments = _service_role(account_id, policy, partition, child)

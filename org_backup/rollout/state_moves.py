@@ -3,7 +3,8 @@ changes, so their resources change stack without being deleted in one and create
 
 Only the component's URN is given: `pulumi state move` moves every child of a moved resource with
 it, except providers, which it copies into the destination (pulumi/pulumi
-pkg/cmd/pulumi/state/state_move.go). URNs follow the engine's rule: the root stack's type is left
+pkg/cmd/pulumi/state/state_move.go); account providers are top-level resources for that reason
+(rollout/account.py). URNs follow the engine's rule: the root stack's type is left
 out of a top-level resource's type, a child's type is prefixed with its parent's.
 
 An account moved into a stack is in that stack's state before any output of the stack lists it,

@@ -51,6 +51,7 @@ class ExportedResource(BaseModel):
     inputs: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
     parent: str = ""
+    provider: str = ""  # `<provider URN>::<provider id>`
     retain_on_delete: bool = Field(default=False, alias="retainOnDelete")
 
 
@@ -161,7 +162,8 @@ def _accounts(
     live: list[ExportedResource], by_urn: Mapping[str, ExportedResource], source: str
 ) -> dict[str, tuple[str, ...]]:
     """Per account, the regions of the AWS resources under its AccountBackup component, its
-    provider's region first (the one its next registration must keep), then sorted.
+    provider's region first (the one its next registration must keep; the provider is the one
+    those resources reference), then sorted.
 
     Only custom resources other than providers count: deleting a component or a provider
     touches nothing in AWS, so an account whose update stopped before its first AWS resource
@@ -186,21 +188,25 @@ def _accounts(
                     )
                 ]
             )
-        region = resource.inputs.get("region", resource.outputs.get("region"))
-        region = region if isinstance(region, str) and region else None
         if resource.type.startswith(PROVIDER_TYPE_PREFIX):
-            if region is not None:
-                provider_regions[account_id] = region
-            continue
+            continue  # deployed before providers moved to the top level
+        provider = by_urn.get(resource.provider.rpartition("::")[0])
+        if provider is not None and _region_of(provider) is not None:
+            provider_regions[account_id] = _region_of(provider)
         found = regions.setdefault(account_id, set())
-        if region is not None:
-            found.add(region)
+        if _region_of(resource) is not None:
+            found.add(_region_of(resource))
     return {
         account_id: tuple(
             sorted(found, key=lambda region: (region != provider_regions.get(account_id), region))
         )
         for account_id, found in sorted(regions.items())
     }
+
+
+def _region_of(resource: ExportedResource) -> str | None:
+    region = resource.inputs.get("region", resource.outputs.get("region"))
+    return region if isinstance(region, str) and region else None
 
 
 def _component_of(

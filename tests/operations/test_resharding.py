@@ -4,6 +4,7 @@ program registers."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shlex
@@ -26,7 +27,9 @@ from org_backup.rollout.synthesize import PROJECT
 from org_backup.state.guard import check_removals, removals
 from org_backup.state.previous import read_previous
 from tests.rollout.plans import covered, org
-from tests.safety.exports import stack_export, state_move, write
+from tests.safety.exports import IntegrityError, stack_export, state_move, write
+
+PROVIDER_TYPE = "pulumi:providers:aws"
 
 ROOT = Path(__file__).resolve().parents[2]
 IDS = [f"{100000000000 + 7919 * n:012d}" for n in range(1000)]
@@ -209,3 +212,29 @@ def test_reshard_needs_the_output_of_each_state_for_its_shard(tmp_path: Path, ca
 
     assert main(["reshard", "--to", "2", "--input", path]) == 2
     assert "never completed an update, so its shard is unknown" in capsys.readouterr().err
+
+
+def test_a_moved_component_leaves_no_provider_without_its_parent(tmp_path: Path):
+    """`pulumi state move` copies providers and never moves them, children of the moved
+    component included (pulumi/pulumi#20639); both states must then pass the CLI's integrity
+    check. Account providers are top-level resources, so the source keeps a provider with no
+    dependents (its next `pulumi up` deletes it, which touches nothing in AWS)."""
+    account = IDS[0]
+    export = stack_export(org(covered(account), covered(IDS[1])), "shard-0")
+    provider = next(r for r in export["deployment"]["resources"] if r["type"] == PROVIDER_TYPE)
+    assert provider["parent"].endswith("::org-backup-shard-0")  # the root stack
+
+    source, dest = state_move(
+        export, None, [component_urn("shard-0", "org-backup", account)], "shard-1"
+    )
+
+    kept = [r["urn"] for r in source["deployment"]["resources"] if r["type"] == PROVIDER_TYPE]
+    copied = [r for r in dest["deployment"]["resources"] if r["type"] == PROVIDER_TYPE]
+    assert len(kept) == 2 and [r["urn"].rsplit("::", 1)[1] for r in copied] == [f"{account}-aws"]
+    # The same account with its provider under the component, as deployed before: refused.
+    nested = copy.deepcopy(export)
+    for resource in nested["deployment"]["resources"]:
+        if resource["type"] == PROVIDER_TYPE and resource["urn"].endswith(f"::{account}-aws"):
+            resource["parent"] = component_urn("shard-0", "org-backup", account)
+    with pytest.raises(IntegrityError, match="refers to missing parent"):
+        state_move(nested, None, [component_urn("shard-0", "org-backup", account)], "shard-1")

@@ -83,10 +83,12 @@ def resources_of(export: dict[str, Any], account_id: str) -> list[dict[str, Any]
 def state_move(
     source: dict[str, Any], dest: dict[str, Any] | None, urns: list[str], dest_stack: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`pulumi state move --source ... --dest dest_stack URN...`: the named resources and their
-    children move, providers are copied (and stay in the source), a top-level resource gets the
-    destination's root stack as parent (created when the destination has none), every URN is
-    rewritten to the destination stack."""
+    """`pulumi state move --source ... --dest dest_stack URN...` as pulumi/pulumi
+    pkg/cmd/pulumi/state/state_move.go does it: the named resources and their children move,
+    except providers, which are copied (and stay in the source, also when they are children of
+    a moved resource, since pulumi/pulumi#20639); a top-level resource gets the destination's
+    root stack as parent (created when the destination has none); every URN is rewritten to the
+    destination stack; both states must then pass the integrity check."""
     source, dest = copy.deepcopy(source), copy.deepcopy(dest or document([]))
     resources = source["deployment"]["resources"]
     moving = {urn for urn in urns}
@@ -125,7 +127,28 @@ def state_move(
         moved["dependencies"] = [rename(u) for u in moved.get("dependencies", []) if u in moving]
         into.append(moved)
     source["deployment"]["resources"] = [r for r in resources if r["urn"] not in moving]
+    for stack, document_ in (("source", source), ("destination", dest)):
+        verify_integrity(document_, stack)
     return source, dest
+
+
+class IntegrityError(Exception):
+    """What `pulumi state move` refuses to save (pkg/resource/deploy/snapshot.go,
+    VerifyIntegrity): a resource whose parent or provider is not before it in the state."""
+
+
+def verify_integrity(export: dict[str, Any], stack: str) -> None:
+    seen: set[str] = set()
+    for resource in export["deployment"]["resources"]:
+        parent = resource.get("parent")
+        if parent and parent not in seen:
+            raise IntegrityError(f"{stack}: {resource['urn']} refers to missing parent {parent}")
+        provider = resource.get("provider", "").rpartition("::")[0]
+        if provider and provider not in seen:
+            raise IntegrityError(
+                f"{stack}: {resource['urn']} refers to unknown provider {provider}"
+            )
+        seen.add(resource["urn"])
 
 
 def _descendants(resources: list[dict[str, Any]], urn: str) -> list[dict[str, Any]]:

@@ -53,17 +53,25 @@ def audit(
     todo = targets.targets(coverage, regions, default_enabled, caller_account, scan_skipped)
     if thresholds.max_restore_test_age_days is not None:
         todo = [with_restore_testing(target) for target in todo]
-    opt_in = OptInLookup(session, coverage.management_account_id)
+    opt_in = OptInLookup(coverage.management_account_id)
     states, failures = per_account(
         todo,
         key=lambda target: target.account_id,
-        task=lambda target: collect_account(session, target, opt_in),
+        task=lambda target, calls: collect_account(calls, target, opt_in),
         max_workers=settings.max_workers,
+        session=session,
+        budget_seconds=settings.account_timeout_seconds,
         progress=Progress("audit", len(todo)) if progress else None,
     )
     now = now or datetime.now(UTC)
     central = (
-        collect_central(session, coverage.central, caller_account, copies_since(coverage, now))
+        collect_central(
+            session,
+            coverage.central,
+            caller_account,
+            copies_since(coverage, now),
+            settings.account_timeout_seconds,
+        )
         if coverage.central is not None
         else None
     )

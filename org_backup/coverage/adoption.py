@@ -52,20 +52,24 @@ def adopt_existing_vaults(
     session: Session | None = None,
     max_workers: int = Settings.model_fields["max_workers"].default,
     progress: bool = False,
+    budget_seconds: float | None = Settings.model_fields["account_timeout_seconds"].default,
 ) -> Adoption:
-    """Look up our vault in every entering region; a found one is recorded for import."""
+    """Look up our vault in every entering region; a found one is recorded for import. An
+    account whose lookups fail, answer malformed or outlast `budget_seconds` is not imported."""
     session = caller_session(session)
     entering = entering_regions(coverage, previous)
     accounts = [account for account in coverage.covered if account.account_id in entering]
 
-    def look_up(account: AccountCoverage) -> dict[str, str]:
-        return existing_vaults(session, account, entering[account.account_id])
+    def look_up(account: AccountCoverage, calls: Session) -> dict[str, str]:
+        return existing_vaults(calls, account, entering[account.account_id])
 
     found, failures = per_account(
         accounts,
         key=lambda account: account.account_id,
         task=look_up,
         max_workers=max_workers,
+        session=session,
+        budget_seconds=budget_seconds,
         progress=Progress("adopt", len(accounts)) if progress and accounts else None,
     )
     updated = tuple(

@@ -68,7 +68,14 @@ def load_rollout_coverage(
     One sequence for both, so `synth` shows what the real update would do."""
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
     coverage = discover_and_cover(settings, files, session, progress=progress, previous=previous)
-    return adopt_existing_vaults(coverage, previous, session, settings.max_workers, progress)
+    return adopt_existing_vaults(
+        coverage,
+        previous,
+        session,
+        settings.max_workers,
+        progress,
+        budget_seconds=settings.account_timeout_seconds,
+    )
 
 
 def discover_and_cover(
@@ -83,7 +90,12 @@ def discover_and_cover(
     session = caller_session(session)
     if settings.discovery_role_arn:
         session = _discovery_session(session, settings.discovery_role_arn)
-    inventory = discover_organization(session)
+    inventory = discover_organization(
+        session,
+        {account.account_id: account.ou_path for account in previous.manifest.accounts}
+        if previous is not None
+        else None,
+    )
     if previous is not None:
         previous.check_matches(inventory.organization_id, settings.shard_index)
     drift = resolve.file_drift(files, inventory)
@@ -158,16 +170,17 @@ def _lookup_accounts(
     default_regions: frozenset[str],
     progress: bool,
 ) -> dict[str, AccountLookup]:
-    """The per-account calls, concurrently; a failure becomes that account's skip reason."""
-    opt_in = OptInLookup(session, management_id)
+    """The per-account calls, concurrently, each account within `account_timeout_seconds`; a
+    failure becomes that account's skip reason."""
+    opt_in = OptInLookup(management_id)
 
-    def look_up(item: ScopedAccount) -> AccountLookup:
+    def look_up(item: ScopedAccount, calls: Session) -> AccountLookup:
         deployed: list[Session] = []
 
         def deploy_session() -> Session:
             if not deployed:
                 try:
-                    deployed.append(assume_role(session, item.deploy_role_arn, item.external_id))
+                    deployed.append(assume_role(calls, item.deploy_role_arn, item.external_id))
                 except (ClientError, BotoCoreError) as error:
                     raise DeployRoleError(item.deploy_role_arn, error) from error
             return deployed[0]
@@ -178,7 +191,7 @@ def _lookup_accounts(
         if not candidates:
             return AccountLookup()
         return AccountLookup(
-            enabled_opt_in=opt_in.enabled(item.account.id, candidates, deploy_session)
+            enabled_opt_in=opt_in.enabled(item.account.id, candidates, calls, deploy_session)
         )
 
     results, failures = per_account(
@@ -186,6 +199,8 @@ def _lookup_accounts(
         key=lambda item: item.account.id,
         task=look_up,
         max_workers=settings.max_workers,
+        session=session,
+        budget_seconds=settings.account_timeout_seconds,
         progress=Progress("discover", len(todo)) if progress else None,
     )
     lookups = dict(results)

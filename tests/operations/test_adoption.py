@@ -183,9 +183,9 @@ def test_synth_looks_vaults_up_with_the_max_workers_setting(
 ):
     seen: list[int] = []
 
-    def recording(coverage, previous, session, max_workers, progress):
+    def recording(coverage, previous, session, max_workers, progress, **options):
         seen.append(max_workers)
-        return adopt_existing_vaults(coverage, previous, session, max_workers, progress)
+        return adopt_existing_vaults(coverage, previous, session, max_workers, progress, **options)
 
     monkeypatch.setattr(pipeline, "adopt_existing_vaults", recording)
     monkeypatch.setenv("ORG_BACKUP_MAX_WORKERS", "2")

@@ -110,8 +110,18 @@ def operation_name(event_name: str) -> str:
 
 
 def missing_fields(answer: Mapping[str, Any], required: tuple[str, ...]) -> list[str]:
-    """The required fields `answer` lacks, as written in REQUIRED."""
-    return [field for field in required if not _has(answer, field.split("."))]
+    """What `answer` lacks of the required fields: the shortest part of each that is missing
+    (`Accounts` when there is no list at all, `Accounts[].Id` when an item lacks its id)."""
+    missing: list[str] = []
+    for field in required:
+        parts = field.split(".")
+        for depth in range(1, len(parts) + 1):
+            if not _has(answer, parts[:depth]):
+                shown = ".".join(parts[:depth]).removesuffix("[]")
+                if shown not in missing:
+                    missing.append(shown)
+                break
+    return missing
 
 
 def _check_answer(event_name: str, http_response: Any, parsed: Any, **_: Any) -> None:

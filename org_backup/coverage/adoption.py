@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import Session, assume_role, caller_session, client
+from org_backup.aws import Session, assume_role, caller_session, client, describe_error
 from org_backup.config.settings import Settings
 from org_backup.coverage.model import AccountCoverage, Coverage
+from org_backup.errors import AccountFailure
 from org_backup.fanout import per_account
 from org_backup.progress import Progress
 from org_backup.state.previous import PreviousState
@@ -100,6 +101,15 @@ def existing_vaults(
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                 continue
-            raise
+            raise VaultLookupError(region, error) from error
+        except BotoCoreError as error:  # a malformed answer is no vault either way
+            raise VaultLookupError(region, error) from error
         found[region] = account.policy.vault_name
     return found
+
+
+class VaultLookupError(AccountFailure):
+    """Whether the vault exists is unknown: the account is not imported, and says why."""
+
+    def __init__(self, region: str, error: Exception):
+        super().__init__(f"backup:DescribeBackupVault in {region}: {describe_error(error)}")

@@ -45,8 +45,8 @@ def client(session: Session, service: str, region: str | None = None) -> Any:
     """A client with adaptive retries and the API's timeouts, whose answers are checked
     (calls/answers.py), made once per session, service and region.
 
-    Making a client costs milliseconds of CPU (endpoint rules, event handlers); discovery and
-    audit ask for the same Organizations clients once per account.
+    Making a client costs milliseconds of CPU (endpoint rules, event handlers): the run's own
+    clients are made once, an account's (its AccountSession's, calls/account.py) once for it.
     """
     with _CLIENT_LOCK:
         clients = _CLIENTS.setdefault(session, {})

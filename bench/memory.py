@@ -21,3 +21,9 @@ def peak_rss_mib() -> float:
     """The high-water mark (VmHWM). Not getrusage's ru_maxrss: on Linux a child's starts from
     its parent's peak, since the child is forked from the parent before it execs."""
     return _status_mib("VmHWM")
+
+
+def reset_peak() -> None:
+    """Start a new high-water mark here (Linux: writing 5 to /proc/self/clear_refs), so that
+    `peak_rss_mib` measures one step, not the process's life."""
+    Path("/proc/self/clear_refs").write_text("5")

@@ -32,16 +32,20 @@ def _discovery(discovery: Mapping[str, Any]) -> list[str]:
     default, opt_in = discovery["default_regions"], discovery["opt_in"]
     runs = {"default-enabled regions": default, f"with opt-in {opt_in['regions'][-1]}": opt_in}
     lines = [
-        f"{'discovery':<34}{'wall s':>9}{'client CPU s':>14}{'retained MiB':>14}{'covered':>9}"
-        f"{'acct-regions':>14}{'requests':>10}"
+        f"{'discovery':<34}{'wall s':>9}{'client CPU s':>14}{'retained MiB':>14}{'peak MiB':>10}"
+        f"{'covered':>9}{'acct-regions':>14}{'requests':>10}{'clients':>9}"
     ]
     for label, run in runs.items():
         lines.append(
             f"  {label:<32}{run['seconds']:>9.1f}"
-            f"{run['client_cpu_seconds']:>14.1f}{run['retained_mib']:>14,.0f}{run['covered']:>9,}"
+            f"{run['client_cpu_seconds']:>14.1f}{run['retained_mib']:>14,.0f}"
+            f"{run['peak_mib']:>10,.0f}{run['covered']:>9,}"
             f"{run['account_regions']:>14,}"
-            f"{run['requests_total']:>10,}"
+            f"{run['requests_total']:>10,}{run['clients_total']:>9,}"
         )
+    for label, run in runs.items():
+        made = ", ".join(f"{service} {count:,}" for service, count in run["clients"].items())
+        lines.append(f"  clients made, {label}: {made}")
     operations = sorted({*default["requests"], *opt_in["requests"], *default["expected_requests"]})
     lines.append(f"  {'requests per operation':<48}{'default':>9}{'expected':>10}{'opt-in':>9}")
     for operation in operations:

@@ -10,6 +10,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from org_backup.calls import answers
+from org_backup.calls.config import api_config
 from org_backup.errors import AccountFailure
 
 # Adaptive retries back off on throttling for the whole client, which matters when dozens of
@@ -53,17 +55,20 @@ _CLIENT_LOCK = threading.Lock()
 
 
 def client(session: Session, service: str, region: str | None = None) -> Any:
-    """A client with adaptive retries, made once per session, service and region.
+    """A client with adaptive retries and the API's timeouts, whose answers are checked
+    (calls/answers.py), made once per session, service and region.
 
-    Making a client costs milliseconds of CPU (endpoint rules, event handlers); discovery and
-    audit ask for the same STS, Organizations and Account clients once per account.
+    Making a client costs milliseconds of CPU (endpoint rules, event handlers): the run's own
+    clients are made once, an account's (its AccountSession's, calls/account.py) once for it.
     """
     with _CLIENT_LOCK:
         clients = _CLIENTS.setdefault(session, {})
         if (service, region) not in clients:
-            clients[service, region] = session.client(
-                service, region_name=region, config=RETRY_CONFIG
+            made = session.client(
+                service, region_name=region, config=api_config(service, RETRY_CONFIG)
             )
+            answers.install(made)
+            clients[service, region] = made
         return clients[service, region]
 
 

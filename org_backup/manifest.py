@@ -158,6 +158,8 @@ class Account(_Open):
     regions_not_enabled: list[str] = []
     # why a covered account is kept from the previous state; null when healthy.
     degraded: str | None = None
+    # why and how it was placed when the OU walk could not place it; null when it could.
+    placement: str | None = None
 
 
 # Copies
@@ -275,6 +277,7 @@ def _account(
             status="skipped",
             skip_reason=account.skip_reason,
             source=account.source,
+            placement=account.placement,
         )
     deployed = deployed or DeployedAccount()
     policy = account.policy
@@ -337,6 +340,7 @@ def _account(
         regions=regions,
         regions_not_enabled=list(account.regions_not_enabled),
         degraded=account.degraded,
+        placement=account.placement,
     )
 
 

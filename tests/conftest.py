@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.faults import Edge
+
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -38,3 +40,9 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_send(self, request)
 
     monkeypatch.setattr(URLLib3Session, "send", send)
+
+
+@pytest.fixture
+def edge(monkeypatch: pytest.MonkeyPatch) -> Edge:
+    """Faults injected at the HTTP edge, in front of moto (see tests/faults.py)."""
+    return Edge(monkeypatch)

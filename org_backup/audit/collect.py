@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from org_backup.audit.observations import (
@@ -37,6 +36,7 @@ from org_backup.audit.observations import (
 )
 from org_backup.audit.targets import Target
 from org_backup.aws import Session, assume_role, client, describe_error
+from org_backup.calls.answers import MalformedAnswer
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.pipeline import DeployRoleError
 from org_backup.errors import AccountFailure
@@ -60,13 +60,18 @@ class AuditCallError(AccountFailure):
         super().__init__(f"{operation}{where}: {describe_error(error)}")
 
 
-def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) -> AccountState:
-    """Everything the checks need from one account; raises AccountFailure when a read fails."""
+def collect_account(caller: Session, target: Target, opt_in: OptInLookup) -> AccountState:
+    """Everything the checks need from one account; raises AccountFailure when a read fails.
+
+    `caller` is the account's AccountSession of the caller's credentials (fanout.per_account).
+    """
     session = _account_session(caller, target)
     policy = target.policy
     scanned = set(target.scan_regions)
     if target.opt_in_candidates:
-        scanned |= opt_in.enabled(target.account_id, target.opt_in_candidates, lambda: session)
+        scanned |= opt_in.enabled(
+            target.account_id, target.opt_in_candidates, caller, lambda: session
+        )
     role = _role(session, policy.backup_role_name) if target.covered_regions else None
     regions = [
         _restore_testing(session, region, target.restore_testing_plan)
@@ -88,13 +93,11 @@ def collect_account(caller: boto3.Session, target: Target, opt_in: OptInLookup) 
     return AccountState(target.account_id, tag, role, tuple(regions))
 
 
-def _account_session(caller: boto3.Session, target: Target) -> Session:
+def _account_session(caller: Session, target: Target) -> Session:
     return account_session(caller, target.role_arn, target.external_id)
 
 
-def account_session(
-    caller: boto3.Session, role_arn: str | None, external_id: str | None
-) -> Session:
+def account_session(caller: Session, role_arn: str | None, external_id: str | None) -> Session:
     """The caller itself for its own account (role None), else the account's deploy role."""
     if role_arn is None:
         return caller
@@ -124,23 +127,29 @@ def _role(session: Session, name: str) -> RoleState | None:
             if _missing(error, "NoSuchEntity"):
                 return None
             raise
-    return RoleState(name, role["Arn"], _trusts_backup(role.get("AssumeRolePolicyDocument")))
+        return RoleState(name, role["Arn"], _trusts_backup(role.get("AssumeRolePolicyDocument")))
 
 
 def _trusts_backup(document: Any) -> bool:
-    """Whether an Allow statement names backup.amazonaws.com for sts:AssumeRole."""
-    if isinstance(document, str):  # the raw API URL-encodes it; boto3 usually decodes it
-        document = json.loads(unquote(document))
-    for statement in _listed((document or {}).get("Statement")):
-        services = _listed((statement.get("Principal") or {}).get("Service"))
-        actions = _listed(statement.get("Action"))
-        if (
-            statement.get("Effect") == "Allow"
-            and BACKUP_SERVICE in services
-            and {"sts:AssumeRole", "sts:*", "*"} & set(actions)
-        ):
-            return True
-    return False
+    """Whether an Allow statement names backup.amazonaws.com for sts:AssumeRole; a document
+    that cannot be read is a malformed answer of iam:GetRole, not a "no"."""
+    try:
+        if isinstance(document, str):  # the raw API URL-encodes it; boto3 usually decodes it
+            document = json.loads(unquote(document))
+        statements = _listed((document or {}).get("Statement"))
+        return any(_allows_backup(statement) for statement in statements)
+    except (ValueError, AttributeError, TypeError) as error:
+        raise MalformedAnswer("iam:GetRole", "a trust policy that cannot be read") from error
+
+
+def _allows_backup(statement: dict[str, Any]) -> bool:
+    services = _listed((statement.get("Principal") or {}).get("Service"))
+    actions = _listed(statement.get("Action"))
+    return (
+        statement.get("Effect") == "Allow"
+        and BACKUP_SERVICE in services
+        and bool({"sts:AssumeRole", "sts:*", "*"} & set(actions))
+    )
 
 
 def _listed(value: Any) -> list[Any]:

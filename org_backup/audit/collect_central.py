@@ -18,6 +18,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from org_backup.audit.collect import USABLE_STATUSES, account_session
 from org_backup.audit.observations import CentralRegionState, CentralState
 from org_backup.aws import client, describe_error
+from org_backup.calls.account import AccountSession
+from org_backup.calls.answers import MalformedAnswer
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import reading_role
 from org_backup.errors import AccountFailure
@@ -29,8 +31,10 @@ def collect_central(
     caller_account_id: str,
     since: datetime | None,
     readonly_role_name: str | None = None,
+    budget_seconds: float | None = None,
 ) -> CentralState:
-    """What the central vaults hold: each source resource's latest usable copy since `since`."""
+    """What the central vaults hold: each source resource's latest usable copy since `since`;
+    the account's reads stop after `budget_seconds`, as any account's do."""
     role, external_id = central.deploy_role_arn, central.deploy_role_external_id
     if role is not None:
         role, external_id = reading_role(role, external_id, readonly_role_name)
@@ -42,17 +46,16 @@ def collect_central(
             failure=f"it is the management account, which org-backup reads with its own"
             f" credentials, but the caller is account {caller_account_id}",
         )
+    calls = AccountSession(caller, budget_seconds)
     try:
-        session = account_session(caller, role, external_id)
-    except AccountFailure as error:
-        return CentralState(central.account_id, failure=str(error))
-    return CentralState(
-        central.account_id,
-        tuple(
+        session = account_session(calls, role, external_id)
+        regions = tuple(
             _region(client(session, "backup", region), central.vault_name, region, since)
             for region in central.regions
-        ),
-    )
+        )
+    except AccountFailure as error:
+        return CentralState(central.account_id, failure=str(error))
+    return CentralState(central.account_id, regions)
 
 
 def _region(backup: Any, vault: str, region: str, since: datetime | None) -> CentralRegionState:
@@ -86,7 +89,12 @@ def _policy(backup: Any, vault: str) -> dict | None:
         if _code(error) == "ResourceNotFoundException":
             return None
         raise
-    return json.loads(text) if text else None
+    try:
+        return json.loads(text) if text else None
+    except ValueError as error:
+        raise MalformedAnswer(
+            "backup:GetBackupVaultAccessPolicy", "a policy that is not JSON"
+        ) from error
 
 
 def _latest_copies(backup: Any, vault: str, since: datetime | None) -> dict[str, datetime]:

@@ -60,12 +60,14 @@ def audit(
     )
     if thresholds.max_restore_test_age_days is not None:
         todo = [with_restore_testing(target) for target in todo]
-    opt_in = OptInLookup(session, coverage.management_account_id)
+    opt_in = OptInLookup(coverage.management_account_id)
     states, failures = per_account(
         todo,
         key=lambda target: target.account_id,
-        task=lambda target: collect_account(session, target, opt_in),
+        task=lambda target, calls: collect_account(calls, target, opt_in),
         max_workers=settings.max_workers,
+        session=session,
+        budget_seconds=settings.account_timeout_seconds,
         progress=Progress("audit", len(todo)) if progress else None,
     )
     now = now or datetime.now(UTC)
@@ -76,6 +78,7 @@ def audit(
             caller_account,
             copies_since(coverage, now),
             settings.readonly_role_name,
+            settings.account_timeout_seconds,
         )
         if coverage.central is not None
         else None

@@ -113,6 +113,7 @@ def _retention(rule: BackupRule, copies: bool) -> str:
 
 
 def _row(account: AccountCoverage, central: CentralCoverage | None) -> list[str]:
+    placed = "; OU placed after the walk (see its warning)" if account.placement else ""
     if not account.covered or account.policy is None:
         return [
             account.account_id,
@@ -121,7 +122,7 @@ def _row(account: AccountCoverage, central: CentralCoverage | None) -> list[str]
             "-",
             "-",
             "-",
-            f"skipped: {account.skip_reason}",
+            f"skipped: {account.skip_reason}{placed}",
         ]
     policy = account.policy
     copies = central is not None and account.account_id != central.account_id
@@ -131,6 +132,7 @@ def _row(account: AccountCoverage, central: CentralCoverage | None) -> list[str]
         status += f"; DEGRADED, kept from the previous state: {account.degraded}"
     if account.regions_not_enabled:
         status += f"; not enabled: {','.join(account.regions_not_enabled)}"
+    status += placed
     return [
         account.account_id,
         account.name,

@@ -93,6 +93,12 @@ class Settings(BaseSettings):
         description="Assume every deploy role during discovery; skip accounts where it fails.",
     )
     max_workers: int = Field(default=8, ge=1, le=64, description="Concurrent per-account lookups.")
+    account_timeout_seconds: int = Field(
+        default=120,
+        ge=1,
+        le=3600,
+        description="Most seconds one account's lookups may take; then it is a failed lookup.",
+    )
     tags: dict[str, str] = Field(
         default={}, description="Tags on every resource (JSON object; accounts/ files add theirs)."
     )

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import Session, assume_role, caller_session, client
+from org_backup.aws import Session, assume_role, caller_session, client, describe_error
 from org_backup.config.settings import Settings
 from org_backup.coverage.model import AccountCoverage, Coverage, reading_role
+from org_backup.errors import AccountFailure
 from org_backup.fanout import per_account
 from org_backup.progress import Progress
 from org_backup.provider_rules.backup import VAULT
@@ -55,21 +56,25 @@ def adopt_existing_vaults(
     max_workers: int = Settings.model_fields["max_workers"].default,
     progress: bool = False,
     readonly_role_name: str | None = None,
+    budget_seconds: float | None = Settings.model_fields["account_timeout_seconds"].default,
 ) -> Adoption:
     """Look up our vault in every entering region; a found one is recorded for import, through
-    the read-only role when `readonly_role_name` is set (else the deploy role)."""
+    the read-only role when `readonly_role_name` is set (else the deploy role). An account
+    whose lookups fail, answer malformed or outlast `budget_seconds` is not imported."""
     session = caller_session(session)
     entering = entering_regions(coverage, previous)
     accounts = [account for account in coverage.covered if account.account_id in entering]
 
-    def look_up(account: AccountCoverage) -> dict[str, str]:
-        return existing_vaults(session, account, entering[account.account_id], readonly_role_name)
+    def look_up(account: AccountCoverage, calls: Session) -> dict[str, str]:
+        return existing_vaults(calls, account, entering[account.account_id], readonly_role_name)
 
     found, failures = per_account(
         accounts,
         key=lambda account: account.account_id,
         task=look_up,
         max_workers=max_workers,
+        session=session,
+        budget_seconds=budget_seconds,
         progress=Progress("adopt", len(accounts)) if progress and accounts else None,
     )
     updated = tuple(
@@ -107,6 +112,15 @@ def existing_vaults(
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                 continue
-            raise
+            raise VaultLookupError(region, error) from error
+        except BotoCoreError as error:  # a malformed answer is no vault either way
+            raise VaultLookupError(region, error) from error
         found[region] = import_id(VAULT, account.policy.vault_name, region)
     return found
+
+
+class VaultLookupError(AccountFailure):
+    """Whether the vault exists is unknown: the account is not imported, and says why."""
+
+    def __init__(self, region: str, error: Exception):
+        super().__init__(f"backup:DescribeBackupVault in {region}: {describe_error(error)}")

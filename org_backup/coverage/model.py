@@ -65,6 +65,9 @@ class AccountCoverage(BaseModel):
     tags: dict[str, str] = {}
     # covered from the previous state because its lookup failed now; says why.
     degraded: str | None = None
+    # the OU walk could not place it (moved during the walk, an OU answered short): why, and
+    # how it was placed instead (organization/discovery.py).
+    placement: str | None = None
     # Operations (adopt, don't collide): region -> import id (`<name>@<region>`) of an existing
     # vault of ours to import instead of creating it, for regions that enter coverage
     # (coverage/adoption.py).
@@ -113,8 +116,8 @@ class Coverage(BaseModel):
     @property
     def warnings(self) -> list[str]:
         """What a user must see before deploying: drifted `accounts/` files, accounts this run
-        stops covering, resources it replaces, then irreversible vault locks, one line per
-        setting."""
+        stops covering, resources it replaces, accounts the OU walk could not place, then
+        irreversible vault locks, one line per setting."""
         by_days: dict[int, list[AccountCoverage]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
@@ -123,6 +126,11 @@ class Coverage(BaseModel):
         messages = [f"WARNING: {problem}" for problem in self.file_drift]
         messages += [f"WARNING: {removal}" for removal in self.removed]
         messages += [f"WARNING: {replacement}" for replacement in self.replacements]
+        messages += [
+            f"WARNING: account {account.account_id} ({account.name}): {account.placement}"
+            for account in self.accounts
+            if account.placement
+        ]
         for days, accounts in sorted(by_days.items()):
             shown = ", ".join(f"{a.account_id} ({a.name})" for a in accounts[:5])
             more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""

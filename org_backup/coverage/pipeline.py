@@ -89,7 +89,13 @@ def load_rollout_coverage(
         )
         return Adoption(coverage, (note,) if entering else ())
     return adopt_existing_vaults(
-        coverage, previous, session, settings.max_workers, progress, settings.readonly_role_name
+        coverage,
+        previous,
+        session,
+        settings.max_workers,
+        progress,
+        settings.readonly_role_name,
+        budget_seconds=settings.account_timeout_seconds,
     )
 
 
@@ -107,7 +113,12 @@ def discover_and_cover(
     session = caller_session(session)
     if settings.discovery_role_arn:
         session = _discovery_session(session, settings.discovery_role_arn)
-    inventory = discover_organization(session)
+    inventory = discover_organization(
+        session,
+        {account.account_id: account.ou_path for account in previous.manifest.accounts}
+        if previous is not None and previous.manifest is not None
+        else None,
+    )
     if previous is not None:
         previous.check_matches(inventory.organization_id, settings.shard_index)
     drift = resolve.file_drift(files, inventory)
@@ -189,10 +200,11 @@ def _lookup_accounts(
     progress: bool,
     offline: bool = False,
 ) -> dict[str, AccountLookup]:
-    """The per-account calls, concurrently; a failure becomes that account's skip reason."""
-    opt_in = OptInLookup(session, management_id)
+    """The per-account calls, concurrently, each account within `account_timeout_seconds`; a
+    failure becomes that account's skip reason."""
+    opt_in = OptInLookup(management_id)
 
-    def look_up(item: ScopedAccount) -> AccountLookup:
+    def look_up(item: ScopedAccount, calls: Session) -> AccountLookup:
         deployed: list[Session] = []
 
         def deploy_session() -> Session:
@@ -200,7 +212,7 @@ def _lookup_accounts(
                 raise AccountFailure("offline: no member-account role is assumed")
             if not deployed:
                 try:
-                    deployed.append(assume_role(session, item.deploy_role_arn, item.external_id))
+                    deployed.append(assume_role(calls, item.deploy_role_arn, item.external_id))
                 except (ClientError, BotoCoreError) as error:
                     raise DeployRoleError(item.deploy_role_arn, error) from error
             return deployed[0]
@@ -211,7 +223,7 @@ def _lookup_accounts(
         if not candidates:
             return AccountLookup()
         return AccountLookup(
-            enabled_opt_in=opt_in.enabled(item.account.id, candidates, deploy_session)
+            enabled_opt_in=opt_in.enabled(item.account.id, candidates, calls, deploy_session)
         )
 
     results, failures = per_account(
@@ -219,6 +231,8 @@ def _lookup_accounts(
         key=lambda item: item.account.id,
         task=look_up,
         max_workers=settings.max_workers,
+        session=session,
+        budget_seconds=settings.account_timeout_seconds,
         progress=Progress("discover", len(todo)) if progress else None,
     )
     lookups = dict(results)

@@ -134,6 +134,8 @@ def scope(
         failure = failures.get(account.id)
         if failure is not None and skip_reason == "not listed":
             skip_reason = None  # it is listed; its file is wrong, which the failure says
+        if failure is None and skip_reason is None and not _placed(settings, account):
+            failure = f"its OU is unknown, which target_ous needs: {account.placement}"
         scoped.append(
             ScopedAccount(
                 account=account,
@@ -161,11 +163,20 @@ def _skip_reason(
         return "excluded"
     if loaded is not None and not loaded.spec.enabled:
         return "disabled in its accounts/ file"
-    if settings.target_ous and not set(settings.target_ous) & set(account.ancestor_ids):
+    if _placed(settings, account) and not _in_target_ous(settings, account):
         return "outside target OUs"
     if settings.account_selection == "listed" and loaded is None:
         return "not listed"
     return None
+
+
+def _placed(settings: Settings, account: OrgAccount) -> bool:
+    """Whether scope can tell where the account is: its OU matters only under target_ous."""
+    return account.ou_known or not settings.target_ous
+
+
+def _in_target_ous(settings: Settings, account: OrgAccount) -> bool:
+    return not settings.target_ous or bool(set(settings.target_ous) & set(account.ancestor_ids))
 
 
 def needs_lookup(scoped: ScopedAccount, default_regions: frozenset[str], check_roles: bool) -> bool:
@@ -227,6 +238,7 @@ def cover(
                 policy=item.policy,
                 tags={**settings.tags, **(spec.tags if spec else {})},
                 degraded=degraded,
+                placement=item.account.placement,
             )
         )
     return Coverage(

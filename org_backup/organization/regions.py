@@ -2,13 +2,12 @@
 
 Regions enabled by default are enabled everywhere, so they cost no per-account call. Only an
 opt-in region is looked up, per account: `account:ListRegions` from the management account
-first, and when that is unavailable or denied, `ec2:DescribeRegions` inside the account
-through its deploy role.
+first, and when that fails for the account, `ec2:DescribeRegions` inside the account through
+its deploy role. Once ListRegions is denied or missing, every later account goes to EC2 at once.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -37,28 +36,34 @@ def default_enabled_regions(session: Session) -> frozenset[str]:
 class OptInLookup:
     """Looks opt-in regions up per account; shared by the worker threads of one discovery."""
 
-    def __init__(self, management: Session, management_account_id: str):
-        self._management = management
+    def __init__(self, management_account_id: str):
         self._management_id = management_account_id
-        self._account_api: bool | None = None  # unknown until the first answer
-        self._lock = threading.Lock()
+        # Set once account:ListRegions is denied or missing: that holds for every account.
+        self._account_api_unusable = False
 
     def enabled(
         self,
         account_id: str,
         candidates: Iterable[str],
+        management: Session,
         deploy_session: Callable[[], Session],
     ) -> frozenset[str]:
-        """The candidates enabled in the account; raises with both reasons when neither works."""
+        """The candidates enabled in the account; raises with both reasons when neither works.
+
+        `management` makes the account's account:ListRegions call (its AccountSession of the
+        management account's credentials). A throttle, 5xx, reset, timeout or malformed answer
+        fails this account's lookup only, which then goes through `deploy_session`'s EC2; only a
+        denial or a missing API sends every later account there too.
+        """
         candidates = frozenset(candidates)
-        try:
-            found = self._ask_account_api(account_id)
-        except (ClientError, BotoCoreError) as error:
-            first_reason = f"account:ListRegions: {describe_error(error)}"
-        else:
-            if found is not None:
-                return candidates & found
-            first_reason = None
+        first_reason = None
+        if not self._account_api_unusable:
+            try:
+                return candidates & self._via_account_api(management, account_id)
+            except (ClientError, BotoCoreError) as error:
+                if denied_or_missing(error):
+                    self._account_api_unusable = True
+                first_reason = f"account:ListRegions: {describe_error(error)}"
         try:
             return candidates & self._via_ec2(deploy_session())
         except (ClientError, BotoCoreError) as error:
@@ -66,26 +71,12 @@ class OptInLookup:
             reasons.append(f"ec2:DescribeRegions through the deploy role: {describe_error(error)}")
             raise RegionLookupError("; ".join(reasons)) from error
 
-    def _ask_account_api(self, account_id: str) -> frozenset[str] | None:
-        """None once the API has proved unusable: denied or missing for one means for all."""
-        if self._account_api is None:
-            with self._lock:  # the first caller probes; the others wait for its answer
-                if self._account_api is None:
-                    try:
-                        found = self._via_account_api(account_id)
-                    except (ClientError, BotoCoreError):
-                        self._account_api = False
-                        raise
-                    self._account_api = True
-                    return found
-        return self._via_account_api(account_id) if self._account_api else None
-
-    def _via_account_api(self, account_id: str) -> frozenset[str]:
+    def _via_account_api(self, management: Session, account_id: str) -> frozenset[str]:
         params = {"RegionOptStatusContains": ["ENABLED", "ENABLED_BY_DEFAULT"]}
         if account_id != self._management_id:
             # The management account must not name itself (ValidationException).
             params["AccountId"] = account_id
-        paginator = client(self._management, "account").get_paginator("list_regions")
+        paginator = client(management, "account").get_paginator("list_regions")
         return frozenset(
             region["RegionName"]
             for page in paginator.paginate(**params)
@@ -101,6 +92,27 @@ class OptInLookup:
             for region in regions
             if region.get("OptInStatus") in ENABLED_OPT_IN
         )
+
+
+# An answer that holds for every account: the caller may not use the API, or it is not there
+# (an endpoint without the route answers 404).
+_DENIED = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnknownOperationException",
+        "InvalidAction",
+    }
+)
+
+
+def denied_or_missing(error: Exception) -> bool:
+    """A denial or a missing API; not a throttle, 5xx, reset, timeout or malformed answer."""
+    if not isinstance(error, ClientError):
+        return False
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return error.response.get("Error", {}).get("Code") in _DENIED or status == 404
 
 
 class RegionLookupError(AccountFailure):

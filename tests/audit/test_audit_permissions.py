@@ -25,15 +25,28 @@ FLAGS = {
 }
 
 
+# Called only when the OU walk misses an account or sees one twice (recorded by the test below).
+WALK_REPAIR = "PlaceAccountsTheWalkMissed"
+
+
 def program_part(policy: dict[str, Any]) -> set[str]:
-    """The statements for what org-backup's own code calls; `Provider...` statements are what
-    the Pulumi AWS provider calls, which no test here can record."""
+    """The statements for what org-backup's own code calls on a night where nothing moves;
+    `Provider...` statements are what the Pulumi AWS provider calls, which no test here can
+    record, and the walk's repair statement is called only when an account moves."""
     return allowed_actions(
         {
             "Statement": [
-                s for s in policy["Statement"] if not s.get("Sid", "").startswith("Provider")
+                s
+                for s in policy["Statement"]
+                if not s.get("Sid", "").startswith("Provider") and s.get("Sid") != WALK_REPAIR
             ]
         }
+    )
+
+
+def walk_repair(policy: dict[str, Any]) -> set[str]:
+    return allowed_actions(
+        {"Statement": [s for s in policy["Statement"] if s.get("Sid") == WALK_REPAIR]}
     )
 
 
@@ -85,7 +98,7 @@ def test_the_audit_policies_are_exactly_what_the_audit_calls(
     world.run(Thresholds(max_restore_test_age_days=7), scan_regions=[EAST, OPT_IN])
 
     assert set(recorded.by_principal) == {"caller", READONLY}  # no deploy role is assumed
-    assert recorded.by_principal["caller"] == allowed_actions(POLICIES["audit-caller"])
+    assert recorded.by_principal["caller"] == program_part(POLICIES["audit-caller"])
     member = recorded.by_principal[READONLY]
     assert member <= allowed_actions(POLICIES["readonly-member"])
     # the rest of the read-only role is the program's adoption lookup (test below)
@@ -112,7 +125,7 @@ def test_the_pull_request_policy_is_exactly_what_discover_and_offline_synth_call
     )
 
     assert set(recorded.by_principal) == {"caller"}  # no role in any member account
-    assert recorded.by_principal["caller"] == allowed_actions(POLICIES["pull-request"])
+    assert recorded.by_principal["caller"] == program_part(POLICIES["pull-request"])
 
 
 def test_the_deploy_policy_holds_what_the_program_itself_calls(
@@ -128,3 +141,26 @@ def test_the_deploy_policy_holds_what_the_program_itself_calls(
     assert recorded.by_principal["caller"] == program_part(POLICIES["deploy-caller"])
     assert recorded.by_principal[READONLY] == {"backup:DescribeBackupVault"}
     assert recorded.by_principal[READONLY] <= allowed_actions(POLICIES["readonly-member"])
+
+
+def test_placing_an_account_the_walk_missed_uses_only_the_walk_repair_statement(
+    world: World, recorded: Calls, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    """An account no OU listing returns (it moved while the walk ran) is placed by ListParents,
+    climbing to a known OU with DescribeOrganizationalUnit: what every policy's walk-repair
+    statement allows, and nothing else beyond a quiet night's calls."""
+    moved = world.org.accounts["ml-dev"]
+    world.canned.on(
+        "organizations",
+        "ListAccountsForParent",
+        lambda params, _r: {"Accounts": []} if params["ParentId"] != world.org.root_id else None,
+    )
+    assert main(["discover", "--accounts-dir", str(world.accounts_dir)]) == 0
+    assert moved in capsys.readouterr().out
+
+    called = recorded.by_principal["caller"]
+    for name in ("pull-request", "deploy-caller", "audit-caller"):
+        repair = walk_repair(POLICIES[name])
+        assert repair == {"organizations:ListParents", "organizations:DescribeOrganizationalUnit"}
+        assert called <= allowed_actions(POLICIES[name]) | repair, name
+    assert "organizations:ListParents" in called

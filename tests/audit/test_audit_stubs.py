@@ -268,7 +268,7 @@ def test_collect_reads_the_shapes_aws_answers_with(stubbed):
     )
     target = Target("111122223333", None, None, policy(), (EAST,), (), ())
 
-    state = collect.collect_account(session, target, OptInLookup(session, "111122223333"))
+    state = collect.collect_account(session, target, OptInLookup("111122223333"))
 
     assert state.role is not None and state.role.trusts_backup and state.tag == "Name=AIFilesystem"
     [region] = state.regions

@@ -14,7 +14,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.client import BaseClient
-from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from org_backup.cli import main
@@ -22,6 +21,7 @@ from org_backup.coverage import pipeline
 from org_backup.coverage.adoption import adopt_existing_vaults, entering_regions
 from org_backup.manifest import Manifest
 from org_backup.state.previous import PreviousState
+from tests.faults import HTML, NOT_UTF8, Edge, form_params, http, xml_error
 from tests.foundation.orgs import Org, new_org
 from tests.rollout.plans import VAULT, covered, org
 
@@ -163,37 +163,46 @@ def test_a_region_added_to_a_covered_account_is_entering():
     assert entering_regions(now, None) == {"111122223333": ("us-east-1", "eu-west-1")}
 
 
-class RefusingSession:
-    """A caller whose STS refuses one account's deploy role, and whose Backup finds nothing."""
-
-    region_name = "us-east-1"
-
-    def client(self, service: str, **kwargs: Any) -> Any:
-        return _Stub(service)
-
-
-class _Stub:
-    def __init__(self, service: str):
-        self.service = service
-
-    def assume_role(self, RoleArn: str, **kwargs: Any) -> dict[str, Any]:
-        if "222222222222" in RoleArn:
-            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "AssumeRole")
-        keys = {"AccessKeyId": "a", "SecretAccessKey": "b", "SessionToken": "c"}
-        return {"Credentials": keys}
-
-    def describe_backup_vault(self, BackupVaultName: str) -> dict[str, Any]:
-        raise ClientError({"Error": {"Code": "ResourceNotFoundException"}}, "DescribeBackupVault")
-
-
-def test_a_failed_lookup_warns_and_leaves_the_account_to_be_created():
+def test_a_failed_lookup_warns_and_leaves_the_account_to_be_created(edge: Edge):
     coverage = org(covered("111122223333"), covered("222222222222"))
+    denied = xml_error(403, "AccessDenied")
+    edge.on(
+        "sts",
+        "AssumeRole",
+        lambda request: (
+            denied(request) if "222222222222" in form_params(request)["RoleArn"] else None
+        ),
+    )
 
-    adoption = adopt_existing_vaults(coverage, None, RefusingSession())
+    with mock_aws():
+        adoption = adopt_existing_vaults(coverage, None, boto3.Session(region_name="us-east-1"))
 
     assert [a.import_vaults for a in adoption.coverage.accounts] == [{}, {}]
     [warning] = adoption.warnings
     assert "222222222222" in warning and "AccessDenied" in warning
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [http(200, HTML), http(200, b""), http(404, HTML), http(200, NOT_UTF8)],
+    ids=["html-200", "empty-200", "html-404", "not-utf8"],
+)
+def test_a_garbage_describe_backup_vault_imports_nothing(
+    world: Org, tmp_path: Path, edge: Edge, capsys, answer
+):
+    make_vault(world.accounts["back"], "us-east-1")
+    edge.on("backup", "DescribeBackupVault", answer)
+    out = tmp_path / "synth.json"
+
+    code = main(["synth", "--accounts-dir", str(tmp_path / "accounts"), "--out", str(out)])
+
+    assert code == 0
+    assert not [r for r in json.loads(out.read_text())["resources"] if "import_id" in r]
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    warnings = [line for line in err.splitlines() if "adopt" in line]
+    assert len(warnings) == 3  # before, back and new: none of them is taken to hold a vault
+    assert all("backup:DescribeBackupVault" in line for line in warnings)
 
 
 def test_synth_looks_vaults_up_with_the_max_workers_setting(
@@ -201,9 +210,11 @@ def test_synth_looks_vaults_up_with_the_max_workers_setting(
 ):
     seen: list[int] = []
 
-    def recording(coverage, previous, session, max_workers, progress, *_):
+    def recording(coverage, previous, session, max_workers, progress, *args, **options):
         seen.append(max_workers)
-        return adopt_existing_vaults(coverage, previous, session, max_workers, progress)
+        return adopt_existing_vaults(
+            coverage, previous, session, max_workers, progress, *args, **options
+        )
 
     monkeypatch.setattr(pipeline, "adopt_existing_vaults", recording)
     monkeypatch.setenv("ORG_BACKUP_MAX_WORKERS", "2")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 # Services whose operations the tests may answer with canned responses (tests/audit/world.py)
-ANSWERED_SERVICES = ("account", "backup", "sts")
+ANSWERED_SERVICES = ("account", "backup", "organizations", "sts")
 # IAM's service prefix where it is not botocore's service name
 IAM_PREFIX = {"resourcegroupstaggingapi": "tag"}
 POLICY_BLOCK = re.compile(r"<!-- policy: ([\w-]+) -->\s*```json\n(.*?)```", re.S)

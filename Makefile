@@ -17,8 +17,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) ## create .venv and install the pinned dependencies
 
-test: install ## run the whole test suite, offline
-	$(PY) -m pytest
+test: install ## run the whole test suite, offline, on every core
+	$(PY) -m pytest -n auto
 
 WORKFLOWS := $(wildcard .github/workflows/*.yml)
 

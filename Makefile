@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint format preview up bench report-screenshots clean
+.PHONY: help install test lint format docs preview up bench report-screenshots clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,9 @@ lint: install ## ruff lint and format check; workflows: zizmor, actionlint and t
 format: install ## apply ruff fixes and formatting
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+docs: install ## regenerate the settings reference in docs/settings.md from the settings model
+	$(PY) -m org_backup.config.settings_doc docs/settings.md
 
 preview: install ## demo organization on a local moto server: discover, synth, report into build/
 	$(PY) -m org_backup.demo.preview

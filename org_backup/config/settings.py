@@ -65,16 +65,21 @@ class Settings(BaseSettings):
         default=[],
         description="OU or root ids to cover, nested OUs included; empty: the whole organization.",
     )
-    exclude_accounts: list[str] = Field(default=[], description="Account ids never to touch.")
+    exclude_accounts: list[str] = Field(
+        default=[],
+        description="Account ids never to cover (skipped as excluded), wherever they are in the organization.",
+    )
     include_management_account: bool = Field(
-        default=False, description="Also cover the management account."
+        default=False,
+        description="Also cover the management account (deployed with the caller's own credentials; SCPs never apply to it).",
     )
     account_selection: Literal["all", "listed"] = Field(
-        default="all", description="'listed' covers only accounts that have a file in accounts/."
+        default="all",
+        description="'all' covers every account in scope; 'listed' only those that have a file in accounts/ (the others are skipped as not listed).",
     )
     discovery_role_arn: str | None = Field(
         default=None,
-        description="Role to assume for Organizations discovery (e.g. in a delegated admin).",
+        description="Management-account role to assume for Organizations discovery when the caller is a delegated administrator (none: the caller's own credentials).",
     )
     deploy_role_name: RoleName = Field(
         default="OrganizationAccountAccessRole",
@@ -92,7 +97,12 @@ class Settings(BaseSettings):
         default=False,
         description="Assume every deploy role during discovery; skip accounts where it fails.",
     )
-    max_workers: int = Field(default=8, ge=1, le=64, description="Concurrent per-account lookups.")
+    max_workers: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="Accounts looked up at the same time (discovery's per-account calls, adoption lookups, audit reads).",
+    )
     account_timeout_seconds: int = Field(
         default=120,
         ge=1,
@@ -103,15 +113,20 @@ class Settings(BaseSettings):
         default={}, description="Tags on every resource (JSON object; accounts/ files add theirs)."
     )
     shard_count: int = Field(
-        default=1, ge=1, le=1000, description="Number of stacks the organization is split into."
+        default=1,
+        ge=1,
+        le=1000,
+        description="Number of stacks the organization is split into; an account's shard is chosen by rendezvous hashing of its id.",
     )
-    shard_index: int = Field(default=0, ge=0, description="This stack's shard, 0-based.")
+    shard_index: int = Field(
+        default=0, ge=0, description="This stack's shard, 0 to shard_count - 1."
+    )
 
     # The removal guard against the previous state
     max_accounts_removed: int = Field(
         default=3,
         ge=0,
-        description="Most accounts one run of this stack may stop covering vs. its previous state.",
+        description="Most accounts one run of this stack may stop covering vs. its previous state; over it, the run stops (exit 2) before anything is deployed.",
     )
     max_accounts_degraded: int | None = Field(
         default=None,
@@ -123,13 +138,22 @@ class Settings(BaseSettings):
     )
     allow_replacements: list[str] = Field(
         default=[],
-        description="Logical names of retained resources (vaults, locks) this run may replace.",
+        description="Logical names of retained resources (vaults, locks) this run may replace; set for one run only.",
     )
 
     # Names (organization-wide, so that audits can find every resource)
-    vault_name: VaultName = Field(default="org-backup-ai", description="Backup vault name.")
-    plan_name: BackupName = Field(default="org-backup-ai", description="Backup plan name.")
-    rule_name: BackupName = Field(default="daily", description="Name of the plan's rule.")
+    vault_name: VaultName = Field(
+        default="org-backup-ai",
+        description="Name of the backup vault in every covered account and region (organization-wide, so audits find every vault).",
+    )
+    plan_name: BackupName = Field(
+        default="org-backup-ai",
+        description="Name of the backup plan in every covered account and region.",
+    )
+    rule_name: BackupName = Field(
+        default="daily",
+        description="Name of the plan's rule when rules is empty (each entry of rules names its own).",
+    )
     selection_name: BackupName = Field(
         default="ai-efs-tagged", description="Name of the plan's resource selection."
     )
@@ -139,7 +163,8 @@ class Settings(BaseSettings):
 
     # The default policy; an accounts/ file may override these (see PolicyOverrides)
     schedule: Schedule = Field(
-        default="cron(0 5 * * ? *)", description="EventBridge cron expression of the backup rule."
+        default="cron(0 5 * * ? *)",
+        description="When backups start: an AWS Backup cron expression in schedule_timezone, at least 60 minutes between two runs.",
     )
     schedule_timezone: Timezone = Field(
         default="Etc/UTC", description="IANA time zone of the schedule."
@@ -150,7 +175,10 @@ class Settings(BaseSettings):
     completion_window_minutes: CompletionWindow = Field(
         default=360, description="Minutes a job may run (at least start window + 60)."
     )
-    delete_after_days: Days = Field(default=90, description="Days a recovery point is kept.")
+    delete_after_days: Days = Field(
+        default=90,
+        description="Days a recovery point is kept (at least cold_storage_after_days + 90, and inside the vault lock's range).",
+    )
     cold_storage_after_days: Days | None = Field(
         default=None, description="Days before moving to cold storage (delete >= this + 90)."
     )
@@ -168,14 +196,16 @@ class Settings(BaseSettings):
         ),
     )
     vault_lock_min_retention_days: Days | None = Field(
-        default=None, description="Vault Lock minimum retention (enables the lock)."
+        default=None,
+        description="Vault Lock: fewest days a recovery point must be kept (this or the maximum puts a governance-mode lock on every vault).",
     )
     vault_lock_max_retention_days: Days | None = Field(
-        default=None, description="Vault Lock maximum retention (enables the lock)."
+        default=None,
+        description="Vault Lock: most days a recovery point may be kept (this or the minimum puts a governance-mode lock on every vault).",
     )
     vault_lock_changeable_for_days: ChangeableDays | None = Field(
         default=None,
-        description="Compliance mode: days until the lock becomes immutable (at least 3).",
+        description="Compliance mode: days until the lock becomes immutable (at least 3); after them nobody can remove it.",
     )
 
     # Alerts and restore testing (see org_backup/alerting/config.py)
@@ -601,7 +631,7 @@ class _SourceNames:
 
 def _unknown(name: str) -> str:
     close = difflib.get_close_matches(name.lower(), Settings.model_fields, n=1)
-    hint = f"did you mean {close[0]}?" if close else "see README.md, Settings"
+    hint = f"did you mean {close[0]}?" if close else "see docs/settings.md"
     return f"unknown setting; {hint}"
 
 

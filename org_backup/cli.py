@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from org_backup.aws import name_sessions
+from org_backup.aws.sessions import name_sessions
 from org_backup.commands import (
     accounts,
     audit,

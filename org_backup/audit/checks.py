@@ -28,11 +28,11 @@ from org_backup.audit.observations import (
 )
 from org_backup.audit.restore_tests import restore_test_findings
 from org_backup.audit.rows import AuditRow, as_sentence
-from org_backup.config import limits
+from org_backup.aws_rules import limits
 from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
 from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import Coverage
-from org_backup.manifest import (
+from org_backup.manifest.model import (
     Account,
     CopyAction,
     Lock,

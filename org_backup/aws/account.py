@@ -24,7 +24,7 @@ from typing import Any
 from botocore.config import Config
 from botocore.retries import adaptive
 
-from org_backup.calls.answers import operation_name
+from org_backup.aws.answers import operation_name
 from org_backup.errors import AccountFailure
 
 BUDGET_SETTING = "account_timeout_seconds"

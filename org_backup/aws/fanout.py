@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
-from org_backup.aws import Session, describe_error
-from org_backup.calls.account import AccountSession
-from org_backup.progress import Progress
+from org_backup.aws.account import AccountSession
+from org_backup.aws.progress import Progress
+from org_backup.aws.sessions import Session, describe_error
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -10,8 +10,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from org_backup.calls import answers
-from org_backup.calls.config import api_config
+from org_backup.aws import answers
+from org_backup.aws.timeouts import api_config
 from org_backup.errors import AccountFailure
 
 # Adaptive retries back off on throttling for the whole client, which matters when dozens of

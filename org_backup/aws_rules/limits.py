@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import botocore
 import botocore.session
 
-from org_backup.config.schedule import NOT_CRON, parse_schedule
+from org_backup.aws_rules.schedule import NOT_CRON, parse_schedule
 
 MAX_DAYS = 36_500
 MIN_START_WINDOW = 60

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from org_backup.config.limits import check_region
+from org_backup.aws_rules.limits import check_region
 from org_backup.config.pulumi_files import stack_config as read_stack_config
 from org_backup.config.settings import StackConfig
 from org_backup.errors import InputError, Problem

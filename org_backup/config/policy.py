@@ -22,7 +22,7 @@ from pydantic import (
     ValidationError,
 )
 
-from org_backup.config import limits
+from org_backup.aws_rules import limits
 from org_backup.errors import Problem, problems_from_validation
 
 

@@ -17,8 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from org_backup.alerting import config as alerting
-from org_backup.config import limits
+from org_backup.aws_rules import limits
 from org_backup.config.policy import (
     SINGLE_RULE_FIELDS,
     BackupName,
@@ -39,6 +38,7 @@ from org_backup.config.policy import (
     VaultName,
     build_policy,
 )
+from org_backup.coverage import alerting
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 
 ENV_PREFIX = "ORG_BACKUP_"

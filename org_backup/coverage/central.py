@@ -15,12 +15,12 @@ from pydantic import BaseModel, ConfigDict
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupRule
 from org_backup.config.settings import Settings
+from org_backup.coverage.guardrail_documents import vault_guardrail_statement
 from org_backup.errors import InputError, Problem
-from org_backup.guardrails.documents import vault_guardrail_statement
 from org_backup.organization.discovery import OrgInventory
 
 if TYPE_CHECKING:  # the manifest's models build on this module's
-    from org_backup.manifest import Central
+    from org_backup.manifest.model import Central
 
 
 class CentralCoverage(BaseModel):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.alerting.config import alerts_from
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.settings import Settings
+from org_backup.coverage.alerting import alerts_from
+from org_backup.coverage.guardrail_documents import SCP_MAX_CHARACTERS, compact, scp_document
 from org_backup.errors import Problem
-from org_backup.guardrails.documents import SCP_MAX_CHARACTERS, compact, scp_document
 from org_backup.organization.discovery import OrgInventory
 
 SCP_NAME = "org-backup-guardrails"

@@ -10,11 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
 from org_backup.coverage.central import CentralCoverage
+from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.errors import Problem
-from org_backup.guardrails.config import GuardrailsCoverage
 
 # Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
 POLICY_SKIP_REASONS = frozenset(

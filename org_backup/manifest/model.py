@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.alerting.config import restore_testing_name
 from org_backup.config.policy import known_kms_key_arn, vault_key_id
+from org_backup.coverage.alerting import restore_testing_name
 from org_backup.coverage.central import CentralCoverage, copy_targets
 from org_backup.coverage.model import AccountCoverage, Coverage
 

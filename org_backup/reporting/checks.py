@@ -11,10 +11,19 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from org_backup.config.limits import partition_of_region
-from org_backup.config.schedule import longest_gap_hours
+from org_backup.aws_rules.limits import partition_of_region
+from org_backup.aws_rules.schedule import longest_gap_hours
 from org_backup.coverage.model import POLICY_SKIP_REASONS
-from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
+from org_backup.manifest.model import (
+    Account,
+    Lock,
+    Plan,
+    Region,
+    Rule,
+    Selection,
+    Vault,
+    efs_resources,
+)
 from org_backup.reporting import kinds
 from org_backup.reporting.alerting_checks import alerting_findings
 from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_findings, copy_to

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from org_backup.manifest import Central, Region
+from org_backup.manifest.model import Central, Region
 from org_backup.reporting import kinds
 
 NO_COPY = kinds.NO_COPY

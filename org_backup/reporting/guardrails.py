@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from org_backup.manifest import Region
+from org_backup.manifest.model import Region
 from org_backup.reporting import kinds
 
 UNGUARDED = "unguarded"

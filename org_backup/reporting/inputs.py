@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
-from org_backup.manifest import SCHEMA_VERSION, Account, Manifest
+from org_backup.manifest.model import SCHEMA_VERSION, Account, Manifest
 from org_backup.reporting.copies import NO_CENTRAL, CentralIndex
 from org_backup.reporting.kinds import SHARDS_INCOMPLETE
 from org_backup.reporting.model import Finding

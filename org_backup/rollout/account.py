@@ -10,13 +10,17 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
+from org_backup.coverage import names
+from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
 from org_backup.coverage.central import CentralCoverage, copy_targets
+from org_backup.coverage.guardrail_documents import (
+    MANAGED_TAG_KEY,
+    MANAGED_TAG_VALUE,
+    member_vault_policy,
+)
 from org_backup.coverage.model import AccountCoverage
-from org_backup.guardrails.documents import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, member_vault_policy
-from org_backup.manifest import DeployedAccount, efs_resources
-from org_backup.rollout import names
+from org_backup.manifest.model import DeployedAccount, efs_resources
 from org_backup.rollout.alert_forwarding import register_forwarder_role, register_forwarding_rule
 from org_backup.rollout.providers import account_provider
 from org_backup.rollout.restore_testing import register_restore_testing

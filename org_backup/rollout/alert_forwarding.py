@@ -14,9 +14,9 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import AlertsConfig
-from org_backup.alerting.event_pattern import failed_jobs_pattern_json
-from org_backup.rollout import names
+from org_backup.aws_rules.backup_events import failed_jobs_pattern_json
+from org_backup.coverage import names
+from org_backup.coverage.alerting import AlertsConfig
 from org_backup.rollout.trust import service_trust_policy
 
 TARGET_ID = "org-backup-central-alerts"

@@ -19,9 +19,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import AlertsConfig
-from org_backup.alerting.event_pattern import failed_jobs_pattern_json
-from org_backup.rollout import names
+from org_backup.aws_rules.backup_events import failed_jobs_pattern_json
+from org_backup.coverage import names
+from org_backup.coverage.alerting import AlertsConfig
 
 TOPIC_TARGET_ID = "org-backup-alerts-email"
 

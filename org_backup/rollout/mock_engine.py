@@ -25,7 +25,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 
-from org_backup.config.limits import partition_of_region
+from org_backup.aws_rules.limits import partition_of_region
 from org_backup.errors import InputError, Problem
 from org_backup.provider_rules import INVOKE_RULES, RESOURCE_RULES
 from org_backup.provider_rules.check import (
@@ -33,7 +33,7 @@ from org_backup.provider_rules.check import (
     invoke_problems,
     registration_problems,
 )
-from org_backup.state.stack_output import READ_STACK_OUTPUTS
+from org_backup.rollout.stack_output import READ_STACK_OUTPUTS
 
 T = TypeVar("T")
 

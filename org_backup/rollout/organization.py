@@ -17,9 +17,9 @@ from collections.abc import Callable
 import pulumi
 import pulumi_aws as aws
 
+from org_backup.coverage import names
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import Coverage
-from org_backup.rollout import names
 from org_backup.rollout.guardrails import register_guardrails
 from org_backup.rollout.providers import account_provider
 

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import RestoreTestingConfig, restore_testing_name
 from org_backup.config.policy import BackupPolicy
-from org_backup.rollout import names
+from org_backup.coverage import names
+from org_backup.coverage.alerting import RestoreTestingConfig, restore_testing_name
 
 # EFS has snapshot recovery points only (no continuous backup).
 RECOVERY_POINT_TYPES = ["SNAPSHOT"]

@@ -22,13 +22,13 @@ from collections.abc import Mapping
 import pulumi
 
 from org_backup.config.settings import STATE_EXPORT_VARIABLE
-from org_backup.errors import MISSING, InputError, Problem
-from org_backup.state.previous import (
+from org_backup.coverage.state.previous import (
     PreviousState,
     previous_from_stack_outputs,
     read_previous,
     with_exported_state,
 )
+from org_backup.errors import MISSING, InputError, Problem
 
 READ_STACK_OUTPUTS = "pulumi:pulumi:readStackOutputs"
 # Self-managed (DIY) backends have no organizations and always report this one.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from org_backup.alerting.config import alerts_from, restore_testing_from, restore_testing_name
 from org_backup.config.settings import load_settings
+from org_backup.coverage.alerting import alerts_from, restore_testing_from, restore_testing_name
 from org_backup.errors import InputError
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from org_backup.rollout.api_shapes import api_requests, validation_errors
-from org_backup.rollout.names import organization_provider_name
+from org_backup.coverage.names import organization_provider_name
 from org_backup.rollout.synthesize import synthesize
 from tests.alerting.test_rollout_alerting import ALERTS, BUS_ARN, CENTRAL, COVERAGE, RULE, TARGET
 from tests.rollout.plans import by_type
+from tests.support.api_shapes import api_requests, validation_errors
 
 BUS = "aws:cloudwatch/eventBus:EventBus"
 BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy"

@@ -13,7 +13,7 @@ import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from org_backup.alerting.event_pattern import failed_jobs_pattern, failed_jobs_pattern_json
+from org_backup.aws_rules.backup_events import failed_jobs_pattern, failed_jobs_pattern_json
 from tests.alerting.sample_events import ALERTS, NOT_ALERTS
 
 REGION = "us-west-2"
@@ -113,7 +113,7 @@ def test_every_failure_state_is_one_aws_backup_reports():
     """No typo can silence a state: each is in botocore's job state enums."""
     import botocore.session
 
-    from org_backup.alerting.event_pattern import FAILURE_STATES
+    from org_backup.aws_rules.backup_events import FAILURE_STATES
 
     model = botocore.session.get_session().get_service_model("backup")
     enums = {

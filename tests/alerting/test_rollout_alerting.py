@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
-from org_backup.alerting.event_pattern import failed_jobs_pattern
-from org_backup.manifest import Manifest
-from org_backup.rollout.api_shapes import api_requests, validation_errors
+from org_backup.aws_rules.backup_events import failed_jobs_pattern
+from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.manifest.model import Manifest
 from org_backup.rollout.synthesize import synthesize
 from tests.rollout.plans import CENTRAL_ID, ROLE, by_type, central, covered, org, policy, skipped
+from tests.support.api_shapes import api_requests, validation_errors
 
 A, B, C, CENTRAL = "111122223333", "444455556666", "777788889999", CENTRAL_ID
 RULE = "aws:cloudwatch/eventRule:EventRule"

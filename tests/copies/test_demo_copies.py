@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from org_backup.cli import main
 from org_backup.demo.seed import CENTRAL_ACCOUNT, demo_settings, demo_spec, seed_organization
-from org_backup.rollout.api_shapes import api_requests, validation_errors
+from tests.support.api_shapes import api_requests, validation_errors
 
 RULES = [
     {"name": "daily", "schedule": "cron(0 5 * * ? *)", "delete_after_days": 35},

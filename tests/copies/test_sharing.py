@@ -9,7 +9,7 @@ import pytest
 from org_backup.config.settings import load_settings
 from org_backup.coverage.central import share_removals
 from org_backup.errors import InputError
-from org_backup.manifest import Central
+from org_backup.manifest.model import Central
 from tests.rollout.plans import central
 
 AIR_GAPPED = {

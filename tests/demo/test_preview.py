@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from org_backup.manifest import Manifest
+from org_backup.manifest.model import Manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 

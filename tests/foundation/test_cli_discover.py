@@ -12,10 +12,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from org_backup.aws.progress import Progress
 from org_backup.cli import main
 from org_backup.demo.server import client_environ, moto_server
-from org_backup.manifest import Manifest
-from org_backup.progress import Progress
+from org_backup.manifest.model import Manifest
 from tests.foundation.orgs import Org, new_org
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from org_backup.config.limits import check_schedule
-from org_backup.config.schedule import longest_gap_hours, parse_schedule, shortest_gap_minutes
+from org_backup.aws_rules.limits import check_schedule
+from org_backup.aws_rules.schedule import longest_gap_hours, parse_schedule, shortest_gap_minutes
 
 TODAY = datetime.date(2026, 11, 30)
 

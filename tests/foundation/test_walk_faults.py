@@ -20,7 +20,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.organizations.models import organizations_backends
 
 from org_backup.cli import main
-from org_backup.rollout import names
+from org_backup.coverage import names
 from tests.faults import Edge, json_answer, json_params
 from tests.foundation.orgs import Org, new_org
 

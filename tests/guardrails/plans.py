@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from org_backup.config.settings import Settings
-from org_backup.guardrails.config import GuardrailsCoverage, scp_text
+from org_backup.coverage.guardrails import GuardrailsCoverage, scp_text
 
 DEPLOY = "OrganizationAccountAccessRole"
 

@@ -13,18 +13,17 @@ import parliament
 import pytest
 from moto import mock_aws
 
-from org_backup.alerting.config import AlertsConfig
 from org_backup.cli import main
 from org_backup.config.settings import Settings
+from org_backup.coverage.alerting import AlertsConfig
 from org_backup.coverage.central import vault_access_policy
-from org_backup.guardrails.config import SCP_NAME, scp_text
-from org_backup.guardrails.documents import (
+from org_backup.coverage.guardrail_documents import (
     SCP_DENIES,
     SCP_MAX_CHARACTERS,
     VAULT_POLICY_DENIES,
     member_vault_policy,
 )
-from org_backup.rollout.api_shapes import api_requests, validation_errors
+from org_backup.coverage.guardrails import SCP_NAME, scp_text
 from org_backup.rollout.central_alerts import bus_policy
 from org_backup.rollout.synthesize import synthesize
 from tests.foundation.orgs import new_org
@@ -39,6 +38,7 @@ from tests.rollout.plans import (
     covered,
     org,
 )
+from tests.support.api_shapes import api_requests, validation_errors
 
 A, B = "111122223333", "222233334444"
 SCP = "aws:organizations/policy:Policy"

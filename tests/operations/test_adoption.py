@@ -19,8 +19,8 @@ from moto import mock_aws
 from org_backup.cli import main
 from org_backup.coverage import pipeline
 from org_backup.coverage.adoption import adopt_existing_vaults, entering_regions
-from org_backup.manifest import Manifest
-from org_backup.state.previous import PreviousState
+from org_backup.coverage.state.previous import PreviousState
+from org_backup.manifest.model import Manifest
 from tests.faults import HTML, NOT_UTF8, Edge, form_params, http, xml_error
 from tests.foundation.orgs import Org, new_org
 from tests.rollout.plans import VAULT, covered, org

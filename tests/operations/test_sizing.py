@@ -9,7 +9,7 @@ import pytest
 
 from org_backup.cli import main
 from org_backup.organization.sharding import shard_of
-from org_backup.organization.sizing import resources_per_account, size
+from org_backup.rollout.sizing import resources_per_account, size
 
 IDS = [f"{200000000000 + 104729 * n:012d}" for n in range(1000)]
 

@@ -15,10 +15,10 @@ import pulumi_aws as aws
 import pytest
 from pulumi._types import input_type_py_to_pulumi_names
 
-from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
 from org_backup.cli import main
 from org_backup.commands import synth as synth_command
 from org_backup.coverage.adoption import Adoption
+from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
 from org_backup.errors import MISSING
 from org_backup.provider_rules import INVOKE_RULES, RESOURCE_RULES
 from org_backup.provider_rules.check import (

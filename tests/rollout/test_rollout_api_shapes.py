@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from org_backup.rollout.api_shapes import ApiRequest, api_requests, validation_errors
 from org_backup.rollout.synthesize import synthesize
 from tests.rollout.plans import PLAN, SELECTION, VAULT, covered, org, policy
+from tests.support.api_shapes import ApiRequest, api_requests, validation_errors
 
 A, B = "111122223333", "444455556666"
 FULL_POLICY = policy(

@@ -15,9 +15,9 @@ import org_backup.coverage.adoption
 import org_backup.coverage.pipeline
 import org_backup.rollout.program
 from org_backup.errors import AwsCallError, InputError, Problem
-from org_backup.manifest import Manifest
+from org_backup.manifest.model import Manifest
 from org_backup.rollout.mock_engine import run_mocked
-from org_backup.state.stack_output import WITHOUT_STATE_WARNING
+from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING
 from tests.rollout.plans import covered, org, policy
 
 ENTRY_POINT = Path(__file__).resolve().parents[2] / "__main__.py"

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from org_backup.rollout.api_shapes import api_requests, validation_errors
 from org_backup.rollout.synthesize import synthesize
 from tests.rollout.plans import (
     AIR_GAPPED_VAULT,
@@ -29,6 +28,7 @@ from tests.rollout.plans import (
     covered,
     org,
 )
+from tests.support.api_shapes import api_requests, validation_errors
 
 A = "111122223333"
 ORG_LEVEL = (

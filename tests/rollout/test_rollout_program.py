@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from org_backup.manifest import Manifest
+from org_backup.manifest.model import Manifest
 from org_backup.rollout.synthesize import synthesize
 from tests.rollout.plans import (
     ATTACHMENT,

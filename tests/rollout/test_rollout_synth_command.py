@@ -13,7 +13,7 @@ from moto import mock_aws
 from org_backup.commands import synth
 from org_backup.coverage.adoption import Adoption
 from org_backup.errors import InputError
-from org_backup.manifest import Manifest
+from org_backup.manifest.model import Manifest
 from tests.foundation.orgs import new_org
 from tests.rollout.plans import covered, org, policy, skipped
 

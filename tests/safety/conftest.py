@@ -17,7 +17,7 @@ from moto.core.authorization import enable_iam_authentication
 from moto.organizations.models import organizations_backends
 
 from org_backup.cli import main
-from org_backup.rollout import names
+from org_backup.coverage import names
 from tests.foundation.orgs import Org, new_org
 
 

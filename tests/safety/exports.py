@@ -14,10 +14,10 @@ from typing import Any
 
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_coverage
+from org_backup.coverage.state.previous import whole_numbers
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.program import register_rollout
 from org_backup.rollout.synthesize import PROJECT
-from org_backup.state.previous import whole_numbers
 
 CLI_VERSION = "v3.272.0"
 ROOT_STACK = "pulumi:pulumi:Stack"

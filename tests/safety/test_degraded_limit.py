@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from org_backup.state.degraded_limit import degraded_limit
+from org_backup.coverage.state.degraded_limit import degraded_limit
 from tests.safety.conftest import Nightly
 
 MORE = [f"team-{n}" for n in range(7)]

@@ -16,7 +16,7 @@ from moto.core.authorization import enable_iam_authentication
 import org_backup.config.settings
 import org_backup.rollout.program
 from org_backup.rollout.mock_engine import run_mocked
-from org_backup.state.stack_output import WITHOUT_STATE_WARNING
+from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING
 from tests.safety.conftest import Nightly
 from tests.safety.exports import failed_update, write
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pulumi
 import pytest
 
+from org_backup.coverage.state.previous import previous_from_stack_outputs, read_previous
 from org_backup.errors import InputError
-from org_backup.manifest import build_manifest
+from org_backup.manifest.model import build_manifest
+from org_backup.rollout import stack_output
 from org_backup.rollout.mock_engine import run_mocked
-from org_backup.state import stack_output
-from org_backup.state.previous import previous_from_stack_outputs, read_previous
 from tests.rollout.plans import covered, org, skipped
 
 A, B = "111122223333", "444455556666"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from org_backup.coverage.model import AccountCoverage
+from org_backup.coverage.state.guard import check_removals, region_removals, removals
+from org_backup.coverage.state.previous import PreviousState
 from org_backup.errors import InputError
-from org_backup.manifest import Manifest, build_manifest
+from org_backup.manifest.model import Manifest, build_manifest
 from org_backup.organization.sharding import shard_of
-from org_backup.state.guard import check_removals, region_removals, removals
-from org_backup.state.previous import PreviousState
 from tests.rollout.plans import covered, org, skipped
 from tests.safety.conftest import Nightly
 

@@ -14,12 +14,12 @@ from moto import mock_aws
 
 from org_backup.cli import main
 from org_backup.coverage.model import Coverage
+from org_backup.coverage.state.previous import PreviousState, read_previous
+from org_backup.coverage.state.recorded_inputs import manifest_inputs, recorded_input
+from org_backup.coverage.state.replacements import RETAINED_TYPES, check_replacements
 from org_backup.errors import InputError
-from org_backup.manifest import Manifest, build_manifest
+from org_backup.manifest.model import Manifest, build_manifest
 from org_backup.rollout.synthesize import synthesize
-from org_backup.state.previous import PreviousState, read_previous
-from org_backup.state.recorded_inputs import manifest_inputs, recorded_input
-from org_backup.state.replacements import RETAINED_TYPES, check_replacements
 from tests.foundation.orgs import Org, new_org
 from tests.rollout.plans import CENTRAL_ID, central, covered, org, policy
 from tests.safety.exports import stack_export, write

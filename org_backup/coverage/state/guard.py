@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from org_backup.config.settings import ENV_PREFIX
 from org_backup.coverage.model import Coverage
+from org_backup.coverage.state.previous import PreviousState
 from org_backup.errors import InputError, Problem
 from org_backup.organization.sharding import shard_of
-from org_backup.state.previous import PreviousState
 
 SETTING = "max_accounts_removed"
 

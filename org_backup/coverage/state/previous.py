@@ -13,19 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from org_backup.errors import InputError, Problem
-from org_backup.manifest import Account, Manifest
-from org_backup.reporting.inputs import (
-    STACK_OUTPUT_KEY,
-    load_document,
-    parse_manifest,
-)
-from org_backup.state.stack_export import (
+from org_backup.coverage.state.stack_export import (
     StackState,
     StateResource,
     is_secret,
     is_stack_export,
     read_stack_export,
+)
+from org_backup.errors import InputError, Problem
+from org_backup.manifest.model import Account, Manifest
+from org_backup.reporting.inputs import (
+    STACK_OUTPUT_KEY,
+    load_document,
+    parse_manifest,
 )
 
 

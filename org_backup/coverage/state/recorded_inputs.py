@@ -17,8 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from org_backup.alerting.config import restore_testing_name
-from org_backup.manifest import Account, Central, Manifest, Region
+from org_backup.coverage.alerting import restore_testing_name
+from org_backup.coverage.names import regional_resource_name
+from org_backup.coverage.state.previous import PreviousState
+from org_backup.manifest.model import Account, Central, Manifest, Region
 from org_backup.provider_rules.backup import (
     AIR_GAPPED_VAULT,
     PLAN,
@@ -29,8 +31,6 @@ from org_backup.provider_rules.backup import (
     VAULT_LOCK,
 )
 from org_backup.provider_rules.events import EVENT_RULE
-from org_backup.rollout.names import regional_resource_name
-from org_backup.state.previous import PreviousState
 
 
 @dataclass(frozen=True)

@@ -24,17 +24,17 @@ from typing import Any
 
 from org_backup.config.settings import ENV_PREFIX
 from org_backup.coverage.model import Coverage
-from org_backup.errors import InputError, Problem
-from org_backup.manifest import Manifest, build_manifest
-from org_backup.provider_rules import RESOURCE_RULES
-from org_backup.provider_rules.backup import AIR_GAPPED_VAULT, GLOBAL_SETTINGS, VAULT, VAULT_LOCK
-from org_backup.state.previous import PreviousState, whole_numbers
-from org_backup.state.recorded_inputs import (
+from org_backup.coverage.state.previous import PreviousState, whole_numbers
+from org_backup.coverage.state.recorded_inputs import (
     RecordedResource,
     Unresolved,
     manifest_inputs,
     previous_inputs,
 )
+from org_backup.errors import InputError, Problem
+from org_backup.manifest.model import Manifest, build_manifest
+from org_backup.provider_rules import RESOURCE_RULES
+from org_backup.provider_rules.backup import AIR_GAPPED_VAULT, GLOBAL_SETTINGS, VAULT, VAULT_LOCK
 
 SETTING = "allow_replacements"
 # Registered with retain_on_delete: replacing them forgets the old resource instead of deleting it.

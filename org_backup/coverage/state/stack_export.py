@@ -25,8 +25,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from org_backup.coverage import names
 from org_backup.errors import InputError, Problem, problems_from_validation
-from org_backup.rollout import names
 
 # Deployment schema versions this reader understands (apitype.DeploymentSchemaVersionCurrent
 # and DeploymentSchemaVersionLatest; DeploymentV3 decodes both).

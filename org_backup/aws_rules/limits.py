@@ -6,15 +6,11 @@ Each check returns None when the value is fine, or a sentence saying what would 
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import botocore
-import botocore.session
-
+from org_backup.aws_rules.partitions import backup_regions
 from org_backup.aws_rules.schedule import NOT_CRON, parse_schedule
 
 MAX_DAYS = 36_500
@@ -29,6 +25,16 @@ _VAULT_NAME = re.compile(r"^[a-zA-Z0-9\-_]{2,50}$")
 _RULE_NAME = re.compile(r"^[a-zA-Z0-9\-_.]{1,50}$")
 _ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+# EventBridge custom bus names (botocore events EventBusName, without '/', which only partner
+# buses use); "default" is the account's own bus.
+_BUS_NAME = re.compile(r"^[A-Za-z0-9._\-]{1,256}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def retention_range(min_days: int | None, max_days: int | None) -> tuple[int, int]:
+    """The retention a vault lock (or an air-gapped vault) enforces: an unset bound is AWS's
+    own, one day at least and no upper limit but MAX_DAYS."""
+    return (min_days or 1, max_days or MAX_DAYS)
 
 
 def check_vault_name(name: str) -> str | None:
@@ -99,36 +105,19 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-@cache
-def _partitions() -> dict:
-    path = Path(botocore.__file__).parent / "data" / "partitions.json"
-    return json.loads(path.read_text())
-
-
-@cache
-def backup_regions() -> frozenset[str]:
-    """Every region of every partition where botocore knows an AWS Backup endpoint."""
-    session = botocore.session.get_session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("backup", partition_name=partition))
-    known = {
-        region
-        for partition in _partitions()["partitions"]
-        for region in partition["regions"]
-        if re.match(partition["regionRegex"], region)
-    }
-    return frozenset(regions & known)
-
-
 def check_region(region: str) -> str | None:
     if region in backup_regions():
         return None
     return "is not an AWS region with AWS Backup (botocore's partition data), e.g. us-east-1"
 
 
-def partition_of_region(region: str) -> str:
-    for partition in _partitions()["partitions"]:
-        if region in partition["regions"]:
-            return partition["id"]
-    return "aws"
+def check_bus_name(name: str) -> str | None:
+    if _BUS_NAME.match(name) and name != "default":
+        return None
+    return "must be 1 to 256 characters of letters, digits, '.', '-' and '_', and not 'default'"
+
+
+def check_email(address: str) -> str | None:
+    if _EMAIL.match(address) and len(address) <= 254:
+        return None
+    return "is not an email address, e.g. backup-oncall@example.com"

@@ -27,7 +27,6 @@ from org_backup.config.policy import (
     Days,
     KmsKeyTemplate,
     OrganizationRules,
-    PolicyOverrides,
     RoleName,
     RuleSpec,
     Schedule,
@@ -38,7 +37,6 @@ from org_backup.config.policy import (
     VaultName,
     build_policy,
 )
-from org_backup.coverage import alerting
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
 
 ENV_PREFIX = "ORG_BACKUP_"
@@ -178,7 +176,7 @@ class Settings(BaseSettings):
         description="Compliance mode: days until the lock becomes immutable (at least 3).",
     )
 
-    # Alerts and restore testing (see org_backup/alerting/config.py)
+    # Alerts and restore testing (see org_backup/coverage/alerting.py)
     alerts_enabled: bool = Field(
         default=False,
         description="Forward AWS Backup's failed jobs to a central bus and email (needs"
@@ -351,13 +349,12 @@ class Settings(BaseSettings):
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         return check_tags(value)
 
-    # Alerts and restore testing
     @field_validator("alert_emails")
     @classmethod
     def _emails(cls, value: list[str]) -> list[str]:
-        bad = [address for address in value if alerting.check_email(str(address))]
+        bad = [address for address in value if limits.check_email(str(address))]
         if bad:
-            raise ValueError(f"{bad[0]!r} {alerting.check_email(str(bad[0]))}")
+            raise ValueError(f"{bad[0]!r} {limits.check_email(str(bad[0]))}")
         return value
 
     @field_validator("alerts_region")
@@ -370,7 +367,7 @@ class Settings(BaseSettings):
     @field_validator("alerts_bus_name")
     @classmethod
     def _bus_name(cls, value: str) -> str:
-        message = alerting.check_bus_name(value)
+        message = limits.check_bus_name(value)
         if message:
             raise ValueError(message)
         return value
@@ -396,10 +393,7 @@ class Settings(BaseSettings):
         low, high = self.central_vault_min_retention_days, self.central_vault_max_retention_days
         if self.central_account_id is None or (low is None and high is None):
             return None
-        return (low or 1, high or limits.MAX_DAYS)
-
-
-POLICY_FIELDS = frozenset(PolicyOverrides.model_fields)
+        return limits.retention_range(low, high)
 
 
 def check_regions(value: list[str]) -> list[str]:
@@ -472,6 +466,20 @@ def load_settings(
         raise InputError(problems)
     assert settings is not None
     return settings
+
+
+def alerting_problems(settings: Settings) -> list[tuple[str, Any, str]]:
+    """Alerts need the central account: its event bus and topic live there."""
+    if settings.alerts_enabled and settings.central_account_id is None:
+        return [
+            (
+                "alerts_enabled",
+                True,
+                "needs central_account_id: the alerts' event bus and topic live in the central"
+                " account",
+            )
+        ]
+    return []
 
 
 def central_problems(settings: Settings) -> list[tuple[str, Any, str]]:
@@ -564,9 +572,9 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
                 f"must be below shard_count ({settings.shard_count}): 0 to {settings.shard_count - 1}",
             )
         )
-    problems += [  # alerts and restore testing
+    problems += [
         Problem(sources.of(field), field, value, message)
-        for field, value, message in alerting.alerting_problems(settings)
+        for field, value, message in alerting_problems(settings)
     ]
     problems += [
         Problem(sources.of(field), field, value, message)

@@ -1,4 +1,4 @@
-"""The alerting and restore-testing part of the settings, validated and resolved once.
+"""Central alerts and restore testing as the settings ask for them, resolved once.
 
 `Coverage` carries the two models below, so the Pulumi program, the manifest and the audit read
 the same values; the ARNs of the central bus and topic are derived here, because every shard's
@@ -7,29 +7,10 @@ forwarding rules must target the bus that only shard 0 creates.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, ConfigDict
 
-if TYPE_CHECKING:
-    from org_backup.config.settings import Settings
-
-# AWS Backup restore testing plan and selection names: letters, digits and underscores, 1-50
-# (botocore CreateRestoreTestingPlan/CreateRestoreTestingSelection documentation).
-RESTORE_TESTING_NAME_MAX = 50
-_NOT_NAME_CHARACTER = re.compile(r"[^A-Za-z0-9_]")
-# EventBridge custom bus names (botocore events EventBusName, without '/', which only partner
-# buses use); "default" is the account's own bus.
-_BUS_NAME = re.compile(r"^[A-Za-z0-9._\-]{1,256}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def restore_testing_name(name: str) -> str:
-    """A backup plan or selection name (letters, digits, '-', '_', '.') made fit for restore
-    testing: every other character becomes '_', e.g. `org-backup-ai` -> `org_backup_ai`."""
-    return _NOT_NAME_CHARACTER.sub("_", name)[:RESTORE_TESTING_NAME_MAX]
+from org_backup.aws_rules import arns
+from org_backup.config.settings import Settings
 
 
 class RestoreTestingConfig(BaseModel):
@@ -60,9 +41,8 @@ class AlertsConfig(BaseModel):
 
     @property
     def bus_arn(self) -> str:
-        return (
-            f"arn:{self.partition}:events:{self.region}:{self.central_account_id}"
-            f":event-bus/{self.bus_name}"
+        return arns.event_bus_arn(
+            self.partition, self.region, self.central_account_id, self.bus_name
         )
 
     @property
@@ -72,7 +52,7 @@ class AlertsConfig(BaseModel):
 
     @property
     def topic_arn(self) -> str:
-        return f"arn:{self.partition}:sns:{self.region}:{self.central_account_id}:{self.topic_name}"
+        return arns.topic_arn(self.partition, self.region, self.central_account_id, self.topic_name)
 
     @property
     def forwarding_rule_name(self) -> str:
@@ -111,25 +91,3 @@ def alerts_from(settings: Settings, partition: str) -> AlertsConfig | None:
         partition=partition,
         muted_accounts=tuple(sorted(set(settings.alerts_muted_accounts))),
     )
-
-
-def alerting_problems(settings: Settings) -> Iterator[tuple[str, object, str]]:
-    """(field, value, what would be right) for every cross-field mistake of these settings."""
-    if settings.alerts_enabled and settings.central_account_id is None:
-        yield (
-            "alerts_enabled",
-            True,
-            "needs central_account_id: the alerts' event bus and topic live in the central account",
-        )
-
-
-def check_bus_name(name: str) -> str | None:
-    if _BUS_NAME.match(name) and name != "default":
-        return None
-    return "must be 1 to 256 characters of letters, digits, '.', '-' and '_', and not 'default'"
-
-
-def check_email(address: str) -> str | None:
-    if _EMAIL.match(address) and len(address) <= 254:
-        return None
-    return "is not an email address, e.g. backup-oncall@example.com"

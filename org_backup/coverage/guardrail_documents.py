@@ -16,6 +16,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from org_backup.aws_rules.arns import ANY_ACCOUNT, role_arn, vault_arn
+
 # Organizations' limit on one SCP document (docs/guardrails.md, "Limits").
 SCP_MAX_CHARACTERS = 5120
 # The tag every resource org-backup deploys carries (rollout/providers.py, default tags); the
@@ -112,7 +114,7 @@ def scp_document(
     exempt = {
         "ArnNotLike": {
             "aws:PrincipalArn": [
-                f"arn:{partition}:iam::*:role/{name}" for name in deploy_role_names
+                role_arn(partition, ANY_ACCOUNT, name) for name in deploy_role_names
             ]
         }
     }
@@ -131,7 +133,7 @@ def scp_document(
         deny(
             "OrgBackupVaults",
             "vaults",
-            [f"arn:{partition}:backup:*:*:backup-vault:{name}" for name in vault_names],
+            [vault_arn(partition, "*", ANY_ACCOUNT, name) for name in vault_names],
         ),
         deny("OrgBackupRecoveryPoints", "recovery points", ["*"], **tagged),
         deny(
@@ -149,7 +151,7 @@ def scp_document(
         deny(
             "OrgBackupRoles",
             "service roles and deploy roles",
-            [f"arn:{partition}:iam::*:role/{name}" for name in [*role_names, *deploy_role_names]],
+            [role_arn(partition, ANY_ACCOUNT, name) for name in [*role_names, *deploy_role_names]],
         ),
     ]
     if rule_paths:

@@ -29,6 +29,7 @@ from org_backup.coverage.state.guard import check_removals, describe, region_rem
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.coverage.state.replacements import check_replacements
 from org_backup.errors import AccountFailure, AwsCallError, InputError
+from org_backup.manifest import skip_reasons
 from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
@@ -245,4 +246,6 @@ class DeployRoleError(AccountFailure):
     """Raised inside a lookup so that the skip reason reads `deploy role cannot be assumed`."""
 
     def __init__(self, role_arn: str, error: Exception):
-        super().__init__(f"deploy role cannot be assumed ({role_arn}): {describe_error(error)}")
+        super().__init__(
+            f"{skip_reasons.DEPLOY_ROLE_CANNOT_BE_ASSUMED} ({role_arn}): {describe_error(error)}"
+        )

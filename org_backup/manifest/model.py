@@ -1,28 +1,15 @@
-"""The manifest (CONTRACT.md, schema_version 1): models to read it and one builder to write it.
+"""The manifest (CONTRACT.md, schema_version 1): the models that read and write it.
 
-`discover --json` builds it from the coverage alone (deployment ids null); the Pulumi program and
-`synth` build it from the coverage plus the ids its resources resolved to.
+Readers accept fields that later versions add; the rollout writes it (`rollout/export.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.config.policy import known_kms_key_arn, vault_key_id
-from org_backup.coverage.alerting import restore_testing_name
-from org_backup.coverage.central import CentralCoverage, copy_targets
-from org_backup.coverage.model import AccountCoverage, Coverage
-
 SCHEMA_VERSION = 1
-
-
-def efs_resources(partition: str) -> list[str]:
-    """Every EFS file system of the selection's own account and region, by type (AND the tag)."""
-    return [f"arn:{partition}:elasticfilesystem:*:*:file-system/*"]
 
 
 class _Open(BaseModel):
@@ -71,7 +58,7 @@ class Rule(_Open):
     completion_window_minutes: int
     delete_after_days: int
     cold_storage_after_days: int | None = None
-    copy_actions: list[CopyAction] = []  # copies; absent in older manifests
+    copy_actions: list[CopyAction] = []  # absent in older manifests
 
 
 class Plan(_Open):
@@ -94,7 +81,6 @@ class Selection(_Open):
     tag: Tag | None = None
 
 
-# Alerts and restore testing
 class RegionAlerts(_Open):
     """The account-region's forwarding rule and the central bus it targets."""
 
@@ -117,7 +103,6 @@ class CentralAlerts(_Open):
     muted_accounts: list[str] = []  # forwarded, but no email
 
 
-# Guardrails
 class RegionGuardrails(_Open):
     """What protects the account-region's backups from the account's own administrators."""
 
@@ -162,7 +147,6 @@ class Account(_Open):
     placement: str | None = None
 
 
-# Copies
 class CentralRegion(_Open):
     region: str
     vault_arn: str | None = None
@@ -183,25 +167,6 @@ class Central(_Open):
     shared_with: list[str] | None = None
 
 
-def _central(coverage: Coverage) -> Central | None:
-    """Vault ARNs are deterministic, so every shard's manifest names them, not only shard 0's."""
-    central = coverage.central
-    if central is None:
-        return None
-    return Central(
-        account_id=central.account_id,
-        vault_name=central.vault_name,
-        kind=central.kind,
-        min_retention_days=central.min_retention_days,
-        max_retention_days=central.max_retention_days,
-        regions=[
-            CentralRegion(region=region, vault_arn=central.vault_arn(coverage.partition, region))
-            for region in central.regions
-        ],
-        shared_with=list(central.shared_with),
-    )
-
-
 class Manifest(_Open):
     schema_version: Literal[1]
     organization: Organization
@@ -210,196 +175,3 @@ class Manifest(_Open):
     central: Central | None = None
     guardrails: Guardrails | None = None
     accounts: list[Account]
-
-
-class DeployedRegion(BaseModel):
-    """Ids that exist only after deployment (or under the mock engine)."""
-
-    vault_arn: str | None = None
-    plan_id: str | None = None
-    plan_arn: str | None = None
-    plan_version: str | None = None
-    selection_id: str | None = None
-    # edges (KMS aliases): the key ARN the vault was given, an alias resolved by KMS.
-    vault_kms_key_arn: str | None = None
-
-
-class DeployedAccount(BaseModel):
-    backup_role_arn: str | None = None
-    regions: dict[str, DeployedRegion] = {}
-
-
-def build_manifest(
-    coverage: Coverage, deployed: Mapping[str, DeployedAccount] | None = None
-) -> dict[str, Any]:
-    """The manifest as a JSON-ready dict; accounts without deployed ids get nulls."""
-    deployed = deployed or {}
-    manifest = Manifest(
-        schema_version=SCHEMA_VERSION,
-        organization=Organization(
-            id=coverage.organization_id, management_account_id=coverage.management_account_id
-        ),
-        shard=Shard(index=coverage.shard_index, count=coverage.shard_count),
-        alerts=central_alerts(coverage),
-        central=_central(coverage),
-        guardrails=_guardrails(coverage),
-        accounts=[
-            _with_guardrails(
-                _with_alerting(
-                    _account(
-                        account,
-                        coverage.partition,
-                        coverage.central,
-                        deployed.get(account.account_id),
-                    ),
-                    account,
-                    coverage,
-                ),
-                coverage,
-            )
-            for account in coverage.accounts
-        ],
-    )
-    return manifest.model_dump(mode="json", exclude_none=False)
-
-
-def _account(
-    account: AccountCoverage,
-    partition: str,
-    central: CentralCoverage | None,
-    deployed: DeployedAccount | None,
-) -> Account:
-    if not account.covered or account.policy is None:
-        return Account(
-            account_id=account.account_id,
-            name=account.name,
-            ou_path=account.ou_path,
-            status="skipped",
-            skip_reason=account.skip_reason,
-            source=account.source,
-            placement=account.placement,
-        )
-    deployed = deployed or DeployedAccount()
-    policy = account.policy
-    lock = policy.vault_lock
-    regions = []
-    for region in account.regions:
-        ids = deployed.regions.get(region, DeployedRegion())
-        key_id = vault_key_id(policy, partition, region, account.account_id)
-        regions.append(
-            Region(
-                region=region,
-                vault=Vault(
-                    name=policy.vault_name,
-                    arn=ids.vault_arn,
-                    # Before deployment an alias has no key ARN yet: only KMS can tell.
-                    kms_key_arn=ids.vault_kms_key_arn or known_kms_key_arn(key_id),
-                    kms_key_id=key_id,
-                    lock=Lock(**lock.model_dump(), mode=lock.mode) if lock else None,
-                ),
-                plan=Plan(
-                    name=policy.plan_name,
-                    id=ids.plan_id,
-                    arn=ids.plan_arn,
-                    version=ids.plan_version,
-                    rules=[
-                        Rule(
-                            name=rule.name,
-                            schedule=rule.schedule,
-                            schedule_timezone=rule.schedule_timezone,
-                            start_window_minutes=rule.start_window_minutes,
-                            completion_window_minutes=rule.completion_window_minutes,
-                            delete_after_days=rule.delete_after_days,
-                            cold_storage_after_days=rule.cold_storage_after_days,
-                            copy_actions=[
-                                CopyAction(**asdict(target))
-                                for target in copy_targets(
-                                    central, partition, account.account_id, region, rule
-                                )
-                            ],
-                        )
-                        for rule in policy.rules
-                    ],
-                ),
-                selection=Selection(
-                    name=policy.selection_name,
-                    id=ids.selection_id,
-                    resources=efs_resources(partition),
-                    tag=Tag(key=policy.selection_tag_key, value=policy.selection_tag_value),
-                ),
-            )
-        )
-    return Account(
-        account_id=account.account_id,
-        name=account.name,
-        ou_path=account.ou_path,
-        status="covered",
-        source=account.source,
-        deploy_role_arn=account.deploy_role_arn,
-        backup_role_arn=deployed.backup_role_arn,
-        regions=regions,
-        regions_not_enabled=list(account.regions_not_enabled),
-        degraded=account.degraded,
-        placement=account.placement,
-    )
-
-
-# Alerts and restore testing
-def central_alerts(coverage: Coverage) -> CentralAlerts | None:
-    alerts = coverage.alerts
-    if alerts is None:
-        return None
-    return CentralAlerts(
-        bus_arn=alerts.bus_arn,
-        topic_arn=alerts.topic_arn,
-        region=alerts.region,
-        muted_accounts=list(alerts.muted_accounts),
-    )
-
-
-def _with_alerting(manifest: Account, account: AccountCoverage, coverage: Coverage) -> Account:
-    """Every covered region's forwarding rule and restore testing, all known from settings."""
-    alerts, testing, policy = coverage.alerts, coverage.restore_testing, account.policy
-    if policy is None or not manifest.regions or (alerts is None and testing is None):
-        return manifest
-    region_alerts = (
-        RegionAlerts(rule_name=alerts.forwarding_rule_name, bus_arn=alerts.bus_arn)
-        if alerts
-        else None
-    )
-    restore_testing = (
-        RestoreTesting(
-            plan_name=restore_testing_name(policy.plan_name),
-            selection_name=restore_testing_name(policy.selection_name),
-            schedule=testing.schedule,
-        )
-        if testing
-        else None
-    )
-    for region in manifest.regions:
-        region.alerts, region.restore_testing = region_alerts, restore_testing
-    return manifest
-
-
-# Guardrails
-def _guardrails(coverage: Coverage) -> Guardrails | None:
-    guardrails = coverage.guardrails
-    if guardrails is None:
-        return None
-    return Guardrails(
-        scp_name=guardrails.scp_name,
-        targets=list(guardrails.targets),
-        exempt_role_names=list(guardrails.exempt_role_names),
-    )
-
-
-def _with_guardrails(manifest: Account, coverage: Coverage) -> Account:
-    """Every member account-region of a guarded rollout has the vault policy and the SCP; the
-    management account has neither (it is deployed with the caller's own credentials, and no
-    SCP applies to it)."""
-    if coverage.guardrails is None or manifest.account_id == coverage.management_account_id:
-        return manifest
-    guarded = RegionGuardrails(vault_policy=True, scp=coverage.guardrails.scp_name)
-    for region in manifest.regions:
-        region.guardrails = guarded
-    return manifest

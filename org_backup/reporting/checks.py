@@ -11,9 +11,9 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from org_backup.aws_rules.limits import partition_of_region
+from org_backup.aws_rules.arns import efs_file_systems
+from org_backup.aws_rules.partitions import partition_of_region
 from org_backup.aws_rules.schedule import longest_gap_hours
-from org_backup.coverage.model import POLICY_SKIP_REASONS
 from org_backup.manifest.model import (
     Account,
     Lock,
@@ -22,8 +22,8 @@ from org_backup.manifest.model import (
     Rule,
     Selection,
     Vault,
-    efs_resources,
 )
+from org_backup.manifest.skip_reasons import POLICY_SKIP_REASONS
 from org_backup.reporting import kinds
 from org_backup.reporting.alerting_checks import alerting_findings
 from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_findings, copy_to
@@ -184,7 +184,7 @@ def describe_lock(lock: Lock) -> str:
 
 def describe_selection(selection: Selection, partition: str) -> str:
     """What the selection backs up, in words, e.g. "EFS file systems tagged Name=AIFilesystem"."""
-    efs = efs_resources(partition)[0]
+    efs = efs_file_systems(partition)[0]
     kinds = [
         "EFS file systems" if arn == efs else "all resources" if arn == "*" else arn
         for arn in selection.resources
@@ -298,7 +298,7 @@ def _selection_findings(selection: Selection | None, partition: str) -> Found:
     if selection is None:
         yield kinds.NO_SELECTION, "no backup selection, so the plan backs up nothing."
         return
-    efs = efs_resources(partition)
+    efs = efs_file_systems(partition)
     if selection.resources != efs:
         yield (
             kinds.SELECTION_NOT_EFS_ONLY,

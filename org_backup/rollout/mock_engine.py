@@ -25,7 +25,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 
-from org_backup.aws_rules.limits import partition_of_region
+from org_backup.aws_rules.partitions import partition_of_region
 from org_backup.errors import InputError, Problem
 from org_backup.provider_rules import INVOKE_RULES, RESOURCE_RULES
 from org_backup.provider_rules.check import (

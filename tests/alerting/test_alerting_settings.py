@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from org_backup.config.settings import load_settings
-from org_backup.coverage.alerting import alerts_from, restore_testing_from, restore_testing_name
+from org_backup.coverage.alerting import alerts_from, restore_testing_from
+from org_backup.coverage.shape import restore_testing_name
 from org_backup.errors import InputError
 
 

@@ -20,9 +20,9 @@ from org_backup.cli import main
 from org_backup.coverage.state.guard import check_removals, removals
 from org_backup.coverage.state.previous import read_previous
 from org_backup.errors import InputError
-from org_backup.manifest.model import build_manifest
 from org_backup.organization.sharding import shard_of
 from org_backup.rollout.account import AccountBackup
+from org_backup.rollout.export import build_manifest
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.state_moves import component_urn
 from org_backup.rollout.synthesize import PROJECT

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from org_backup.coverage.model import POLICY_SKIP_REASONS
+from org_backup.manifest.skip_reasons import POLICY_SKIP_REASONS
 
 ALL_CHECKS = (
     "--min-retention-days",

@@ -13,7 +13,7 @@ from moto import mock_aws
 
 from org_backup.cli import main
 from org_backup.config.policy import BackupPolicy
-from org_backup.manifest.model import build_manifest
+from org_backup.rollout.export import build_manifest
 from org_backup.rollout.synthesize import synthesize
 from tests.foundation.orgs import new_org
 from tests.rollout.plans import VAULT, by_type, covered, org, policy

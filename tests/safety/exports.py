@@ -14,7 +14,7 @@ from typing import Any
 
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_coverage
-from org_backup.coverage.state.previous import whole_numbers
+from org_backup.manifest.reader import whole_numbers
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.program import register_rollout
 from org_backup.rollout.synthesize import PROJECT

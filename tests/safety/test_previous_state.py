@@ -11,8 +11,8 @@ import pytest
 
 from org_backup.coverage.state.previous import previous_from_stack_outputs, read_previous
 from org_backup.errors import InputError
-from org_backup.manifest.model import build_manifest
 from org_backup.rollout import stack_output
+from org_backup.rollout.export import build_manifest
 from org_backup.rollout.mock_engine import run_mocked
 from tests.rollout.plans import covered, org, skipped
 

@@ -9,8 +9,9 @@ from org_backup.coverage.model import AccountCoverage
 from org_backup.coverage.state.guard import check_removals, region_removals, removals
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.errors import InputError
-from org_backup.manifest.model import Manifest, build_manifest
+from org_backup.manifest.model import Manifest
 from org_backup.organization.sharding import shard_of
+from org_backup.rollout.export import build_manifest
 from tests.rollout.plans import covered, org, skipped
 from tests.safety.conftest import Nightly
 

@@ -18,7 +18,8 @@ from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.coverage.state.recorded_inputs import manifest_inputs, recorded_input
 from org_backup.coverage.state.replacements import RETAINED_TYPES, check_replacements
 from org_backup.errors import InputError
-from org_backup.manifest.model import Manifest, build_manifest
+from org_backup.manifest.model import Manifest
+from org_backup.rollout.export import build_manifest
 from org_backup.rollout.synthesize import synthesize
 from tests.foundation.orgs import Org, new_org
 from tests.rollout.plans import CENTRAL_ID, central, covered, org, policy

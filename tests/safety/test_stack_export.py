@@ -12,7 +12,7 @@ import pytest
 from org_backup.coverage.state.previous import read_previous
 from org_backup.coverage.state.stack_export import read_stack_export
 from org_backup.errors import InputError
-from org_backup.manifest.model import build_manifest
+from org_backup.rollout.export import build_manifest
 from tests.rollout.plans import COMPONENT, PLAN, PROVIDER, covered, org
 from tests.safety.exports import resources_of, stack_export, write
 

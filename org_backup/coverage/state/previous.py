@@ -2,9 +2,9 @@
 
 Read from a manifest, `pulumi stack output --json` or `pulumi stack export` file (`--previous`),
 or, inside the Pulumi program, from the stack's own last `org_backup` output (see
-`stack_output.py`) and the export that `make up` and the workflows take just before
-`pulumi up`. Manifests go through the report's manifest reader, so a previous state is exactly
-what `report` would accept; an export adds what the stack's state holds (`stack_export.py`).
+`rollout/stack_output.py`) and the export that `make up` and the workflows take just before
+`pulumi up`. Manifests go through the manifest reader, so a previous state is exactly what
+`report` would accept; an export adds what the stack's state holds (`stack_export.py`).
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from org_backup.coverage.state.stack_export import (
 )
 from org_backup.errors import InputError, Problem
 from org_backup.manifest.model import Account, Manifest
-from org_backup.reporting.inputs import (
+from org_backup.manifest.reader import (
     STACK_OUTPUT_KEY,
     load_document,
     parse_manifest,
+    whole_numbers,
 )
 
 
@@ -211,16 +212,3 @@ def with_exported_state(
             ]
         )
     return PreviousState(exported.source, own_manifest, exported.state)
-
-
-def whole_numbers(value: Any) -> Any:
-    """The engine passes every number as a double (protobuf Struct): 1.0 back to 1, so that
-    `schema_version` and the day counts read as the integers they were exported as (and as the
-    engine writes them into its state: 90, not 90.0)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: whole_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [whole_numbers(item) for item in value]
-    return value

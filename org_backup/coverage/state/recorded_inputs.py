@@ -5,10 +5,11 @@ A manifest (the stack's `org_backup` output, or `synth`'s file) does not list re
 records what the program derived them from. `manifest_inputs` turns it back into the inputs
 the program registers, in the engine's shape (camelCase names), for the inputs whose change
 replaces a resource. A recorded input with the value None is unset; an input the state does not
-record (an older manifest without the field) is absent. The planned side is read the same way, from the manifest this run would
-export (`build_manifest` of the coverage), so both sides come from one builder. A source that
-records real inputs (a `pulumi stack export` file) answers with the same `RecordedResource`s
-(`previous_inputs`).
+record (an older manifest without the field) is absent. The planned side is read the same way:
+`planned_inputs` takes each covered region's backup shape as the manifest this run exports
+records it (`coverage/shape.py`, `manifest_region`), so both sides go through one translation.
+A source that records real inputs (a `pulumi stack export` file) answers with the same
+`RecordedResource`s (`previous_inputs`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from org_backup.coverage.alerting import restore_testing_name
+from org_backup.coverage.model import Coverage
 from org_backup.coverage.names import regional_resource_name
+from org_backup.coverage.shape import TAG_CONDITION_PREFIX, coverage_shapes, manifest_region
 from org_backup.coverage.state.previous import PreviousState
-from org_backup.manifest.model import Account, Central, Manifest, Region
+from org_backup.manifest.model import Central, Manifest, Region
 from org_backup.provider_rules.backup import (
     AIR_GAPPED_VAULT,
     PLAN,
@@ -88,16 +90,33 @@ def manifest_inputs(manifest: Manifest) -> dict[str, RecordedResource]:
     for account in manifest.accounts:
         if account.status == "covered":
             for region in account.regions:
-                resources.update(_region(account, region))
+                resources.update(_region(account.account_id, region))
     if manifest.central is not None and manifest.shard.index == 0:
-        for central_region in manifest.central.regions:
-            resources.update(_central(manifest.central, central_region.region))
+        resources.update(_central_vaults(manifest.central))
     return resources
 
 
-def _region(account: Account, region: Region) -> dict[str, RecordedResource]:
+def planned_inputs(coverage: Coverage) -> dict[str, RecordedResource]:
+    """The planned side: what this run registers, as its manifest would record it."""
+    resources: dict[str, RecordedResource] = {}
+    for account in coverage.covered:
+        for shape in coverage_shapes(coverage, account):
+            resources.update(_region(account.account_id, manifest_region(shape)))
+    if coverage.central is not None and coverage.shard_index == 0:
+        resources.update(_central_vaults(coverage.central.manifest_entry(coverage.partition)))
+    return resources
+
+
+def _central_vaults(central: Central) -> dict[str, RecordedResource]:
+    resources: dict[str, RecordedResource] = {}
+    for central_region in central.regions:
+        resources.update(_central(central, central_region.region))
+    return resources
+
+
+def _region(account_id: str, region: Region) -> dict[str, RecordedResource]:
     def name(kind: str) -> str:
-        return regional_resource_name(account.account_id, region.region, kind)
+        return regional_resource_name(account_id, region.region, kind)
 
     found: dict[str, RecordedResource] = {}
     vault = region.vault
@@ -124,7 +143,7 @@ def _region(account: Account, region: Region) -> dict[str, RecordedResource]:
                 {
                     "stringEquals": [
                         {
-                            "key": f"aws:ResourceTag/{selection.tag.key}",
+                            "key": TAG_CONDITION_PREFIX + selection.tag.key,
                             "value": selection.tag.value,
                         }
                     ]
@@ -139,16 +158,12 @@ def _region(account: Account, region: Region) -> dict[str, RecordedResource]:
         )
     testing = region.restore_testing
     if testing is not None:
-        plan_name = restore_testing_name(testing.plan_name)
         found[name("restore-testing-plan")] = RecordedResource(
-            RESTORE_TESTING_PLAN, {"name": plan_name}
+            RESTORE_TESTING_PLAN, {"name": testing.plan_name}
         )
         found[name("restore-testing-selection")] = RecordedResource(
             RESTORE_TESTING_SELECTION,
-            {
-                "name": restore_testing_name(testing.selection_name),
-                "restoreTestingPlanName": plan_name,
-            },
+            {"name": testing.selection_name, "restoreTestingPlanName": testing.plan_name},
         )
     if region.alerts is not None:
         found[name("alerts-rule")] = RecordedResource(EVENT_RULE, {"name": region.alerts.rule_name})

@@ -24,15 +24,15 @@ from typing import Any
 
 from org_backup.config.settings import ENV_PREFIX
 from org_backup.coverage.model import Coverage
-from org_backup.coverage.state.previous import PreviousState, whole_numbers
+from org_backup.coverage.state.previous import PreviousState
 from org_backup.coverage.state.recorded_inputs import (
     RecordedResource,
     Unresolved,
-    manifest_inputs,
+    planned_inputs,
     previous_inputs,
 )
 from org_backup.errors import InputError, Problem
-from org_backup.manifest.model import Manifest, build_manifest
+from org_backup.manifest.reader import whole_numbers
 from org_backup.provider_rules import RESOURCE_RULES
 from org_backup.provider_rules.backup import AIR_GAPPED_VAULT, GLOBAL_SETTINGS, VAULT, VAULT_LOCK
 
@@ -147,8 +147,7 @@ def check_replacements(
 ) -> list[str]:
     """The replacements this run would make, as warning lines; InputError (exit 2) for each one
     of a retained resource that cannot succeed or that `allowed` does not name."""
-    planned = Manifest.model_validate(build_manifest(coverage))
-    found = predict_replacements(previous_inputs(previous), manifest_inputs(planned))
+    found = predict_replacements(previous_inputs(previous), planned_inputs(coverage))
     problems, lines = [], []
     for replacement in found:
         if replacement.retained and (replacement.collides or replacement.name not in allowed):

@@ -56,7 +56,8 @@ from org_backup.reporting import kinds
 from org_backup.reporting.checks import account_entries, account_rows, subject, summary
 from org_backup.reporting.copies import CentralIndex
 from org_backup.reporting.inputs import Inputs
-from org_backup.reporting.model import Finding, Report, ReportRow, Thresholds
+from org_backup.reporting.kinds import Thresholds
+from org_backup.reporting.model import Finding, Report, ReportRow
 from org_backup.reporting.provenance import report_time
 from org_backup.rollout.export import build_manifest
 

@@ -26,7 +26,8 @@ from org_backup.aws.sessions import caller_session, client, describe_error
 from org_backup.coverage.pipeline import discover_and_cover, load_inputs
 from org_backup.errors import AwsCallError
 from org_backup.organization.regions import OptInLookup
-from org_backup.reporting.model import Report, Thresholds
+from org_backup.reporting.kinds import Thresholds
+from org_backup.reporting.model import Report
 from org_backup.reporting.provenance import file_hashes
 
 

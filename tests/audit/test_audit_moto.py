@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from org_backup.reporting.model import Thresholds
+from org_backup.reporting.kinds import Thresholds
 from tests.audit.world import EAST, WEST, World, by_account, findings
 
 pytestmark = pytest.mark.usefixtures("world")

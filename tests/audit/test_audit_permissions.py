@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from org_backup.cli import main
-from org_backup.reporting.model import Thresholds
+from org_backup.reporting.kinds import Thresholds
 from tests.audit.world import EAST, World
 from tests.security.calls import Calls, allowed_actions, documented_policies
 

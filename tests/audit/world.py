@@ -16,7 +16,8 @@ import botocore.session
 
 from org_backup.audit.checks import AuditRow
 from org_backup.audit.run import audit
-from org_backup.reporting.model import Report, Thresholds
+from org_backup.reporting.kinds import Thresholds
+from org_backup.reporting.model import Report
 from tests.foundation.orgs import Org
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -265,16 +265,6 @@ def test_each_finding_has_a_stable_kind_and_the_summary_counts_them(report, smal
     assert sum(by_kind.values()) == document["summary"]["finding_count"]
 
 
-def test_every_kind_a_check_uses_is_registered_with_a_description() -> None:
-    from org_backup.reporting import kinds
-
-    labels = {
-        value for name, value in vars(kinds).items() if name.isupper() and isinstance(value, str)
-    }
-    assert labels == set(kinds.DESCRIPTIONS)
-    assert all(label == label.strip() and len(label) <= 40 for label in labels)
-
-
 def test_a_kind_and_sentence_pair_is_a_finding_that_reads_as_its_sentence() -> None:
     """How other checks plug in: a generator of (kind, sentence) pairs becomes findings."""
     from org_backup.reporting.model import Finding

@@ -146,7 +146,8 @@ def test_the_audit_columns_fold_the_same_columns(small, write) -> None:
     from org_backup.audit.checks import AuditRow
     from org_backup.reporting.checks import build_report
     from org_backup.reporting.inputs import read_inputs
-    from org_backup.reporting.model import AUDIT_COLUMNS, ReportRow, Thresholds
+    from org_backup.reporting.kinds import Thresholds
+    from org_backup.reporting.model import AUDIT_COLUMNS, ReportRow
     from org_backup.reporting.render_html import render_html
 
     report = build_report(read_inputs([write("m.json", small)]), Thresholds())

@@ -1,5 +1,5 @@
 """When an AWS Backup schedule runs: one parser of EventBridge cron expressions for the
-deploy-time check (`limits.check_schedule`) and for the reports.
+deploy-time check (`limits.check_schedule`) and for the reports and the audit.
 
 The deploy-time check needs the shortest gap between two runs (AWS Backup refuses anything
 more frequent than hourly) and whether the expression fires at all; a report needs the longest
@@ -113,11 +113,6 @@ def parse_schedule(expression: str) -> CronSchedule:
 def longest_gap_hours(expression: str) -> float:
     """The longest time, in hours, between two consecutive runs (see `parse_schedule`)."""
     return parse_schedule(expression).longest_gap_hours
-
-
-def shortest_gap_minutes(expression: str) -> float:
-    """The shortest time, in minutes, between two consecutive runs (see `parse_schedule`)."""
-    return parse_schedule(expression).shortest_gap_minutes
 
 
 @cache

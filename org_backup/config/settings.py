@@ -259,7 +259,7 @@ class Settings(BaseSettings):
         default=None,
         description="AWS Backup global setting isDelegatedAdministratorEnabled, as it is today (required with a central account).",
     )
-    # Guardrails on member accounts (org_backup/guardrails/)
+    # Guardrails on member accounts (org_backup/coverage/guardrails.py)
     guardrails_enabled: bool = Field(
         default=False,
         description="Deny everyone but the deploy role deleting recovery points and changing"

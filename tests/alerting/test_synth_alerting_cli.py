@@ -1,5 +1,5 @@
-"""`synth` end to end with alerts and restore testing on, against a moto organization: what
-issue 10's "done when" asks, as a user would run it."""
+"""`synth` end to end with alerts and restore testing on, against a moto organization, as a
+user would run it."""
 
 from __future__ import annotations
 

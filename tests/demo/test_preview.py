@@ -29,7 +29,7 @@ def test_preview_prints_the_plan_and_writes_manifest_and_reports(tmp_path: Path)
     # The plan: every demo account, the suspended one skipped, the override applied.
     assert "skipped: suspended" in result.stdout
     assert "cron(0 3 * * ? *) Etc/UTC  365d" in result.stdout
-    # Copies: every covered account but the central one copies to its vaults.
+    # Every covered account but the central one copies to its vaults.
     assert "365d +copy 365d" in result.stdout
     assert "Copies go to the standard vault org-backup-central of account" in result.stdout
     assert "12 rules copy to the central vaults" in result.stderr

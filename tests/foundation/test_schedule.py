@@ -10,7 +10,7 @@ import re
 import pytest
 
 from org_backup.aws_rules.limits import check_schedule
-from org_backup.aws_rules.schedule import longest_gap_hours, parse_schedule, shortest_gap_minutes
+from org_backup.aws_rules.schedule import longest_gap_hours, parse_schedule
 
 TODAY = datetime.date(2026, 11, 30)
 
@@ -87,7 +87,7 @@ def test_unreadable_expressions_say_why(expression: str, reason: str) -> None:
     ],
 )
 def test_shortest_gap(expression: str, minutes: float) -> None:
-    assert shortest_gap_minutes(expression) == minutes
+    assert parse_schedule(expression).shortest_gap_minutes == minutes
 
 
 def test_a_year_field_keeps_the_gaps_inside_the_years_it_names() -> None:

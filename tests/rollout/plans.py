@@ -99,7 +99,7 @@ COMPONENT = "org-backup:index:AccountBackup"
 REGIONAL = (VAULT, LOCK, PLAN, SELECTION)
 
 
-# Copies
+# The central account of copies, and the management account
 CENTRAL_ID = "555566667777"
 MANAGEMENT_ID = "999999999999"
 

@@ -15,7 +15,7 @@ from moto import mock_aws
 from org_backup.cli import main
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.state.previous import PreviousState, read_previous
-from org_backup.coverage.state.recorded_inputs import manifest_inputs, recorded_input
+from org_backup.coverage.state.recorded_inputs import manifest_inputs
 from org_backup.coverage.state.replacements import RETAINED_TYPES, check_replacements
 from org_backup.errors import InputError
 from org_backup.manifest.model import Manifest
@@ -144,7 +144,7 @@ def test_an_older_manifest_without_the_central_retention_predicts_nothing_for_it
     resources = manifest_inputs(previous.manifest)
     vault = f"{CENTRAL_ID}-us-east-1-central-vault"
     assert "maxRetentionDays" not in resources[vault].inputs
-    assert recorded_input(resources, vault, "name") == "org-backup-central"
+    assert resources[vault].inputs["name"] == "org-backup-central"
     after = org(covered(A), central=air_gapped(max_retention_days=365))
     assert check_replacements(previous, after, []) == []
 

@@ -216,7 +216,7 @@ def _selection(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tu
     }
 
 
-# Alerts and restore testing
+# Restore testing, EventBridge, SNS and IAM
 def _restore_testing_plan(
     inputs: Mapping[str, Any], default_tags: Mapping[str, str]
 ) -> tuple[str, dict]:
@@ -383,7 +383,7 @@ _ALERTING_TRANSLATIONS = {
 }
 
 
-# Copies: global settings, central vaults and their policy, the RAM share
+# The organization-level resources: global settings, central vaults and their policy, the RAM share
 def _global_settings(
     inputs: Mapping[str, Any], default_tags: Mapping[str, str]
 ) -> tuple[str, dict]:
@@ -436,7 +436,7 @@ def _principal_association(
     }
 
 
-# Guardrails: the SCP and its attachments (AWS Organizations, in the management account)
+# The guardrail SCP and its attachments (AWS Organizations, in the management account)
 def _scp(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
     tags = _tags(inputs, default_tags) or {}
     return "CreatePolicy", {

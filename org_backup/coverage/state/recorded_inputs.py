@@ -48,15 +48,6 @@ class RecordedResource:
     inputs: Mapping[str, Any]
 
 
-def recorded_input(
-    resources: Mapping[str, RecordedResource], name: str, input_name: str
-) -> Any | None:
-    """The value a state records for input `input_name` of resource `name`; None when the
-    resource is absent, or the input unset or unrecorded (`in resource.inputs` tells which)."""
-    resource = resources.get(name)
-    return None if resource is None else resource.inputs.get(input_name)
-
-
 def previous_inputs(previous: PreviousState) -> dict[str, RecordedResource]:
     """The previous side: the inputs a `pulumi stack export` holds (what the engine last sent the
     provider) when one was given, else what the last output records."""

@@ -1,4 +1,5 @@
-"""AWS Backup's own rules (botocore's model and the AWS Backup guide), as pure checks.
+"""AWS's own rules for the values org-backup sends (botocore's models, the AWS Backup and
+EventBridge guides), as pure checks.
 
 Each check returns None when the value is fine, or a sentence saying what would be right.
 """
@@ -10,7 +11,9 @@ import re
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from org_backup.aws_rules.partitions import backup_regions
+import botocore.session
+
+from org_backup.aws_rules.partitions import known_regions
 from org_backup.aws_rules.schedule import NOT_CRON, parse_schedule
 
 MAX_DAYS = 36_500
@@ -103,6 +106,16 @@ def check_timezone(name: str) -> str | None:
 @cache
 def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
+
+
+@cache
+def backup_regions() -> frozenset[str]:
+    """Every region of every partition where botocore knows an AWS Backup endpoint."""
+    session = botocore.session.get_session()
+    regions: set[str] = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("backup", partition_name=partition))
+    return frozenset(regions & known_regions())
 
 
 def check_region(region: str) -> str | None:

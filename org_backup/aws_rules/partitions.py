@@ -1,8 +1,5 @@
-"""AWS partitions and their regions, from botocore's own data.
-
-`partition_of_region` reads botocore's `partitions.json` without importing botocore, so that a
-report (which needs the partition of each region's ARNs) loads no AWS SDK; `backup_regions`
-asks botocore's endpoint data, and imports it when first called.
+"""AWS partitions and their regions, from botocore's own `partitions.json`, read without
+importing botocore: a report, which needs the partition of each region's ARNs, loads no AWS SDK.
 """
 
 from __future__ import annotations
@@ -23,21 +20,14 @@ def _partitions() -> dict:
 
 
 @cache
-def backup_regions() -> frozenset[str]:
-    """Every region of every partition where botocore knows an AWS Backup endpoint."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("backup", partition_name=partition))
-    known = {
+def known_regions() -> frozenset[str]:
+    """Every region botocore's partitions list by name (and their region pattern accepts)."""
+    return frozenset(
         region
         for partition in _partitions()["partitions"]
         for region in partition["regions"]
         if re.match(partition["regionRegex"], region)
-    }
-    return frozenset(regions & known)
+    )
 
 
 def partition_of_region(region: str) -> str:

@@ -636,13 +636,3 @@ def decode_setting(field: str, value: Any) -> Any:
 
 def _is_optional(annotation: Any) -> bool:
     return type(None) in typing.get_args(annotation)
-
-
-def stack_config_from_pulumi() -> dict[str, Any]:
-    """Inside a Pulumi program: every `org-backup:*` key of the stack, by field name."""
-    from pulumi.runtime.config import CONFIG
-
-    prefix = CONFIG_NAMESPACE + ":"
-    return {
-        key[len(prefix) :]: value for key, value in CONFIG.get().items() if key.startswith(prefix)
-    }

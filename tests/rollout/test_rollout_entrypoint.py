@@ -10,10 +10,10 @@ from typing import Any
 import pulumi
 import pytest
 
-import org_backup.config.settings
 import org_backup.coverage.adoption
 import org_backup.coverage.pipeline
 import org_backup.rollout.program
+import org_backup.rollout.stack_config
 from org_backup.errors import AwsCallError, InputError, Problem
 from org_backup.manifest.model import Manifest
 from org_backup.rollout.mock_engine import run_mocked
@@ -49,7 +49,7 @@ class Program:
             org_backup.coverage.pipeline, "load_rollout_coverage", load_rollout_coverage
         )
         monkeypatch.setattr(
-            org_backup.config.settings, "stack_config_from_pulumi", lambda: STACK_CONFIG
+            org_backup.rollout.stack_config, "stack_config_from_pulumi", lambda: STACK_CONFIG
         )
         monkeypatch.setattr(org_backup.rollout.program, "register_rollout", register_rollout)
         monkeypatch.setattr(pulumi, "export", self.exports.__setitem__)

@@ -13,8 +13,8 @@ import pulumi
 import pytest
 from moto.core.authorization import enable_iam_authentication
 
-import org_backup.config.settings
 import org_backup.rollout.program
+import org_backup.rollout.stack_config
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING
 from tests.safety.conftest import Nightly
@@ -36,7 +36,7 @@ class Up:
             return real_register(coverage)
 
         monkeypatch.chdir(nightly.directory)
-        monkeypatch.setattr(org_backup.config.settings, "stack_config_from_pulumi", dict)
+        monkeypatch.setattr(org_backup.rollout.stack_config, "stack_config_from_pulumi", dict)
         monkeypatch.setattr(org_backup.rollout.program, "register_rollout", register_rollout)
         monkeypatch.setattr(pulumi, "export", self.exports.__setitem__)
         monkeypatch.setattr(pulumi.log, "error", lambda m, *a, **k: self.logs.append(("error", m)))

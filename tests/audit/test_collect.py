@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from org_backup.reporting.kinds import Thresholds
-from tests.audit.world import EAST, WEST, World, by_account, findings
+from tests.support.world import EAST, WEST, World, by_account, findings
 
 pytestmark = pytest.mark.usefixtures("world")
 

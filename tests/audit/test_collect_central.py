@@ -15,50 +15,8 @@ from botocore.stub import Stubber
 
 from org_backup.audit import collect_central as central_module
 from org_backup.coverage.central import vault_access_policy
-from tests.audit.world import EAST, NOW, AwsError, World, by_account, findings, recovery_point
-from tests.rollout.plans import central
-
-FLAGS = {
-    "ORG_BACKUP_CENTRAL_MPA_ENABLED": "false",
-    "ORG_BACKUP_CENTRAL_DELEGATED_ADMINISTRATOR_ENABLED": "false",
-}
-
-
-@pytest.fixture
-def copies(world: World, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """ml-prod and ml-dev copy daily into the central vault of account backup-central."""
-    hub = world.org.account("backup-central", "Backup")
-    for name, value in {**FLAGS, "ORG_BACKUP_CENTRAL_ACCOUNT_ID": hub}.items():
-        monkeypatch.setenv(name, value)
-    vault_arn = f"arn:aws:backup:{EAST}:{hub}:backup-vault:org-backup-central"
-    copy = [{"DestinationBackupVaultArn": vault_arn, "Lifecycle": {"DeleteAfterDays": 90}}]
-    prod, dev = world.org.accounts["ml-prod"], world.org.accounts["ml-dev"]
-    world.deploy(prod, CopyActions=copy)
-    world.deploy(dev, CopyActions=copy)
-    world.deploy(hub)
-    world.member(hub, "backup").create_backup_vault(BackupVaultName="org-backup-central")
-    org_id = world.session.client("organizations").describe_organization()["Organization"]["Id"]
-    state: dict[str, Any] = {
-        "hub": hub,
-        "prod": prod,
-        "vault_arn": vault_arn,
-        "policy": vault_access_policy(org_id),
-        "copies": [],
-        "asked": [],
-    }
-
-    def policy(params: dict[str, Any], _region: str) -> dict[str, Any]:
-        if state["policy"] is None:
-            raise AwsError("ResourceNotFoundException", "no policy", 404)
-        return {"BackupVaultName": params["BackupVaultName"], "Policy": json.dumps(state["policy"])}
-
-    def points(params: dict[str, Any], region: str) -> dict[str, Any]:
-        state["asked"].append((region, params))
-        return {"RecoveryPoints": state["copies"]}
-
-    world.canned.on("backup", "GetBackupVaultAccessPolicy", policy)
-    world.canned.on("backup", "ListRecoveryPointsByBackupVault", points)
-    return state
+from tests.support.plans import central
+from tests.support.world import EAST, NOW, AwsError, World, by_account, findings, recovery_point
 
 
 def copy_of(arn: str, hours: float, status: str = "COMPLETED") -> dict[str, Any]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.audit.test_audit_copies import copies  # noqa: F401 - the central account's fixture
-from tests.audit.world import EAST, World, by_account
-from tests.faults import HTML, NOT_UTF8, Edge, http, json_answer
+from tests.support.faults import HTML, NOT_UTF8, Edge, http, json_answer
+from tests.support.world import EAST, World, by_account
 
 
 @pytest.mark.parametrize(
@@ -52,7 +51,7 @@ def test_a_garbage_get_role_is_a_failure_not_a_missing_role(world: World, edge: 
 def test_a_garbage_central_vault_answer_is_that_regions_failure(
     world: World,
     edge: Edge,
-    copies,  # noqa: F811 - the fixture imported above
+    copies,
 ):
     edge.reach(world.session)
     hub = copies["hub"]

@@ -16,7 +16,8 @@ from org_backup.audit import collect
 from org_backup.audit.observations import Condition
 from org_backup.audit.targets import Target
 from org_backup.organization.regions import OptInLookup
-from tests.audit.world import (
+from tests.support.plans import policy
+from tests.support.world import (
     BACKUP_TRUST,
     EAST,
     EFS_WILDCARD,
@@ -28,7 +29,6 @@ from tests.audit.world import (
     findings,
     recovery_point,
 )
-from tests.rollout.plans import policy
 
 
 def _healthy(world: World) -> tuple[str, str]:

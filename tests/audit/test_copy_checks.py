@@ -10,7 +10,7 @@ from org_backup.audit.copy_checks import allowed_copy_age_hours, copies_since, w
 from org_backup.audit.observations import CentralRegionState, CentralState
 from org_backup.audit.rows import AuditRow
 from org_backup.coverage.central import vault_access_policy
-from tests.rollout.plans import CENTRAL_ID, central, covered, org, policy, rule
+from tests.support.plans import CENTRAL_ID, central, covered, org, policy, rule
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 A = "111122223333"

@@ -14,7 +14,7 @@ from botocore.stub import Stubber
 from org_backup.audit import collect
 from org_backup.audit.observations import FileSystemState, RegionState
 from org_backup.reporting.kinds import Thresholds
-from tests.audit.world import EAST, NOW, AwsError, World, by_account
+from tests.support.world import EAST, NOW, AwsError, World, by_account
 
 PLAN_ARN = "arn:aws:backup:us-east-1:{account}:restore-testing-plan:org_backup_ai-1a2b3c4d"
 OTHER_PLAN_ARN = "arn:aws:backup:us-east-1:{account}:restore-testing-plan:someone_elses-9f8e"

@@ -14,8 +14,8 @@ import pytest
 from moto import mock_aws
 
 from org_backup.cli import main
-from tests.faults import HTML, NOT_UTF8, Edge, form_params, http, json_answer, json_params
-from tests.foundation.orgs import Org, new_org
+from tests.support.faults import HTML, NOT_UTF8, Edge, form_params, http, json_answer, json_params
+from tests.support.orgs import Org, new_org
 
 TRUNCATED_JSON = b'{"Accounts": [{"Id": "1111222'
 TRUNCATED_XML = b'<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><regionInfo><item><regionName>us-'

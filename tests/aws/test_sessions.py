@@ -1,5 +1,5 @@
 """CloudTrail tells the commands apart: every role a command assumes gets the session name
-`org-backup-<command>`, and the Pulumi providers `org-backup-deploy` (tests/rollout)."""
+`org-backup-<command>`, and the Pulumi providers `org-backup-deploy` (tests/rollout/test_program.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from moto import mock_aws
 
 from org_backup.cli import main
-from tests.audit.world import caller_session
-from tests.foundation.orgs import new_org
+from tests.support.orgs import new_org
+from tests.support.world import caller_session
 
 
 @pytest.fixture

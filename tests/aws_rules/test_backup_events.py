@@ -14,7 +14,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from org_backup.aws_rules.backup_events import failed_jobs_pattern, failed_jobs_pattern_json
-from tests.alerting.sample_events import ALERTS, NOT_ALERTS
+from tests.support.sample_events import ALERTS, NOT_ALERTS
 
 REGION = "us-west-2"
 

@@ -14,7 +14,7 @@ from moto import mock_aws
 from org_backup.cli import build_parser, main
 from org_backup.commands.discover_filters import apply_filters
 from org_backup.coverage.pipeline import load_coverage
-from tests.foundation.orgs import Org, new_org
+from tests.support.orgs import Org, new_org
 
 
 @pytest.fixture

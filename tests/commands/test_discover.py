@@ -16,7 +16,7 @@ from org_backup.aws.progress import Progress
 from org_backup.cli import main
 from org_backup.demo.server import client_environ, moto_server
 from org_backup.manifest.model import Manifest
-from tests.foundation.orgs import Org, new_org
+from tests.support.orgs import Org, new_org
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from org_backup.commands.discover import render_table
-from tests.rollout.plans import CENTRAL_ID, central, covered, org, policy, rule
+from tests.support.plans import CENTRAL_ID, central, covered, org, policy, rule
 
 A = "111122223333"
 TIERS = policy(

@@ -26,8 +26,8 @@ from org_backup.rollout.export import build_manifest
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.state_moves import component_urn
 from org_backup.rollout.synthesize import PROJECT
-from tests.rollout.plans import covered, org
-from tests.safety.exports import IntegrityError, stack_export, state_move, write
+from tests.support.exports import IntegrityError, stack_export, state_move, write
+from tests.support.plans import covered, org
 
 PROVIDER_TYPE = "pulumi:providers:aws"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,9 @@ from org_backup.commands import synth
 from org_backup.coverage.adoption import Adoption
 from org_backup.errors import InputError
 from org_backup.manifest.model import Manifest
-from tests.foundation.orgs import new_org
-from tests.rollout.plans import covered, org, policy, skipped
+from tests.support.commands import run_synth
+from tests.support.orgs import new_org
+from tests.support.plans import covered, org, policy, skipped
 
 A, B = "111122223333", "444455556666"
 LOCKED = policy(
@@ -26,16 +26,9 @@ LOCKED = policy(
 PLAN = org(covered(A), covered(B, regions=("eu-west-1",), policy=LOCKED), skipped("777788889999"))
 
 
-def run_synth(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    synth.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["synth", *argv])
-    return args.run(args)
-
-
 @pytest.fixture
 def load_coverage(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Discovery (and adoption's lookups, tested with moto in tests/operations) replaced by
+    """Discovery (and adoption's lookups, tested with moto in tests/coverage/test_adoption.py) replaced by
     PLAN; records what synth passed."""
     calls: list[dict[str, Any]] = []
 

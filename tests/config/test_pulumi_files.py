@@ -14,7 +14,7 @@ from org_backup.cli import main
 from org_backup.config.pulumi_files import stack_config
 from org_backup.config.settings import Settings, load_settings
 from org_backup.errors import InputError
-from tests.foundation.orgs import new_org
+from tests.support.orgs import new_org
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "name: org-backup\nruntime: python\n"

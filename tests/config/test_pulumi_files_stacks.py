@@ -8,7 +8,7 @@ import pytest
 from moto import mock_aws
 
 from org_backup.cli import main
-from tests.foundation.orgs import new_org
+from tests.support.orgs import new_org
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from moto import mock_aws
 
 from org_backup.cli import main
 from org_backup.config.settings import load_settings
-from tests.foundation.orgs import new_org
+from tests.support.orgs import new_org
 
 CENTRAL = {
     "ORG_BACKUP_CENTRAL_MPA_ENABLED": "false",

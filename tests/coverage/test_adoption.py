@@ -21,9 +21,9 @@ from org_backup.coverage import pipeline
 from org_backup.coverage.adoption import adopt_existing_vaults, entering_regions
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.manifest.model import Manifest
-from tests.faults import HTML, NOT_UTF8, Edge, form_params, http, xml_error
-from tests.foundation.orgs import Org, new_org
-from tests.rollout.plans import VAULT, covered, org
+from tests.support.faults import HTML, NOT_UTF8, Edge, form_params, http, xml_error
+from tests.support.orgs import Org, new_org
+from tests.support.plans import VAULT, covered, org
 
 REGIONS = ("us-east-1", "eu-west-1")
 VAULT_NAME = "org-backup-ai"

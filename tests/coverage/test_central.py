@@ -10,7 +10,7 @@ from org_backup.config.settings import load_settings
 from org_backup.coverage.central import share_removals
 from org_backup.errors import InputError
 from org_backup.manifest.model import Central
-from tests.rollout.plans import central
+from tests.support.plans import central
 
 AIR_GAPPED = {
     "central_account_id": "555566667777",

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from org_backup.coverage.pipeline import load_coverage
-from tests.foundation.orgs import Org, new_org
+from tests.support.orgs import Org, new_org
 
 
 @pytest.fixture

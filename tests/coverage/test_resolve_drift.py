@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.safety.conftest import Nightly, Run
+from tests.support.nightly import Nightly, Run
 
 
 def others(run: Run, *left_out: str) -> dict[str, list]:

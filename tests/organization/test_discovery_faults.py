@@ -21,8 +21,8 @@ from moto.organizations.models import organizations_backends
 
 from org_backup.cli import main
 from org_backup.coverage import names
-from tests.faults import Edge, json_answer, json_params
-from tests.foundation.orgs import Org, new_org
+from tests.support.faults import Edge, json_answer, json_params
+from tests.support.orgs import Org, new_org
 
 
 @dataclass

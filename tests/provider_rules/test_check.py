@@ -28,8 +28,8 @@ from org_backup.provider_rules.check import (
 )
 from org_backup.rollout.mock_engine import ProviderRuleError, run_mocked
 from org_backup.rollout.synthesize import synthesize
-from tests.guardrails.plans import guardrails
-from tests.rollout.plans import CENTRAL_ID, MANAGEMENT_ID, central, covered, org, policy
+from tests.support.guardrail_plans import guardrails
+from tests.support.plans import CENTRAL_ID, MANAGEMENT_ID, central, covered, org, policy
 
 A, B = "111122223333", "444455556666"
 REGIONS = ("us-east-1", "eu-west-1")

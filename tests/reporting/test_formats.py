@@ -13,17 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.reports import GOLDEN_ARGS
+
 DATA = Path(__file__).parent / "data"
-GOLDEN_ARGS = (
-    "--min-retention-days",
-    "35",
-    "--required-regions",
-    "us-east-1",
-    "eu-west-1",
-    "--require-vault-lock",
-    "--max-interval-hours",
-    "24",
-)
 GOLDEN = {
     "csv": "expected.csv",
     "json": "expected.json",

@@ -18,7 +18,7 @@ from org_backup.reporting.checks import build_report
 from org_backup.reporting.formats import render
 from org_backup.reporting.inputs import read_inputs
 from org_backup.reporting.kinds import FLAGS, KINDS, Flag, Thresholds
-from tests.reporting.conftest import DATA
+from tests.support.reports import DATA
 
 SAMPLES: dict[str, tuple[list[str], Any]] = {
     "switch": ([], True),

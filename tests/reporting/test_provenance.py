@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reporting.conftest import FIXED_TIME
+from tests.support.reports import FIXED_TIME
 
 
 def test_every_format_names_the_time_and_the_digest_of_each_input(report, small, write) -> None:

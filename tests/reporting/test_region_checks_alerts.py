@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from org_backup.rollout.synthesize import synthesize
-from tests.alerting.test_rollout_alerting import COVERAGE, A, B
-from tests.rollout.plans import covered, org
+from tests.support.alerting_plans import COVERAGE, A, B
+from tests.support.plans import covered, org
 
 REQUIRE = ("--require-alerts", "--require-restore-testing")
 

@@ -13,7 +13,7 @@ import pytest
 
 from org_backup.cli import main
 from org_backup.rollout.synthesize import synthesize
-from tests.rollout.plans import CENTRAL_ID, central, covered, org
+from tests.support.plans import CENTRAL_ID, central, covered, org
 
 A, B = "111122223333", "444455556666"
 AIR_GAPPED = {"kind": "air-gapped", "min_retention_days": 7, "max_retention_days": 3650}

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from org_backup.cli import main
 from org_backup.rollout.synthesize import synthesize
-from tests.guardrails.plans import guardrails
-from tests.rollout.plans import MANAGEMENT_ID, covered, org
+from tests.support.guardrail_plans import guardrails
+from tests.support.plans import MANAGEMENT_ID, covered, org
 
 A = "111122223333"
 

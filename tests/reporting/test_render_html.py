@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.reporting.test_report_golden import GOLDEN_ARGS
+from tests.support.reports import GOLDEN_ARGS
 
 CHECKS = GOLDEN_ARGS  # every optional check on, as for the golden files
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from org_backup.reporting.model import AUDIT_COLUMNS
 from org_backup.reporting.render_json import render_json
 from org_backup.reporting.since import read_earlier, with_changes
-from tests.audit.world import EAST, NOW, World, recovery_point
+from tests.support.world import EAST, NOW, World, recovery_point
 
 
 def test_a_backup_caught_up_is_resolved_and_a_new_file_system_is_new(world: World, tmp_path):

@@ -9,8 +9,8 @@ import pytest
 
 from org_backup.manifest.model import Manifest
 from org_backup.rollout.synthesize import synthesize
-from tests.rollout.plans import CENTRAL_ID, PLAN, by_type, central, covered, org, policy, rule
 from tests.support.api_shapes import api_requests, validation_errors
+from tests.support.plans import CENTRAL_ID, PLAN, by_type, central, covered, org, policy, rule
 
 A, B = "111122223333", "444455556666"
 REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2")

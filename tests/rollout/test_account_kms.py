@@ -15,8 +15,8 @@ from org_backup.cli import main
 from org_backup.config.policy import BackupPolicy
 from org_backup.rollout.export import build_manifest
 from org_backup.rollout.synthesize import synthesize
-from tests.foundation.orgs import new_org
-from tests.rollout.plans import VAULT, by_type, covered, org, policy
+from tests.support.orgs import new_org
+from tests.support.plans import VAULT, by_type, covered, org, policy
 
 A, B, C, KEYS = "111122223333", "444455556666", "777788889999", "999900001111"
 REGIONS = ("us-east-1", "eu-west-1")

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from org_backup.rollout.synthesize import synthesize
-from tests.rollout.plans import PLAN, SELECTION, VAULT, covered, org, policy
 from tests.support.api_shapes import ApiRequest, api_requests, validation_errors
+from tests.support.plans import PLAN, SELECTION, VAULT, covered, org, policy
 
 A, B = "111122223333", "444455556666"
 FULL_POLICY = policy(

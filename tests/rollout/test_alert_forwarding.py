@@ -10,42 +10,23 @@ from typing import Any
 import pytest
 
 from org_backup.aws_rules.backup_events import failed_jobs_pattern
-from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
 from org_backup.manifest.model import Manifest
 from org_backup.rollout.synthesize import synthesize
-from tests.rollout.plans import CENTRAL_ID, ROLE, by_type, central, covered, org, policy, skipped
+from tests.support.alerting_plans import (
+    BUS_ARN,
+    CENTRAL,
+    COVERAGE,
+    ROLE_POLICY,
+    RULE,
+    TARGET,
+    TEST_PLAN,
+    TEST_SELECTION,
+    A,
+    B,
+    C,
+)
 from tests.support.api_shapes import api_requests, validation_errors
-
-A, B, C, CENTRAL = "111122223333", "444455556666", "777788889999", CENTRAL_ID
-RULE = "aws:cloudwatch/eventRule:EventRule"
-TARGET = "aws:cloudwatch/eventTarget:EventTarget"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
-TEST_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
-TEST_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
-BUS_ARN = f"arn:aws:events:eu-west-1:{CENTRAL}:event-bus/org-backup-alerts"
-
-ALERTS = AlertsConfig(
-    central_account_id=CENTRAL,
-    region="eu-west-1",
-    bus_name="org-backup-alerts",
-    emails=("oncall@example.com",),
-    forwarder_role_name="OrgBackupAlertsForwarder",
-)
-TESTING = RestoreTestingConfig(
-    schedule="cron(0 9 ? * MON *)",
-    timezone="Europe/Paris",
-    selection_window_days=7,
-    start_window_hours=24,
-    validation_window_hours=2,
-)
-COVERAGE = org(
-    covered(A),  # us-east-1 and eu-west-1
-    covered(B, regions=("ap-southeast-2",), policy=policy(plan_name="ai.plan-v2")),
-    skipped(C),
-    central=central(),
-    alerts=ALERTS,
-    restore_testing=TESTING,
-)
+from tests.support.plans import ROLE, by_type, covered, org
 
 
 @pytest.fixture(scope="module")

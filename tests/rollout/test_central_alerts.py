@@ -10,9 +10,9 @@ import pytest
 
 from org_backup.coverage.names import organization_provider_name
 from org_backup.rollout.synthesize import synthesize
-from tests.alerting.test_rollout_alerting import ALERTS, BUS_ARN, CENTRAL, COVERAGE, RULE, TARGET
-from tests.rollout.plans import by_type
+from tests.support.alerting_plans import ALERTS, BUS_ARN, CENTRAL, COVERAGE, RULE, TARGET
 from tests.support.api_shapes import api_requests, validation_errors
+from tests.support.plans import by_type
 
 BUS = "aws:cloudwatch/eventBus:EventBus"
 BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy"

@@ -26,9 +26,10 @@ from org_backup.coverage.guardrail_documents import (
 from org_backup.coverage.guardrails import SCP_NAME, scp_text
 from org_backup.rollout.central_alerts import bus_policy
 from org_backup.rollout.synthesize import synthesize
-from tests.foundation.orgs import new_org
-from tests.guardrails.plans import DEPLOY, guardrails
-from tests.rollout.plans import (
+from tests.support.api_shapes import api_requests, validation_errors
+from tests.support.guardrail_plans import DEPLOY, guardrails
+from tests.support.orgs import new_org
+from tests.support.plans import (
     CENTRAL_ID,
     MANAGEMENT_ID,
     PLAN,
@@ -38,7 +39,6 @@ from tests.rollout.plans import (
     covered,
     org,
 )
-from tests.support.api_shapes import api_requests, validation_errors
 
 A, B = "111122223333", "222233334444"
 SCP = "aws:organizations/policy:Policy"

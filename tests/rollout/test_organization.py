@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from org_backup.rollout.synthesize import synthesize
-from tests.rollout.plans import (
+from tests.support.api_shapes import api_requests, validation_errors
+from tests.support.plans import (
     AIR_GAPPED_VAULT,
     CENTRAL_ID,
     GLOBAL_SETTINGS,
@@ -28,7 +29,6 @@ from tests.rollout.plans import (
     covered,
     org,
 )
-from tests.support.api_shapes import api_requests, validation_errors
 
 A = "111122223333"
 ORG_LEVEL = (

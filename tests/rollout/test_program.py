@@ -10,7 +10,7 @@ import pytest
 
 from org_backup.manifest.model import Manifest
 from org_backup.rollout.synthesize import synthesize
-from tests.rollout.plans import (
+from tests.support.plans import (
     ATTACHMENT,
     COMPONENT,
     LOCK,

@@ -18,7 +18,7 @@ from org_backup.errors import AwsCallError, InputError, Problem
 from org_backup.manifest.model import Manifest
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING
-from tests.rollout.plans import covered, org, policy
+from tests.support.plans import covered, org, policy
 
 ENTRY_POINT = Path(__file__).resolve().parents[2] / "__main__.py"
 STACK_CONFIG = {"regions": '["us-east-1"]'}
@@ -44,7 +44,7 @@ class Program:
             return real_register(plan)
 
         real_register = org_backup.rollout.program.register_rollout
-        # Adoption's own lookups are tested with moto (tests/operations/test_adoption.py).
+        # Adoption's own lookups are tested with moto (tests/coverage/test_adoption.py).
         monkeypatch.setattr(
             org_backup.coverage.pipeline, "load_rollout_coverage", load_rollout_coverage
         )
@@ -75,7 +75,7 @@ def test_exports_the_manifest_and_warns_about_compliance_locks(monkeypatch):
     manifest = Manifest.model_validate(program.run())
     assert manifest.accounts[0].regions[0].vault.arn.startswith("arn:aws:backup:us-east-1:")
     assert program.load_plan_calls[0][:2] == (Path("accounts"), STACK_CONFIG)
-    # No state export was named (tests/safety/test_entrypoint.py runs with one), then the lock.
+    # No state export was named (tests/scenarios/test_nightly_up.py runs with one), then the lock.
     assert program.logs[0] == ("warn", WITHOUT_STATE_WARNING)
     assert [level for level, _ in program.logs[1:]] == ["warn"]
     assert "compliance mode" in program.logs[1][1]

@@ -17,8 +17,8 @@ from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 from moto import mock_aws
 
 from org_backup.cli import main
-from tests.faults import Edge, black_hole, form_params, json_answer, json_params, xml_error
-from tests.foundation.orgs import Org, new_org
+from tests.support.faults import Edge, black_hole, form_params, json_answer, json_params, xml_error
+from tests.support.orgs import Org, new_org
 
 OPT_IN = "ap-east-1"  # not opted in anywhere in moto: EC2 in the account says so
 REGIONS = ["us-east-1", OPT_IN]

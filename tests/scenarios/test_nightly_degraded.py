@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from org_backup.cli import main
-from tests.safety.conftest import Nightly
+from tests.support.nightly import Nightly
 
 
 def test_second_synth_keeps_an_account_whose_deploy_role_is_now_refused(nightly: Nightly):

@@ -17,8 +17,8 @@ import org_backup.rollout.program
 import org_backup.rollout.stack_config
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING
-from tests.safety.conftest import Nightly
-from tests.safety.exports import failed_update, write
+from tests.support.exports import failed_update, write
+from tests.support.nightly import Nightly
 
 ENTRY_POINT = Path(__file__).resolve().parents[2] / "__main__.py"
 

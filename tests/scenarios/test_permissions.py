@@ -1,6 +1,6 @@
 """The IAM policies in the docs hold exactly the actions the commands call: every operation
 botocore sends while `audit`, `discover`, `synth --offline` and the program's own lookups run
-against moto is recorded by principal (tests/security/calls.py) and compared, action for
+against moto is recorded by principal (tests/support/calls.py) and compared, action for
 action, with the policy documents parsed from docs/audit.md and docs/operations.md."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 
 from org_backup.cli import main
 from org_backup.reporting.kinds import Thresholds
-from tests.audit.world import EAST, World
-from tests.security.calls import Calls, allowed_actions, documented_policies
+from tests.support.calls import Calls, allowed_actions, documented_policies
+from tests.support.world import EAST, World
 
 READONLY = "OrgBackupReadOnly"
 OPT_IN = "ap-east-1"  # an opt-in region: looked up per account (account:ListRegions)

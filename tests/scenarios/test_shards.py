@@ -13,7 +13,7 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
 from org_backup.cli import main
-from tests.foundation.orgs import new_org
+from tests.support.orgs import new_org
 
 SHARDS = 4
 OUS = ("ML/Prod", "ML/Dev", "Data", "Sandbox")

@@ -8,8 +8,8 @@ from collections import Counter
 
 from moto import mock_aws
 
-from tests.foundation.orgs import new_org
-from tests.rollout.test_rollout_synth_command import run_synth
+from tests.support.commands import run_synth
+from tests.support.orgs import new_org
 
 
 def test_synth_registers_forwarding_and_restore_testing_everywhere_and_the_center_once(

@@ -18,7 +18,7 @@ from moto.organizations.models import organizations_backends
 
 from org_backup.cli import main
 from org_backup.coverage import names
-from tests.foundation.orgs import Org, new_org
+from tests.support.orgs import Org, new_org
 
 
 @dataclass

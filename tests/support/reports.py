@@ -1,4 +1,6 @@
-"""Shared helpers: run `python -m org_backup report` in-process, and build manifests to read."""
+"""Report fixtures: run `python -m org_backup report` in-process, and build manifests to read.
+
+`fixed_clock` is on for every test under tests/reporting (its conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,23 @@ import pytest
 
 from org_backup.cli import main
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "reporting" / "data"
 FIXED_EPOCH = "1796014800"  # 2026-11-30T05:00:00Z
 FIXED_TIME = "2026-11-30T05:00:00Z"
+# The flags the golden files of data/ were made with (tests/reporting/test_formats.py).
+GOLDEN_ARGS = (
+    "--min-retention-days",
+    "35",
+    "--required-regions",
+    "us-east-1",
+    "eu-west-1",
+    "--require-vault-lock",
+    "--max-interval-hours",
+    "24",
+)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reports made in one test compare equal, and golden files stay byte-identical:
     SOURCE_DATE_EPOCH fixes `generated_at`, as it does for a reproducible CI job."""

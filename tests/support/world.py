@@ -1,10 +1,11 @@
 """A moto organization with AWS Backup deployed the way the rollout deploys it, and canned
-answers for the calls moto lacks (backup selections, recovery points)."""
+answers for the calls moto lacks (backup selections, recovery points); the `world` fixture, and
+`copies` (a central account the members copy into)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,12 +14,15 @@ from typing import Any
 import boto3
 import botocore.loaders
 import botocore.session
+import pytest
+from moto import mock_aws
 
 from org_backup.audit.checks import AuditRow
 from org_backup.audit.run import audit
+from org_backup.coverage.central import vault_access_policy
 from org_backup.reporting.kinds import Thresholds
 from org_backup.reporting.model import Report
-from tests.foundation.orgs import Org
+from tests.support.orgs import Org, new_org
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 EAST, WEST = "us-east-1", "eu-west-1"
@@ -251,3 +255,64 @@ def findings(report: Report, name: str | None = None) -> list[str]:
         if name is None or row.account_name == name
         for finding in row.findings
     ]
+
+
+# The fixtures (a pytest plugin of the root conftest.py)
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """An organization with two members, ml-prod and ml-dev, covered in us-east-1."""
+    monkeypatch.setenv("ORG_BACKUP_REGIONS", json.dumps([EAST]))
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # ~1 s per test, unused here
+    accounts_dir = tmp_path / "accounts"
+    accounts_dir.mkdir()
+    with mock_aws():
+        org = new_org()
+        org.account("ml-prod", "ML/Prod")
+        org.account("ml-dev", "ML/Dev")
+        session = caller_session()
+        world = World(org, session, Canned(session), accounts_dir)
+        install_answers(world)
+        yield world
+
+
+FLAGS = {
+    "ORG_BACKUP_CENTRAL_MPA_ENABLED": "false",
+    "ORG_BACKUP_CENTRAL_DELEGATED_ADMINISTRATOR_ENABLED": "false",
+}
+
+
+@pytest.fixture
+def copies(world: World, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """ml-prod and ml-dev copy daily into the central vault of account backup-central."""
+    hub = world.org.account("backup-central", "Backup")
+    for name, value in {**FLAGS, "ORG_BACKUP_CENTRAL_ACCOUNT_ID": hub}.items():
+        monkeypatch.setenv(name, value)
+    vault_arn = f"arn:aws:backup:{EAST}:{hub}:backup-vault:org-backup-central"
+    copy = [{"DestinationBackupVaultArn": vault_arn, "Lifecycle": {"DeleteAfterDays": 90}}]
+    prod, dev = world.org.accounts["ml-prod"], world.org.accounts["ml-dev"]
+    world.deploy(prod, CopyActions=copy)
+    world.deploy(dev, CopyActions=copy)
+    world.deploy(hub)
+    world.member(hub, "backup").create_backup_vault(BackupVaultName="org-backup-central")
+    org_id = world.session.client("organizations").describe_organization()["Organization"]["Id"]
+    state: dict[str, Any] = {
+        "hub": hub,
+        "prod": prod,
+        "vault_arn": vault_arn,
+        "policy": vault_access_policy(org_id),
+        "copies": [],
+        "asked": [],
+    }
+
+    def policy(params: dict[str, Any], _region: str) -> dict[str, Any]:
+        if state["policy"] is None:
+            raise AwsError("ResourceNotFoundException", "no policy", 404)
+        return {"BackupVaultName": params["BackupVaultName"], "Policy": json.dumps(state["policy"])}
+
+    def points(params: dict[str, Any], region: str) -> dict[str, Any]:
+        state["asked"].append((region, params))
+        return {"RecoveryPoints": state["copies"]}
+
+    world.canned.on("backup", "GetBackupVaultAccessPolicy", policy)
+    world.canned.on("backup", "ListRecoveryPointsByBackupVault", points)
+    return state

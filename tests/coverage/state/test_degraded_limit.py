@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from org_backup.coverage.state.degraded_limit import degraded_limit
-from tests.safety.conftest import Nightly
+from tests.support.nightly import Nightly
 
 MORE = [f"team-{n}" for n in range(7)]
 

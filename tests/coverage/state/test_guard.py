@@ -12,8 +12,8 @@ from org_backup.errors import InputError
 from org_backup.manifest.model import Manifest
 from org_backup.organization.sharding import shard_of
 from org_backup.rollout.export import build_manifest
-from tests.rollout.plans import covered, org, skipped
-from tests.safety.conftest import Nightly
+from tests.support.nightly import Nightly
+from tests.support.plans import covered, org, skipped
 
 
 def test_target_ous_on_a_small_ou_is_refused_with_the_list_until_the_setting_allows_it(

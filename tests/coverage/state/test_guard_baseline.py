@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.safety.conftest import Nightly
-from tests.safety.exports import failed_update, resources_of, state_move, write
+from tests.support.exports import failed_update, resources_of, state_move, write
+from tests.support.nightly import Nightly
 
 DROPPED = ("ml-dev", "ml-test", "lake")
 

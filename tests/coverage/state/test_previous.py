@@ -14,7 +14,7 @@ from org_backup.errors import InputError
 from org_backup.rollout import stack_output
 from org_backup.rollout.export import build_manifest
 from org_backup.rollout.mock_engine import run_mocked
-from tests.rollout.plans import covered, org, skipped
+from tests.support.plans import covered, org, skipped
 
 A, B = "111122223333", "444455556666"
 MANIFEST = build_manifest(org(covered(A), skipped(B)))

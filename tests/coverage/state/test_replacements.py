@@ -21,9 +21,9 @@ from org_backup.errors import InputError
 from org_backup.manifest.model import Manifest
 from org_backup.rollout.export import build_manifest
 from org_backup.rollout.synthesize import synthesize
-from tests.foundation.orgs import Org, new_org
-from tests.rollout.plans import CENTRAL_ID, central, covered, org, policy
-from tests.safety.exports import stack_export, write
+from tests.support.exports import stack_export, write
+from tests.support.orgs import Org, new_org
+from tests.support.plans import CENTRAL_ID, central, covered, org, policy
 
 A = "111122223333"
 KEY = "arn:{partition}:kms:{region}:{account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -13,8 +13,8 @@ from org_backup.coverage.state.previous import read_previous
 from org_backup.coverage.state.stack_export import read_stack_export
 from org_backup.errors import InputError
 from org_backup.rollout.export import build_manifest
-from tests.rollout.plans import COMPONENT, PLAN, PROVIDER, covered, org
-from tests.safety.exports import resources_of, stack_export, write
+from tests.support.exports import resources_of, stack_export, write
+from tests.support.plans import COMPONENT, PLAN, PROVIDER, covered, org
 
 A, B = "111122223333", "444455556666"
 STACK = "pulumi:pulumi:Stack"

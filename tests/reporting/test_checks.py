@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -274,3 +277,21 @@ def test_a_kind_and_sentence_pair_is_a_finding_that_reads_as_its_sentence() -> N
 
     assert (finding.kind, finding.text) == pair
     assert finding == pair[1] and "no copy action" in finding
+
+
+def test_the_report_path_loads_no_settings_discovery_aws_sdk_or_pulumi() -> None:
+    """`report` reads JSON: its checks load the manifest, AWS's own rules and themselves, in a
+    fresh interpreter, and nothing of settings, discovery, coverage, the rollout or the SDKs."""
+    code = "import json, sys, org_backup.reporting.checks; print(json.dumps(sorted(sys.modules)))"
+    root = Path(__file__).resolve().parents[2]
+    loaded = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=root, check=True, capture_output=True, text=True
+        ).stdout
+    )
+
+    ours = [name.split(".") for name in loaded if name.startswith("org_backup.")]
+    assert {parts[1] for parts in ours} == {"aws_rules", "errors", "manifest", "reporting"}
+    assert len(ours) < 25
+    heavy = {"boto3", "botocore", "pulumi", "pulumi_aws", "pydantic_settings", "yaml"}
+    assert not [name for name in loaded if name.split(".")[0] in heavy]

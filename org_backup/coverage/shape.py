@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -110,6 +110,11 @@ class RuleShape:
     delete_after_days: int
     cold_storage_after_days: int | None
     copy_actions: tuple[CopyTarget, ...]
+
+
+# What a rule of the policy gives its shape as it is (its copies are resolved against the central
+# account): the policy's `BackupRule` names them alike.
+_RULE_VALUES = frozenset(field.name for field in fields(RuleShape)) - {"copy_actions"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,13 +246,7 @@ def region_shapes(
                 name=policy.plan_name,
                 rules=tuple(
                     RuleShape(
-                        name=rule.name,
-                        schedule=rule.schedule,
-                        schedule_timezone=rule.schedule_timezone,
-                        start_window_minutes=rule.start_window_minutes,
-                        completion_window_minutes=rule.completion_window_minutes,
-                        delete_after_days=rule.delete_after_days,
-                        cold_storage_after_days=rule.cold_storage_after_days,
+                        **rule.model_dump(include=_RULE_VALUES),
                         copy_actions=tuple(
                             copy_targets(central, partition, account.account_id, region, rule)
                         ),

@@ -310,9 +310,7 @@ KINDS: tuple[Kind, ...] = (
         found_by="reporting/checks.py (per account)",
     ),
     Kind(
-        NO_REGION,
-        "covered, but no region is listed",
-        found_by="reporting/checks.py (per account)",
+        NO_REGION, "covered, but no region is listed", found_by="reporting/checks.py (per account)"
     ),
     Kind(
         REQUIRED_REGION_MISSING,
@@ -325,75 +323,85 @@ KINDS: tuple[Kind, ...] = (
         "a shard is missing, given twice, or the shard counts disagree",
         found_by="reporting/inputs.py (the inputs as a whole)",
     ),
-    Kind(AUDIT_FAILED, "the account could not be read (audit)", found_by="audit/checks.py"),
-    Kind(
-        BACKUP_ROLE_UNUSABLE,
-        "the IAM role AWS Backup assumes is missing or does not trust it (audit)",
-        found_by="audit/checks.py",
-    ),
-    Kind(
-        VAULT_DRIFT,
-        "the vault's lock or key differs from the policy (audit)",
-        found_by="audit/checks.py",
-    ),
-    Kind(PLAN_DRIFT, "the plan's rule differs from the policy (audit)", found_by="audit/checks.py"),
-    Kind(
-        SELECTION_DRIFT,
-        "the selection picks other resources than the policy says (audit)",
-        found_by="audit/checks.py",
-    ),
-    Kind(
-        FILE_SYSTEM_UNPROTECTED,
-        "a tagged EFS file system where the rollout does not cover (audit)",
-        found_by="audit/checks.py",
-    ),
-    Kind(
-        RECOVERY_POINTS_UNREADABLE,
-        "a file system's recovery points could not be listed (audit)",
-        found_by="audit/checks.py",
-    ),
-    Kind(
-        NEVER_BACKED_UP,
-        "a selected file system has no completed recovery point (audit)",
-        found_by="audit/checks.py",
-    ),
-    Kind(
-        BACKUP_TOO_OLD,
-        "the latest recovery point is older than the schedule allows (audit)",
-        found_by="audit/checks.py",
-    ),
-    Kind(
-        NO_COPY_FOUND,
-        "a selected file system has no recent copy in the central vault (audit)",
-        found_by="audit/copy_checks.py",
-    ),
-    Kind(
-        COPY_TOO_OLD,
-        "the latest copy in the central vault is older than the rules allow (audit)",
-        found_by="audit/copy_checks.py",
-    ),
-    Kind(
-        CENTRAL_VAULT,
-        "the central vault is missing, of the wrong kind, or its policy differs (audit)",
-        found_by="audit/copy_checks.py",
-    ),
-    Kind(
-        NEVER_RESTORE_TESTED,
-        "a selected file system was never restored and validated (audit)",
-        flags=(RESTORE_TEST_AGE,),
-        found_by="audit/restore_tests.py",
-    ),
-    Kind(
-        RESTORE_TEST_TOO_OLD,
-        "the last successful restore test is older than `--max-restore-test-age-days` (audit)",
-        flags=(RESTORE_TEST_AGE,),
-        found_by="audit/restore_tests.py",
-    ),
-    Kind(
-        RESTORE_TESTS_UNREADABLE,
-        "the restore testing jobs could not be listed (audit)",
-        flags=(RESTORE_TEST_AGE,),
-        found_by="audit/restore_tests.py",
+    *(
+        Kind(label, f"{doc} (audit)", flags=flags, found_by=f"audit/{module}.py")
+        for label, doc, module, flags in (
+            (AUDIT_FAILED, "the account could not be read", "checks", ()),
+            (
+                BACKUP_ROLE_UNUSABLE,
+                "the IAM role AWS Backup assumes is missing or does not trust it",
+                "checks",
+                (),
+            ),
+            (VAULT_DRIFT, "the vault's lock or key differs from the policy", "checks", ()),
+            (PLAN_DRIFT, "the plan's rule differs from the policy", "checks", ()),
+            (
+                SELECTION_DRIFT,
+                "the selection picks other resources than the policy says",
+                "checks",
+                (),
+            ),
+            (
+                FILE_SYSTEM_UNPROTECTED,
+                "a tagged EFS file system where the rollout does not cover",
+                "checks",
+                (),
+            ),
+            (
+                RECOVERY_POINTS_UNREADABLE,
+                "a file system's recovery points could not be listed",
+                "checks",
+                (),
+            ),
+            (
+                NEVER_BACKED_UP,
+                "a selected file system has no completed recovery point",
+                "checks",
+                (),
+            ),
+            (
+                BACKUP_TOO_OLD,
+                "the latest recovery point is older than the schedule allows",
+                "checks",
+                (),
+            ),
+            (
+                NO_COPY_FOUND,
+                "a selected file system has no recent copy in the central vault",
+                "copy_checks",
+                (),
+            ),
+            (
+                COPY_TOO_OLD,
+                "the latest copy in the central vault is older than the rules allow",
+                "copy_checks",
+                (),
+            ),
+            (
+                CENTRAL_VAULT,
+                "the central vault is missing, of the wrong kind, or its policy differs",
+                "copy_checks",
+                (),
+            ),
+            (
+                NEVER_RESTORE_TESTED,
+                "a selected file system was never restored and validated",
+                "restore_tests",
+                (RESTORE_TEST_AGE,),
+            ),
+            (
+                RESTORE_TEST_TOO_OLD,
+                "the last successful restore test is older than `--max-restore-test-age-days`",
+                "restore_tests",
+                (RESTORE_TEST_AGE,),
+            ),
+            (
+                RESTORE_TESTS_UNREADABLE,
+                "the restore testing jobs could not be listed",
+                "restore_tests",
+                (RESTORE_TEST_AGE,),
+            ),
+        )
     ),
 )
 

@@ -70,23 +70,19 @@ def build_manifest(
 def _account(
     coverage: Coverage, account: AccountCoverage, deployed: DeployedAccount | None
 ) -> Account:
+    entry: dict[str, Any] = {
+        "account_id": account.account_id,
+        "name": account.name,
+        "ou_path": account.ou_path,
+        "source": account.source,
+        "placement": account.placement,
+    }
     if not account.covered or account.policy is None:
-        return Account(
-            account_id=account.account_id,
-            name=account.name,
-            ou_path=account.ou_path,
-            status="skipped",
-            skip_reason=account.skip_reason,
-            source=account.source,
-            placement=account.placement,
-        )
+        return Account(**entry, status="skipped", skip_reason=account.skip_reason)
     deployed = deployed or DeployedAccount()
     return Account(
-        account_id=account.account_id,
-        name=account.name,
-        ou_path=account.ou_path,
+        **entry,
         status="covered",
-        source=account.source,
         deploy_role_arn=account.deploy_role_arn,
         backup_role_arn=deployed.backup_role_arn,
         regions=[
@@ -95,5 +91,4 @@ def _account(
         ],
         regions_not_enabled=list(account.regions_not_enabled),
         degraded=account.degraded,
-        placement=account.placement,
     )

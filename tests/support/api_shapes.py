@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -119,23 +119,6 @@ def _number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _vault(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "CreateBackupVault", {
-        "BackupVaultName": inputs.get("name"),
-        "EncryptionKeyArn": inputs.get("kmsKeyArn"),
-        "BackupVaultTags": _tags(inputs, default_tags),
-    }
-
-
-def _vault_lock(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "PutBackupVaultLockConfiguration", {
-        "BackupVaultName": inputs.get("backupVaultName"),
-        "MinRetentionDays": _number(inputs.get("minRetentionDays")),
-        "MaxRetentionDays": _number(inputs.get("maxRetentionDays")),
-        "ChangeableForDays": _number(inputs.get("changeableForDays")),
-    }
-
-
 def _plan(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
     return "CreateBackupPlan", {
         "BackupPlan": {
@@ -216,7 +199,6 @@ def _selection(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tu
     }
 
 
-# Restore testing, EventBridge, SNS and IAM
 def _restore_testing_plan(
     inputs: Mapping[str, Any], default_tags: Mapping[str, str]
 ) -> tuple[str, dict]:
@@ -273,19 +255,6 @@ def _tag_list(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> lis
     return [{"Key": key, "Value": value} for key, value in tags.items()] if tags else None
 
 
-def _event_rule(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "PutRule", {
-        "Name": inputs.get("name"),
-        "EventPattern": inputs.get("eventPattern"),
-        "ScheduleExpression": inputs.get("scheduleExpression"),
-        "State": inputs.get("state"),
-        "Description": inputs.get("description"),
-        "RoleArn": inputs.get("roleArn"),
-        "EventBusName": inputs.get("eventBusName"),
-        "Tags": _tag_list(inputs, default_tags),
-    }
-
-
 def _event_target(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
     return "PutTargets", {
         "Rule": inputs.get("rule"),
@@ -302,24 +271,6 @@ def _event_target(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) ->
     }
 
 
-def _event_bus(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "CreateEventBus", {
-        "Name": inputs.get("name"),
-        "Description": inputs.get("description"),
-        "KmsKeyIdentifier": inputs.get("kmsKeyIdentifier"),
-        "Tags": _tag_list(inputs, default_tags),
-    }
-
-
-def _event_bus_policy(
-    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
-) -> tuple[str, dict]:
-    return "PutPermission", {
-        "EventBusName": inputs.get("eventBusName"),
-        "Policy": inputs.get("policy"),
-    }
-
-
 def _topic(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
     attributes = {
         "DisplayName": inputs.get("displayName"),
@@ -330,91 +281,6 @@ def _topic(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[
         "Name": inputs.get("name"),
         "Attributes": {k: v for k, v in attributes.items() if v is not None} or None,
         "Tags": _tag_list(inputs, default_tags),
-    }
-
-
-def _topic_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "SetTopicAttributes", {
-        "TopicArn": inputs.get("arn"),
-        "AttributeName": "Policy",
-        "AttributeValue": inputs.get("policy"),
-    }
-
-
-def _topic_subscription(
-    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
-) -> tuple[str, dict]:
-    return "Subscribe", {
-        "TopicArn": inputs.get("topic"),
-        "Protocol": inputs.get("protocol"),
-        "Endpoint": inputs.get("endpoint"),
-    }
-
-
-def _role(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "CreateRole", {
-        "RoleName": inputs.get("name"),
-        "AssumeRolePolicyDocument": inputs.get("assumeRolePolicy"),
-        "Description": inputs.get("description"),
-        "Tags": _tag_list(inputs, default_tags),
-    }
-
-
-def _role_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "PutRolePolicy", {
-        "RoleName": inputs.get("role"),
-        "PolicyName": inputs.get("name"),
-        "PolicyDocument": inputs.get("policy"),
-    }
-
-
-_ALERTING_TRANSLATIONS = {
-    "aws:backup/restoreTestingPlan:RestoreTestingPlan": _restore_testing_plan,
-    "aws:backup/restoreTestingSelection:RestoreTestingSelection": _restore_testing_selection,
-    "aws:cloudwatch/eventRule:EventRule": _event_rule,
-    "aws:cloudwatch/eventTarget:EventTarget": _event_target,
-    "aws:cloudwatch/eventBus:EventBus": _event_bus,
-    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": _event_bus_policy,
-    "aws:sns/topic:Topic": _topic,
-    "aws:sns/topicPolicy:TopicPolicy": _topic_policy,
-    "aws:sns/topicSubscription:TopicSubscription": _topic_subscription,
-    "aws:iam/role:Role": _role,
-    "aws:iam/rolePolicy:RolePolicy": _role_policy,
-}
-
-
-# The organization-level resources: global settings, central vaults and their policy, the RAM share
-def _global_settings(
-    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
-) -> tuple[str, dict]:
-    return "UpdateGlobalSettings", {"GlobalSettings": inputs.get("globalSettings")}
-
-
-def _air_gapped_vault(
-    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
-) -> tuple[str, dict]:
-    return "CreateLogicallyAirGappedBackupVault", {
-        "BackupVaultName": inputs.get("name"),
-        "BackupVaultTags": _tags(inputs, default_tags),
-        "MinRetentionDays": _number(inputs.get("minRetentionDays")),
-        "MaxRetentionDays": _number(inputs.get("maxRetentionDays")),
-        "EncryptionKeyArn": inputs.get("encryptionKeyArn"),
-    }
-
-
-def _vault_policy(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "PutBackupVaultAccessPolicy", {
-        "BackupVaultName": inputs.get("backupVaultName"),
-        "Policy": inputs.get("policy"),
-    }
-
-
-def _resource_share(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    tags = _tags(inputs, default_tags) or {}
-    return "CreateResourceShare", {
-        "name": inputs.get("name"),
-        "allowExternalPrincipals": inputs.get("allowExternalPrincipals"),
-        "tags": [{"key": key, "value": value} for key, value in tags.items()] or None,
     }
 
 
@@ -436,35 +302,135 @@ def _principal_association(
     }
 
 
-# The guardrail SCP and its attachments (AWS Organizations, in the management account)
-def _scp(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    tags = _tags(inputs, default_tags) or {}
-    return "CreatePolicy", {
-        "Name": inputs.get("name"),
-        "Description": inputs.get("description"),
-        "Type": inputs.get("type"),
-        "Content": inputs.get("content"),
-        "Tags": [{"Key": key, "Value": value} for key, value in tags.items()] or None,
-    }
+@dataclass(frozen=True)
+class Flat:
+    """A resource whose request renames its inputs one for one: `params` maps each API parameter
+    to the engine input it takes (`numbers`: those the engine passes as floats), `constants`
+    adds fixed ones, and `tags`, when the request takes them, names the parameter and its form:
+    a map, a list of Key/Value pairs, or RAM's key/value pairs."""
+
+    operation: str
+    params: Mapping[str, str]
+    numbers: frozenset[str] = frozenset()
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    tags: tuple[str, str] | None = None
+
+    def __call__(
+        self, inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+    ) -> tuple[str, dict]:
+        params: dict[str, Any] = {
+            api: _number(inputs.get(name)) if api in self.numbers else inputs.get(name)
+            for api, name in self.params.items()
+        }
+        params.update(self.constants)
+        if self.tags is not None:
+            parameter, form = self.tags
+            tags = _tags(inputs, default_tags)
+            key, value = ("key", "value") if form == "ram" else ("Key", "Value")
+            params[parameter] = (
+                tags
+                if form == "map"
+                else [{key: k, value: v} for k, v in (tags or {}).items()] or None
+            )
+        return self.operation, params
 
 
-def _scp_attachment(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
-    return "AttachPolicy", {"PolicyId": inputs.get("policyId"), "TargetId": inputs.get("targetId")}
-
-
-_GUARDRAIL_TRANSLATIONS = {
-    "aws:organizations/policy:Policy": _scp,
-    "aws:organizations/policyAttachment:PolicyAttachment": _scp_attachment,
-}
-
-
-_COPIES_TRANSLATIONS = {
-    "aws:backup/globalSettings:GlobalSettings": _global_settings,
-    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": _air_gapped_vault,
-    "aws:backup/vaultPolicy:VaultPolicy": _vault_policy,
-    "aws:ram/resourceShare:ResourceShare": _resource_share,
+_RETENTION = frozenset({"MinRetentionDays", "MaxRetentionDays"})
+_TRANSLATIONS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], tuple[str, dict]]] = {
+    "aws:backup/vault:Vault": Flat(
+        "CreateBackupVault",
+        {"BackupVaultName": "name", "EncryptionKeyArn": "kmsKeyArn"},
+        tags=("BackupVaultTags", "map"),
+    ),
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": Flat(
+        "PutBackupVaultLockConfiguration",
+        {
+            "BackupVaultName": "backupVaultName",
+            "MinRetentionDays": "minRetentionDays",
+            "MaxRetentionDays": "maxRetentionDays",
+            "ChangeableForDays": "changeableForDays",
+        },
+        numbers=_RETENTION | {"ChangeableForDays"},
+    ),
+    "aws:backup/plan:Plan": _plan,
+    "aws:backup/selection:Selection": _selection,
+    "aws:backup/globalSettings:GlobalSettings": Flat(
+        "UpdateGlobalSettings", {"GlobalSettings": "globalSettings"}
+    ),
+    "aws:backup/logicallyAirGappedVault:LogicallyAirGappedVault": Flat(
+        "CreateLogicallyAirGappedBackupVault",
+        {
+            "BackupVaultName": "name",
+            "MinRetentionDays": "minRetentionDays",
+            "MaxRetentionDays": "maxRetentionDays",
+            "EncryptionKeyArn": "encryptionKeyArn",
+        },
+        numbers=_RETENTION,
+        tags=("BackupVaultTags", "map"),
+    ),
+    "aws:backup/vaultPolicy:VaultPolicy": Flat(
+        "PutBackupVaultAccessPolicy", {"BackupVaultName": "backupVaultName", "Policy": "policy"}
+    ),
+    "aws:ram/resourceShare:ResourceShare": Flat(
+        "CreateResourceShare",
+        {"name": "name", "allowExternalPrincipals": "allowExternalPrincipals"},
+        tags=("tags", "ram"),
+    ),
     "aws:ram/resourceAssociation:ResourceAssociation": _resource_association,
     "aws:ram/principalAssociation:PrincipalAssociation": _principal_association,
+    "aws:backup/restoreTestingPlan:RestoreTestingPlan": _restore_testing_plan,
+    "aws:backup/restoreTestingSelection:RestoreTestingSelection": _restore_testing_selection,
+    "aws:cloudwatch/eventRule:EventRule": Flat(
+        "PutRule",
+        {
+            "Name": "name",
+            "EventPattern": "eventPattern",
+            "ScheduleExpression": "scheduleExpression",
+            "State": "state",
+            "Description": "description",
+            "RoleArn": "roleArn",
+            "EventBusName": "eventBusName",
+        },
+        tags=("Tags", "list"),
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": _event_target,
+    "aws:cloudwatch/eventBus:EventBus": Flat(
+        "CreateEventBus",
+        {"Name": "name", "Description": "description", "KmsKeyIdentifier": "kmsKeyIdentifier"},
+        tags=("Tags", "list"),
+    ),
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": Flat(
+        "PutPermission", {"EventBusName": "eventBusName", "Policy": "policy"}
+    ),
+    "aws:sns/topic:Topic": _topic,
+    "aws:sns/topicPolicy:TopicPolicy": Flat(
+        "SetTopicAttributes",
+        {"TopicArn": "arn", "AttributeValue": "policy"},
+        constants={"AttributeName": "Policy"},
+    ),
+    "aws:sns/topicSubscription:TopicSubscription": Flat(
+        "Subscribe", {"TopicArn": "topic", "Protocol": "protocol", "Endpoint": "endpoint"}
+    ),
+    "aws:iam/role:Role": Flat(
+        "CreateRole",
+        {
+            "RoleName": "name",
+            "AssumeRolePolicyDocument": "assumeRolePolicy",
+            "Description": "description",
+        },
+        tags=("Tags", "list"),
+    ),
+    "aws:iam/rolePolicy:RolePolicy": Flat(
+        "PutRolePolicy", {"RoleName": "role", "PolicyName": "name", "PolicyDocument": "policy"}
+    ),
+    "aws:organizations/policy:Policy": Flat(
+        "CreatePolicy",
+        {"Name": "name", "Description": "description", "Type": "type", "Content": "content"},
+        tags=("Tags", "list"),
+    ),
+    "aws:organizations/policyAttachment:PolicyAttachment": Flat(
+        "AttachPolicy", {"PolicyId": "policyId", "TargetId": "targetId"}
+    ),
 }
 
 # The botocore service of each resource module; AWS Backup unless listed.
@@ -474,16 +440,6 @@ _SERVICES = {
     "aws:sns": "sns",
     "aws:iam": "iam",
     "aws:organizations": "organizations",
-}
-
-_TRANSLATIONS = {
-    "aws:backup/vault:Vault": _vault,
-    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,
-    "aws:backup/plan:Plan": _plan,
-    "aws:backup/selection:Selection": _selection,
-    **_COPIES_TRANSLATIONS,
-    **_ALERTING_TRANSLATIONS,
-    **_GUARDRAIL_TRANSLATIONS,
 }
 
 

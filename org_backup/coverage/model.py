@@ -1,7 +1,7 @@
 """The validated rollout plan: what every account of the organization gets, or why it is skipped.
 
 Discovery and the `accounts/` files produce it (pure code in `resolve.py`); the Pulumi program,
-`discover` and the manifest consume it. Nothing here talks to AWS.
+`discover`, the backup shape (`shape.py`) and the manifest consume it. Nothing here talks to AWS.
 """
 
 from __future__ import annotations

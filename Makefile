@@ -22,9 +22,10 @@ test: install ## run the whole test suite, offline, on every core
 
 WORKFLOWS := $(wildcard .github/workflows/*.yml)
 
-lint: install ## ruff lint and format check; workflows: zizmor, actionlint and the workflow schema, offline
+lint: install ## ruff lint and format check, import contracts; workflows: zizmor, actionlint and the workflow schema, offline
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/zizmor --offline --no-progress .github/workflows/
 	$(VENV)/bin/actionlint $(WORKFLOWS)
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)

@@ -7,14 +7,14 @@ from pathlib import Path
 import boto3
 import pulumi
 
-from org_backup.aws import name_sessions
-from org_backup.config.settings import stack_config_from_pulumi
+from org_backup.aws.sessions import name_sessions
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
+from org_backup.coverage.state.previous import PreviousState
 from org_backup.errors import AwsFailure, InputError
 from org_backup.rollout.program import defer_full_collections, run_program
-from org_backup.state.previous import PreviousState
-from org_backup.state.stack_output import WITHOUT_STATE_WARNING, exported_state
+from org_backup.rollout.stack_config import stack_config_from_pulumi
+from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING, exported_state
 
 
 def resolve_coverage(previous: PreviousState | None) -> Coverage:

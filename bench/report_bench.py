@@ -22,7 +22,7 @@ from bench.child import emit
 from org_backup.reporting.checks import build_report
 from org_backup.reporting.formats import FORMATS, render
 from org_backup.reporting.inputs import read_inputs
-from org_backup.reporting.model import Thresholds
+from org_backup.reporting.kinds import Thresholds
 from org_backup.reporting.since import read_earlier, with_changes
 
 RUNS = 3  # the slowest is kept: the target is a ceiling

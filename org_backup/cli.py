@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from org_backup.aws import name_sessions
+from org_backup.aws.sessions import name_sessions
 from org_backup.commands import (
     accounts,
     audit,
@@ -28,9 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Roll AWS Backup out across an AWS Organization, and prove it.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for command in (discover, synth, report, audit):
-        command.register(subparsers)
-    for command in (reshard, shard_summary, accounts, sizing):
+    for command in (discover, synth, report, audit, reshard, shard_summary, accounts, sizing):
         command.register(subparsers)
     return parser
 

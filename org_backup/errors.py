@@ -1,4 +1,7 @@
-"""Errors the CLI and the Pulumi program turn into exit codes (see CONTRACT.md)."""
+"""Errors the CLI and the Pulumi program turn into exit codes (see CONTRACT.md).
+
+The bottom of the imports: every layer raises these, and this module imports nothing of ours.
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,15 @@ import os
 
 import pytest
 
-from tests.faults import Edge
+from tests.support.faults import Edge
+
+# The shared fixtures: report runs, the nightly organization, the audit's world, the emulators.
+pytest_plugins = [
+    "tests.support.reports",
+    "tests.support.nightly",
+    "tests.support.world",
+    "tests.support.emulator",
+]
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -44,5 +52,5 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def edge(monkeypatch: pytest.MonkeyPatch) -> Edge:
-    """Faults injected at the HTTP edge, in front of moto (see tests/faults.py)."""
+    """Faults injected at the HTTP edge, in front of moto (see tests/support/faults.py)."""
     return Edge(monkeypatch)

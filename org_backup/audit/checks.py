@@ -28,11 +28,19 @@ from org_backup.audit.observations import (
 )
 from org_backup.audit.restore_tests import restore_test_findings
 from org_backup.audit.rows import AuditRow, as_sentence
-from org_backup.config import limits
-from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
-from org_backup.coverage.central import CentralCoverage, copy_targets
+from org_backup.aws_rules import limits
+from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.model import Coverage
-from org_backup.manifest import (
+from org_backup.coverage.shape import (
+    TAG_CONDITION_PREFIX,
+    PlanShape,
+    RegionShape,
+    SelectionShape,
+    TagCondition,
+    VaultShape,
+    coverage_shapes,
+)
+from org_backup.manifest.model import (
     Account,
     CopyAction,
     Lock,
@@ -43,16 +51,15 @@ from org_backup.manifest import (
     Selection,
     Tag,
     Vault,
-    build_manifest,
 )
 from org_backup.reporting import kinds
 from org_backup.reporting.checks import account_entries, account_rows, subject, summary
 from org_backup.reporting.copies import CentralIndex
 from org_backup.reporting.inputs import Inputs
-from org_backup.reporting.model import Finding, Report, ReportRow, Thresholds
+from org_backup.reporting.kinds import Thresholds
+from org_backup.reporting.model import Finding, Report, ReportRow
 from org_backup.reporting.provenance import report_time
-
-TAG_CONDITION = "aws:ResourceTag/"
+from org_backup.rollout.export import build_manifest
 
 
 def build_audit_report(
@@ -71,20 +78,21 @@ def build_audit_report(
     `input_sha256`: the digests of the files the audit read (settings, `accounts/`)."""
     manifest = Manifest.model_validate(build_manifest(coverage))
     accounts = tuple(manifest.accounts)
-    policies = {account.account_id: account.policy for account in coverage.accounts}
+    planned = {account.account_id: account for account in coverage.accounts}
     index = CentralIndex.of([manifest.central])
     rows: list[AuditRow] = []
     for account in accounts:
+        wanted = planned[account.account_id]
         rows.extend(
             _account_rows(
                 account,
-                policies[account.account_id],
+                wanted.policy,
+                {shape.region: shape for shape in coverage_shapes(coverage, wanted)},
                 states.get(account.account_id),
                 failures.get(account.account_id),
                 thresholds,
                 now,
-                coverage.partition,
-                (coverage.central, index),
+                index,
             )
         )
     if coverage.central is not None and central is not None:
@@ -102,12 +110,12 @@ def build_audit_report(
 def _account_rows(
     account: Account,
     policy: BackupPolicy | None,
+    shapes: Mapping[str, RegionShape],
     state: AccountState | None,
     failure: str | None,
     thresholds: Thresholds,
     now: datetime,
-    partition: str,
-    copies: tuple[CentralCoverage | None, CentralIndex],
+    index: CentralIndex,
 ) -> list[AuditRow]:
     who = subject(account)
     if account.status == "skipped" or policy is None:
@@ -128,21 +136,14 @@ def _account_rows(
             kinds.AUDIT_FAILED, f"{who}: could not be audited: {as_sentence(failure or '')}"
         )
         return [_bare_row(account, None, None, (finding,))]
-    live = account.model_copy(
-        update={
-            "regions": [_as_manifest(region, policy) for region in state.regions if region.covered]
-        }
-    )
-    central, index = copies
+    covered = [region for region in state.regions if region.covered]
+    tag = TagCondition(policy.selection_tag_key, policy.selection_tag_value)
+    live = account.model_copy(update={"regions": [_as_manifest(region, tag) for region in covered]})
     drift = {
         region.region: tuple(
-            (
-                *_drift(account, region, policy, state.role, partition),
-                *_copy_drift(account, region, policy, central, partition),
-            )
+            _drift(account, region, shapes[region.region], policy.backup_role_name, state.role)
         )
-        for region in state.regions
-        if region.covered
+        for region in covered
     }
     rows = [
         _audit_row(row, drift.get(row.region or "", ()))
@@ -184,7 +185,7 @@ def _restore_test_sentences(
     thresholds: Thresholds,
     now: datetime,
 ) -> Iterator[Finding]:
-    """Issue 10: restore tests of the file systems of covered regions, when asked for."""
+    """The restore tests of the file systems of covered regions, when asked for."""
     max_age = thresholds.max_restore_test_age_days
     if max_age is None or policy is None or not region.covered:
         return
@@ -245,7 +246,7 @@ def _file_system_findings(
         )
 
 
-def _as_manifest(region: RegionState, policy: BackupPolicy) -> Region:
+def _as_manifest(region: RegionState, tag: TagCondition) -> Region:
     """The live state of a covered region, shaped like a manifest region for `region_row`."""
     vault, plan, selection = region.vault, region.plan, region.selection
     return Region(
@@ -288,7 +289,7 @@ def _as_manifest(region: RegionState, policy: BackupPolicy) -> Region:
             name=selection.name,
             id=selection.id,
             resources=list(selection.resources),
-            tag=_tag(selection, policy),
+            tag=_tag(selection, tag),
         )
         if selection
         else None,
@@ -298,50 +299,52 @@ def _as_manifest(region: RegionState, policy: BackupPolicy) -> Region:
 def _lock(vault: VaultState) -> Lock | None:
     if not vault.locked:
         return None
+    low, high = limits.retention_range(vault.min_retention_days, vault.max_retention_days)
     return Lock(
-        min_retention_days=vault.min_retention_days or 1,
-        max_retention_days=vault.max_retention_days or limits.MAX_DAYS,
+        min_retention_days=low,
+        max_retention_days=high,
         mode="compliance" if vault.lock_date else "governance",
     )
 
 
-def _tag(selection: SelectionState, policy: BackupPolicy) -> Tag | None:
-    """The selection's tag condition: the one on the policy's key if any, else the first."""
+def _tag(selection: SelectionState, wanted: TagCondition) -> Tag | None:
+    """The selection's tag condition: the one on the wanted key if any, else the first."""
     tags = [
-        Tag(key=condition.key.removeprefix(TAG_CONDITION), value=condition.value)
+        Tag(key=condition.key.removeprefix(TAG_CONDITION_PREFIX), value=condition.value)
         for condition in selection.conditions
-        if condition.operator == "StringEquals" and condition.key.startswith(TAG_CONDITION)
+        if condition.operator == "StringEquals" and condition.key.startswith(TAG_CONDITION_PREFIX)
     ]
-    preferred = [tag for tag in tags if tag.key == policy.selection_tag_key]
+    preferred = [tag for tag in tags if tag.key == wanted.key]
     return (preferred or tags or [None])[0]
 
 
 def _drift(
     account: Account,
     region: RegionState,
-    policy: BackupPolicy,
+    shape: RegionShape,
+    backup_role_name: str,
     role: RoleState | None,
-    partition: str,
 ) -> Iterator[Finding]:
-    """What differs from the policy, beyond what the report's checks already see."""
+    """What differs from the region's backup shape, beyond what the report's checks already see."""
     where = f"{subject(account, region.region)}: "
     findings = [
-        *_role_findings(policy, role),
-        *_vault_drift(region.vault, policy, partition, region.region, account.account_id),
-        *((kinds.PLAN_DRIFT, text) for text in _plan_drift(region.plan, policy)),
+        *_role_findings(backup_role_name, role),
+        *_vault_drift(region.vault, shape.vault),
+        *((kinds.PLAN_DRIFT, text) for text in _plan_drift(region.plan, shape)),
         *(
             (kinds.SELECTION_DRIFT, text)
-            for text in _selection_drift(region.selection, policy, role)
+            for text in _selection_drift(region.selection, shape.selection, role)
         ),
+        *((kinds.PLAN_DRIFT, text) for text in _copy_drift(region.plan, shape.plan)),
     ]
     return (Finding(kind, where + text) for kind, text in findings)
 
 
-def _role_findings(policy: BackupPolicy, role: RoleState | None) -> Iterator[tuple[str, str]]:
+def _role_findings(backup_role_name: str, role: RoleState | None) -> Iterator[tuple[str, str]]:
     if role is None:
         yield (
             kinds.BACKUP_ROLE_UNUSABLE,
-            f"IAM role {policy.backup_role_name}, which AWS Backup assumes to run the backups,"
+            f"IAM role {backup_role_name}, which AWS Backup assumes to run the backups,"
             " does not exist, so every backup job fails.",
         )
     elif not role.trusts_backup:
@@ -352,27 +355,23 @@ def _role_findings(policy: BackupPolicy, role: RoleState | None) -> Iterator[tup
         )
 
 
-def _vault_drift(
-    vault: VaultState | None, policy: BackupPolicy, partition: str, region: str, account_id: str
-) -> Iterator[tuple[str, str]]:
+def _vault_drift(vault: VaultState | None, wanted: VaultShape) -> Iterator[tuple[str, str]]:
     if vault is None:
         return
-    expected = policy.vault_lock
+    expected = wanted.lock
     if expected is not None:
-        wanted = f"{expected.min_retention_days}-{expected.max_retention_days} days"
+        enforced = limits.retention_range(vault.min_retention_days, vault.max_retention_days)
+        range_wanted = f"{expected.min_retention_days}-{expected.max_retention_days} days"
         if not vault.locked:
             yield (
                 kinds.VAULT_LOCK_MISSING,
-                f"vault {vault.name} has no vault lock, but the policy locks it ({wanted}).",
+                f"vault {vault.name} has no vault lock, but the policy locks it ({range_wanted}).",
             )
-        elif (vault.min_retention_days or 1, vault.max_retention_days or limits.MAX_DAYS) != (
-            expected.min_retention_days,
-            expected.max_retention_days,
-        ):
+        elif enforced != (expected.min_retention_days, expected.max_retention_days):
             yield (
                 kinds.VAULT_DRIFT,
-                f"vault {vault.name}'s lock enforces {vault.min_retention_days or 1}-"
-                f"{vault.max_retention_days or limits.MAX_DAYS} days, but the policy says {wanted}.",
+                f"vault {vault.name}'s lock enforces {enforced[0]}-{enforced[1]} days, but the"
+                f" policy says {range_wanted}.",
             )
         elif expected.mode == "compliance" and vault.lock_date is None:
             yield (
@@ -381,7 +380,7 @@ def _vault_drift(
                 " the policy asks for compliance mode.",
             )
     # AWS reports the key's ARN; an alias in the policy cannot be compared without KMS.
-    key = known_kms_key_arn(vault_key_id(policy, partition, region, account_id))
+    key = wanted.kms_key_arn
     if key is not None and vault.kms_key_arn != key:
         yield (
             kinds.VAULT_DRIFT,
@@ -390,28 +389,31 @@ def _vault_drift(
         )
 
 
-def _plan_drift(plan: PlanState | None, policy: BackupPolicy) -> Iterator[str]:
+# The fields of a rule compared with the policy, as the sentences name them; a live rule
+# (`RuleState`) and a wanted one (`RuleShape`) call them alike.
+_RULE_FIELDS = (
+    ("schedule", "schedule"),
+    ("time zone", "schedule_timezone"),
+    ("start window", "start_window_minutes"),
+    ("completion window", "completion_window_minutes"),
+    ("delete after days", "delete_after_days"),
+    ("cold storage after days", "cold_storage_after_days"),
+)
+
+
+def _plan_drift(plan: PlanState | None, shape: RegionShape) -> Iterator[str]:
     if plan is None:
         return
     live_rules = {rule.name: rule for rule in plan.rules}
-    for wanted in policy.rules:
+    for wanted in shape.plan.rules:
         rule = live_rules.get(wanted.name)
         if rule is None:
             names = ", ".join(rule.name for rule in plan.rules) or "none"
             yield f"backup plan {plan.name} has no rule {wanted.name} (its rules: {names})."
             continue
         expected: Sequence[tuple[str, object, object]] = (
-            ("target vault", rule.target_vault, policy.vault_name),
-            ("schedule", rule.schedule, wanted.schedule),
-            ("time zone", rule.schedule_timezone, wanted.schedule_timezone),
-            ("start window", rule.start_window_minutes, wanted.start_window_minutes),
-            ("completion window", rule.completion_window_minutes, wanted.completion_window_minutes),
-            ("delete after days", rule.delete_after_days, wanted.delete_after_days),
-            (
-                "cold storage after days",
-                rule.cold_storage_after_days,
-                wanted.cold_storage_after_days,
-            ),
+            ("target vault", rule.target_vault, shape.vault.name),
+            *((what, getattr(rule, field), getattr(wanted, field)) for what, field in _RULE_FIELDS),
         )
         differences = [
             f"{what} {_shown(live)} (policy: {_shown(value)})"
@@ -426,35 +428,27 @@ def _plan_drift(plan: PlanState | None, policy: BackupPolicy) -> Iterator[str]:
             )
 
 
-def _copy_drift(
-    account: Account,
-    region: RegionState,
-    policy: BackupPolicy,
-    central: CentralCoverage | None,
-    partition: str,
-) -> Iterator[Finding]:
+def _copy_drift(plan: PlanState | None, wanted: PlanShape) -> Iterator[str]:
     """Each rule's copy actions as the policy wants them (none without a central account)."""
-    if region.plan is None:
+    if plan is None:
         return
-    where = f"{subject(account, region.region)}: "
-    live = {rule.name: rule for rule in region.plan.rules}
-    for rule in policy.rules:
+    live = {rule.name: rule for rule in plan.rules}
+    for rule in wanted.rules:
         found = live.get(rule.name)
         if found is None:
             continue  # _plan_drift already says the rule is missing
-        wanted = [
+        copies = [
             (t.destination_vault_arn, t.delete_after_days, t.cold_storage_after_days)
-            for t in copy_targets(central, partition, account.account_id, region.region, rule)
+            for t in rule.copy_actions
         ]
         actual = [
             (a.destination_vault_arn, a.delete_after_days, a.cold_storage_after_days)
             for a in found.copy_actions
         ]
-        if sorted(wanted, key=str) != sorted(actual, key=str):
-            yield Finding(
-                kinds.PLAN_DRIFT,
-                f"{where}backup plan {region.plan.name} rule {rule.name} copies to"
-                f" {_copies(actual)}, but the policy says {_copies(wanted)}.",
+        if sorted(copies, key=str) != sorted(actual, key=str):
+            yield (
+                f"backup plan {plan.name} rule {rule.name} copies to"
+                f" {_copies(actual)}, but the policy says {_copies(copies)}."
             )
 
 
@@ -467,29 +461,29 @@ def _copies(actions: Sequence[tuple[str, int | None, int | None]]) -> str:
 
 
 def _selection_drift(
-    selection: SelectionState | None, policy: BackupPolicy, role: RoleState | None
+    selection: SelectionState | None, wanted: SelectionShape, role: RoleState | None
 ) -> Iterator[str]:
     if selection is None:
         return
     name = f"selection {selection.name}"
-    wanted = f"{policy.selection_tag_key}={policy.selection_tag_value}"
-    tag = _tag(selection, policy)
+    wanted_tag = f"{wanted.tag.key}={wanted.tag.value}"
+    tag = _tag(selection, wanted.tag)
     others = [
         condition
         for condition in selection.conditions
         if tag is None
         or (condition.operator, condition.key, condition.value)
-        != ("StringEquals", TAG_CONDITION + tag.key, tag.value)
+        != ("StringEquals", TAG_CONDITION_PREFIX + tag.key, tag.value)
     ]
-    if tag is not None and (tag.key, tag.value) != (
-        policy.selection_tag_key,
-        policy.selection_tag_value,
-    ):
-        yield f"{name} picks file systems tagged {tag.key}={tag.value}, but the policy says {wanted}."
+    if tag is not None and (tag.key, tag.value) != (wanted.tag.key, wanted.tag.value):
+        yield (
+            f"{name} picks file systems tagged {tag.key}={tag.value}, but the policy says"
+            f" {wanted_tag}."
+        )
     if others:
         yield (
             f"{name} has further conditions ({_conditions(others)}), which can leave file"
-            f" systems tagged {wanted} out."
+            f" systems tagged {wanted_tag} out."
         )
     if selection.list_of_tags:
         yield (

@@ -35,8 +35,8 @@ from org_backup.audit.observations import (
     VaultState,
 )
 from org_backup.audit.targets import Target
-from org_backup.aws import Session, assume_role, client, describe_error
-from org_backup.calls.answers import MalformedAnswer
+from org_backup.aws.answers import MalformedAnswer
+from org_backup.aws.sessions import Session, assume_role, client, describe_error
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.pipeline import DeployRoleError
 from org_backup.errors import AccountFailure

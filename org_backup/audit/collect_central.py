@@ -17,9 +17,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from org_backup.audit.collect import USABLE_STATUSES, account_session
 from org_backup.audit.observations import CentralRegionState, CentralState
-from org_backup.aws import client, describe_error
-from org_backup.calls.account import AccountSession
-from org_backup.calls.answers import MalformedAnswer
+from org_backup.aws.account import AccountSession
+from org_backup.aws.answers import MalformedAnswer
+from org_backup.aws.sessions import client, describe_error
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import reading_role
 from org_backup.errors import AccountFailure

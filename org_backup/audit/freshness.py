@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from org_backup.aws_rules.schedule import longest_gap_hours
 from org_backup.config.policy import BackupRule
-from org_backup.config.schedule import longest_gap_hours
 
 
 def rule_allowed_hours(rule: BackupRule) -> float:

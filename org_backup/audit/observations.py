@@ -124,7 +124,7 @@ class AccountState:
     regions: tuple[RegionState, ...]
 
 
-# Copies: the central account, read through its deploy role
+# The central account, read through its deploy role
 @dataclass(frozen=True, slots=True)
 class CentralRegionState:
     """One region's central vault: None where it does not exist or has no access policy."""

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from org_backup.alerting.config import restore_testing_name
 from org_backup.audit.observations import FileSystemState, RegionState, RestoreTestState
 from org_backup.audit.targets import Target
+from org_backup.coverage.shape import restore_testing_name
 from org_backup.reporting import kinds
 
 NEVER_RESTORE_TESTED = kinds.NEVER_RESTORE_TESTED

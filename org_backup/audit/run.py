@@ -20,13 +20,14 @@ from org_backup.audit.collect import collect_account
 from org_backup.audit.collect_central import collect_central
 from org_backup.audit.copy_checks import copies_since
 from org_backup.audit.restore_tests import with_restore_testing
-from org_backup.aws import caller_session, client, describe_error
+from org_backup.aws.fanout import per_account
+from org_backup.aws.progress import Progress
+from org_backup.aws.sessions import caller_session, client, describe_error
 from org_backup.coverage.pipeline import discover_and_cover, load_inputs
 from org_backup.errors import AwsCallError
-from org_backup.fanout import per_account
 from org_backup.organization.regions import OptInLookup
-from org_backup.progress import Progress
-from org_backup.reporting.model import Report, Thresholds
+from org_backup.reporting.kinds import Thresholds
+from org_backup.reporting.model import Report
 from org_backup.reporting.provenance import file_hashes
 
 

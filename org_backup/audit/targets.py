@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from org_backup.config.limits import partition_of_region
+from org_backup.aws_rules.partitions import partition_of_region
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.model import Coverage, reading_role
 

@@ -17,7 +17,7 @@ import boto3
 import yaml
 from pydantic import ValidationError
 
-from org_backup.aws import caller_session
+from org_backup.aws.sessions import caller_session
 from org_backup.commands.discover import render_table
 from org_backup.commands.discover_filters import account_id
 from org_backup.commands.options import add_accounts_dir, add_stack, stack_config

@@ -14,7 +14,6 @@ from org_backup.audit.targets import ALL_REGIONS
 from org_backup.commands.options import (
     add_accounts_dir,
     add_report_output,
-    add_restore_test_age,
     add_stack,
     add_thresholds,
     checked_regions,
@@ -57,8 +56,7 @@ def register(subparsers: Any) -> None:
         help="also search accounts skipped by policy (excluded, outside target OUs, not listed,"
         " management account) for tagged file systems (default: on)",
     )
-    add_thresholds(parser)
-    add_restore_test_age(parser)
+    add_thresholds(parser, "audit")
     parser.set_defaults(run=run)
 
 

@@ -12,9 +12,9 @@ from org_backup.config.policy import BackupRule
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.coverage.pipeline import load_coverage
+from org_backup.coverage.state.previous import read_previous
 from org_backup.errors import InputError
-from org_backup.manifest import build_manifest
-from org_backup.state.previous import read_previous
+from org_backup.rollout.export import build_manifest
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from org_backup.config.limits import check_account_id
+from org_backup.aws_rules.limits import check_account_id
 from org_backup.coverage.model import AccountCoverage, Coverage
 
 

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from org_backup.config.limits import check_region
+from org_backup.aws_rules.limits import check_region
 from org_backup.config.pulumi_files import stack_config as read_stack_config
 from org_backup.config.settings import StackConfig
 from org_backup.errors import InputError, Problem
 from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
-from org_backup.reporting.model import REPORT_COLUMNS, Report, Thresholds
+from org_backup.reporting.kinds import FLAGS, Command, Thresholds
+from org_backup.reporting.model import REPORT_COLUMNS, Report
 from org_backup.reporting.since import Earlier, read_earlier, with_changes
 
 STDOUT = "-"
@@ -69,93 +70,40 @@ def add_report_output(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_thresholds(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--min-retention-days",
-        type=positive(int),
-        metavar="N",
-        help="finding when a rule keeps backups fewer days",
-    )
-    parser.add_argument(
-        "--required-regions",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="REGION",
-        help="finding for every covered account missing one of these regions",
-    )
-    parser.add_argument(
-        "--require-vault-lock",
-        action="store_true",
-        help="finding for every vault without AWS Backup Vault Lock",
-    )
-    parser.add_argument(
-        "--max-interval-hours",
-        type=positive(float),
-        metavar="H",
-        help="finding when a schedule can leave more than H hours between backups",
-    )
-    parser.add_argument(
-        "--require-copy",
-        action="store_true",
-        help="finding for every account-region whose rules copy to no other account"
-        " (the central account's own are exempt)",
-    )
-    parser.add_argument(
-        "--require-air-gapped",
-        action="store_true",
-        help="finding for every account-region whose copies do not land in an air-gapped vault",
-    )
-
-
-# Alerts and restore testing
-def add_alerting_requirements(parser: argparse.ArgumentParser) -> None:
-    """`report` only: the audit reads neither rules nor restore testing plans as such."""
-    parser.add_argument(
-        "--require-alerts",
-        action="store_true",
-        help="finding for every account-region that does not forward failed backup, copy and"
-        " restore jobs to the central alerts bus",
-    )
-    parser.add_argument(
-        "--require-restore-testing",
-        action="store_true",
-        help="finding for every account-region without a restore testing plan",
-    )
-    parser.add_argument(
-        "--require-guardrails",
-        action="store_true",
-        help="finding for every account-region whose vault policy or organization SCP guardrail"
-        " is missing (guardrails_enabled)",
-    )
-
-
-def add_restore_test_age(parser: argparse.ArgumentParser) -> None:
-    """`audit` only: it reads each file system's restore jobs."""
-    parser.add_argument(
-        "--max-restore-test-age-days",
-        type=positive(int),
-        metavar="N",
-        help="finding for every tagged file system not restored and validated successfully by"
-        " its restore testing plan in the last N days",
-    )
+def add_thresholds(parser: argparse.ArgumentParser, command: Command) -> None:
+    """The threshold flags of `command` (`report` or `audit`), as `kinds.FLAGS` declares them."""
+    for flag in FLAGS:
+        if command not in flag.commands:
+            continue
+        if flag.value == "switch":
+            parser.add_argument(flag.option, action="store_true", help=flag.help)
+        elif flag.value == "regions":
+            parser.add_argument(
+                flag.option,
+                action="extend",
+                nargs="+",
+                default=[],
+                metavar=flag.metavar,
+                help=flag.help,
+            )
+        else:
+            parser.add_argument(
+                flag.option,
+                type=positive(int if flag.value == "days" else float),
+                metavar=flag.metavar,
+                help=flag.help,
+            )
 
 
 def thresholds_from(args: argparse.Namespace) -> Thresholds:
-    return Thresholds(
-        min_retention_days=args.min_retention_days,
-        required_regions=tuple(
-            dict.fromkeys(checked_regions("--required-regions", args.required_regions))
-        ),
-        require_vault_lock=args.require_vault_lock,
-        max_interval_hours=args.max_interval_hours,
-        require_alerts=getattr(args, "require_alerts", False),
-        require_restore_testing=getattr(args, "require_restore_testing", False),
-        require_guardrails=getattr(args, "require_guardrails", False),
-        max_restore_test_age_days=getattr(args, "max_restore_test_age_days", None),
-        require_copy=args.require_copy,
-        require_air_gapped=args.require_air_gapped,
-    )
+    """The thresholds the command line set; a flag the command does not take is off."""
+    values = {}
+    for flag in FLAGS:
+        value = getattr(args, flag.name, flag.off)
+        if flag.value == "regions":
+            value = tuple(dict.fromkeys(checked_regions(flag.option, list(value))))
+        values[flag.name] = value
+    return Thresholds(**values)
 
 
 def checked_regions(

@@ -9,7 +9,6 @@ import argparse
 from typing import Any
 
 from org_backup.commands.options import (
-    add_alerting_requirements,
     add_report_output,
     add_thresholds,
     earlier_report,
@@ -45,8 +44,7 @@ def register(subparsers: Any) -> None:
         " account-region with no deployed ids, or any synth output, is 'not deployed'",
     )
     add_report_output(parser)
-    add_thresholds(parser)
-    add_alerting_requirements(parser)
+    add_thresholds(parser, "report")
     parser.set_defaults(run=run)
 
 

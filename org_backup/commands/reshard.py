@@ -8,11 +8,12 @@ import argparse
 import sys
 
 from org_backup.commands.options import positive
+from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.errors import MISSING, InputError, Problem
-from org_backup.reporting.inputs import LoadedManifest, shard_findings
+from org_backup.manifest.reader import LoadedManifest
+from org_backup.reporting.inputs import shard_findings
 from org_backup.rollout.state_moves import moves, script
 from org_backup.rollout.synthesize import PROJECT
-from org_backup.state.previous import PreviousState, read_previous
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from org_backup.errors import MISSING, InputError, Problem
-from org_backup.manifest import Account
-from org_backup.reporting.inputs import load_manifest
+from org_backup.manifest.model import Account
+from org_backup.manifest.reader import load_manifest
 from org_backup.reporting.render_markdown import literal
 
 # `pulumi preview --json` step ops that change something, in the order a reviewer reads them.

@@ -7,7 +7,7 @@ import sys
 
 from org_backup.commands.options import positive
 from org_backup.errors import InputError, Problem
-from org_backup.organization.sizing import (
+from org_backup.rollout.sizing import (
     MAX_MATRIX_JOBS,
     PROVIDER_MIB,
     RESERVE_MIB,

@@ -23,11 +23,12 @@ from org_backup.commands.options import (
     stack_config,
     write_output,
 )
+from org_backup.coverage import names
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
-from org_backup.rollout import names, organization
+from org_backup.coverage.state.previous import PreviousState, read_previous
+from org_backup.rollout import organization
 from org_backup.rollout.synthesize import synthesize_program
-from org_backup.state.previous import PreviousState, read_previous
 
 DEFAULT_OUT = Path("build/manifest.json")
 PLAN_TYPE = "aws:backup/plan:Plan"

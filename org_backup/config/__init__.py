@@ -1,1 +1,1 @@
-"""Configuration read from outside: settings, accounts/ files, the backup policy and AWS limits."""
+"""Configuration read from outside: settings, `accounts/` files, Pulumi.yaml, the backup policy."""

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from org_backup.config import limits
+from org_backup.aws_rules import limits
 from org_backup.config.policy import BackupPolicy, PolicyOverrides, RoleName, build_policy
 from org_backup.config.settings import check_regions, check_tags
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation

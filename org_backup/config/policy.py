@@ -22,7 +22,7 @@ from pydantic import (
     ValidationError,
 )
 
-from org_backup.config import limits
+from org_backup.aws_rules import limits
 from org_backup.errors import Problem, problems_from_validation
 
 
@@ -208,9 +208,12 @@ class BackupPolicy(BaseModel):
             and self.vault_lock_max_retention_days is None
         ):
             return None
+        low, high = limits.retention_range(
+            self.vault_lock_min_retention_days, self.vault_lock_max_retention_days
+        )
         return VaultLock(
-            min_retention_days=self.vault_lock_min_retention_days or 1,
-            max_retention_days=self.vault_lock_max_retention_days or limits.MAX_DAYS,
+            min_retention_days=low,
+            max_retention_days=high,
             changeable_for_days=self.vault_lock_changeable_for_days,
         )
 

@@ -17,8 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from org_backup.alerting import config as alerting
-from org_backup.config import limits
+from org_backup.aws_rules import limits
 from org_backup.config.policy import (
     SINGLE_RULE_FIELDS,
     BackupName,
@@ -28,7 +27,6 @@ from org_backup.config.policy import (
     Days,
     KmsKeyTemplate,
     OrganizationRules,
-    PolicyOverrides,
     RoleName,
     RuleSpec,
     Schedule,
@@ -208,7 +206,7 @@ class Settings(BaseSettings):
         description="Compliance mode: days until the lock becomes immutable (at least 3); after them nobody can remove it.",
     )
 
-    # Alerts and restore testing (see org_backup/alerting/config.py)
+    # Alerts and restore testing (see org_backup/coverage/alerting.py)
     alerts_enabled: bool = Field(
         default=False,
         description="Forward AWS Backup's failed jobs to a central bus and email (needs"
@@ -291,7 +289,7 @@ class Settings(BaseSettings):
         default=None,
         description="AWS Backup global setting isDelegatedAdministratorEnabled, as it is today (required with a central account).",
     )
-    # Guardrails on member accounts (org_backup/guardrails/)
+    # Guardrails on member accounts (org_backup/coverage/guardrails.py)
     guardrails_enabled: bool = Field(
         default=False,
         description="Deny everyone but the deploy role deleting recovery points and changing"
@@ -381,13 +379,12 @@ class Settings(BaseSettings):
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         return check_tags(value)
 
-    # Alerts and restore testing
     @field_validator("alert_emails")
     @classmethod
     def _emails(cls, value: list[str]) -> list[str]:
-        bad = [address for address in value if alerting.check_email(str(address))]
+        bad = [address for address in value if limits.check_email(str(address))]
         if bad:
-            raise ValueError(f"{bad[0]!r} {alerting.check_email(str(bad[0]))}")
+            raise ValueError(f"{bad[0]!r} {limits.check_email(str(bad[0]))}")
         return value
 
     @field_validator("alerts_region")
@@ -400,7 +397,7 @@ class Settings(BaseSettings):
     @field_validator("alerts_bus_name")
     @classmethod
     def _bus_name(cls, value: str) -> str:
-        message = alerting.check_bus_name(value)
+        message = limits.check_bus_name(value)
         if message:
             raise ValueError(message)
         return value
@@ -426,10 +423,7 @@ class Settings(BaseSettings):
         low, high = self.central_vault_min_retention_days, self.central_vault_max_retention_days
         if self.central_account_id is None or (low is None and high is None):
             return None
-        return (low or 1, high or limits.MAX_DAYS)
-
-
-POLICY_FIELDS = frozenset(PolicyOverrides.model_fields)
+        return limits.retention_range(low, high)
 
 
 def check_regions(value: list[str]) -> list[str]:
@@ -502,6 +496,20 @@ def load_settings(
         raise InputError(problems)
     assert settings is not None
     return settings
+
+
+def alerting_problems(settings: Settings) -> list[tuple[str, Any, str]]:
+    """Alerts need the central account: its event bus and topic live there."""
+    if settings.alerts_enabled and settings.central_account_id is None:
+        return [
+            (
+                "alerts_enabled",
+                True,
+                "needs central_account_id: the alerts' event bus and topic live in the central"
+                " account",
+            )
+        ]
+    return []
 
 
 def central_problems(settings: Settings) -> list[tuple[str, Any, str]]:
@@ -594,9 +602,9 @@ def _cross_field_problems(settings: Settings, sources: _SourceNames) -> list[Pro
                 f"must be below shard_count ({settings.shard_count}): 0 to {settings.shard_count - 1}",
             )
         )
-    problems += [  # alerts and restore testing
+    problems += [
         Problem(sources.of(field), field, value, message)
-        for field, value, message in alerting.alerting_problems(settings)
+        for field, value, message in alerting_problems(settings)
     ]
     problems += [
         Problem(sources.of(field), field, value, message)
@@ -658,13 +666,3 @@ def decode_setting(field: str, value: Any) -> Any:
 
 def _is_optional(annotation: Any) -> bool:
     return type(None) in typing.get_args(annotation)
-
-
-def stack_config_from_pulumi() -> dict[str, Any]:
-    """Inside a Pulumi program: every `org-backup:*` key of the stack, by field name."""
-    from pulumi.runtime.config import CONFIG
-
-    prefix = CONFIG_NAMESPACE + ":"
-    return {
-        key[len(prefix) :]: value for key, value in CONFIG.get().items() if key.startswith(prefix)
-    }

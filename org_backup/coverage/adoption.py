@@ -14,15 +14,15 @@ from dataclasses import dataclass
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import Session, assume_role, caller_session, client, describe_error
+from org_backup.aws.fanout import per_account
+from org_backup.aws.progress import Progress
+from org_backup.aws.sessions import Session, assume_role, caller_session, client, describe_error
 from org_backup.config.settings import Settings
 from org_backup.coverage.model import AccountCoverage, Coverage, reading_role
+from org_backup.coverage.state.previous import PreviousState
 from org_backup.errors import AccountFailure
-from org_backup.fanout import per_account
-from org_backup.progress import Progress
 from org_backup.provider_rules.backup import VAULT
 from org_backup.provider_rules.import_ids import import_id
-from org_backup.state.previous import PreviousState
 
 
 @dataclass(frozen=True)

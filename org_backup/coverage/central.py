@@ -8,19 +8,18 @@ while only shard 0 registers them (`rollout/organization.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from org_backup.aws_rules import arns
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupRule
 from org_backup.config.settings import Settings
+from org_backup.coverage.guardrail_documents import vault_guardrail_statement
 from org_backup.errors import InputError, Problem
-from org_backup.guardrails.documents import vault_guardrail_statement
+from org_backup.manifest.model import Central, CentralRegion
 from org_backup.organization.discovery import OrgInventory
-
-if TYPE_CHECKING:  # the manifest's models build on this module's
-    from org_backup.manifest import Central
 
 
 class CentralCoverage(BaseModel):
@@ -52,7 +51,22 @@ class CentralCoverage(BaseModel):
 
     def vault_arn(self, partition: str, region: str) -> str:
         """Deterministic, so every shard knows it without the shard that creates the vault."""
-        return f"arn:{partition}:backup:{region}:{self.account_id}:backup-vault:{self.vault_name}"
+        return arns.vault_arn(partition, region, self.account_id, self.vault_name)
+
+    def manifest_entry(self, partition: str) -> Central:
+        """The manifest's `central`: every shard's names the vaults, not only shard 0's."""
+        return Central(
+            account_id=self.account_id,
+            vault_name=self.vault_name,
+            kind=self.kind,
+            min_retention_days=self.min_retention_days,
+            max_retention_days=self.max_retention_days,
+            regions=[
+                CentralRegion(region=region, vault_arn=self.vault_arn(partition, region))
+                for region in self.regions
+            ],
+            shared_with=list(self.shared_with),
+        )
 
     def access_policy(
         self, organization_id: str, partition: str, guarded: bool = False
@@ -133,7 +147,9 @@ def vault_access_policy(
             "Resource": "*",
             "Condition": {
                 "StringEquals": {"aws:PrincipalOrgID": organization_id},
-                "ArnLike": {"aws:PrincipalArn": f"arn:{partition}:iam::*:role/{copy_role_name}"},
+                "ArnLike": {
+                    "aws:PrincipalArn": arns.role_arn(partition, arns.ANY_ACCOUNT, copy_role_name)
+                },
             },
         }
     ]
@@ -193,7 +209,7 @@ def resolve_central(
         account_id=account_id,
         deploy_role_arn=None
         if is_management
-        else f"arn:{inventory.partition}:iam::{account_id}:role/{role_name}",
+        else arns.role_arn(inventory.partition, account_id, role_name),
         deploy_role_external_id=None
         if is_management
         else (spec and spec.deploy_role_external_id) or settings.deploy_role_external_id,

@@ -1,7 +1,7 @@
 """The validated rollout plan: what every account of the organization gets, or why it is skipped.
 
 Discovery and the `accounts/` files produce it (pure code in `resolve.py`); the Pulumi program,
-`discover` and the manifest consume it. Nothing here talks to AWS.
+`discover`, the backup shape (`shape.py`) and the manifest consume it. Nothing here talks to AWS.
 """
 
 from __future__ import annotations
@@ -10,26 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
+from org_backup.aws_rules.arns import same_account_role
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
 from org_backup.coverage.central import CentralCoverage
+from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.errors import Problem
-from org_backup.guardrails.config import GuardrailsCoverage
-
-# Skip reasons that are a policy decision, not a failure (CONTRACT.md, "Reports").
-POLICY_SKIP_REASONS = frozenset(
-    {
-        "suspended",
-        "pending closure",
-        "closed",
-        "excluded",
-        "disabled in its accounts/ file",
-        "outside target OUs",
-        "not listed",
-        "management account",
-        "pending activation",
-    }
-)
 
 
 def reading_role(
@@ -39,7 +25,7 @@ def reading_role(
     that account when set (no external id), else the deploy role."""
     if readonly_role_name is None:
         return deploy_role_arn, external_id
-    return f"{deploy_role_arn.rsplit(':role/', 1)[0]}:role/{readonly_role_name}", None
+    return same_account_role(deploy_role_arn, readonly_role_name), None
 
 
 class AccountCoverage(BaseModel):
@@ -68,9 +54,8 @@ class AccountCoverage(BaseModel):
     # the OU walk could not place it (moved during the walk, an OU answered short): why, and
     # how it was placed instead (organization/discovery.py).
     placement: str | None = None
-    # Operations (adopt, don't collide): region -> import id (`<name>@<region>`) of an existing
-    # vault of ours to import instead of creating it, for regions that enter coverage
-    # (coverage/adoption.py).
+    # region -> import id (`<name>@<region>`) of an existing vault of ours to import instead of
+    # creating it, for regions that enter coverage (coverage/adoption.py).
     import_vaults: dict[str, str] = {}
 
     @property
@@ -98,7 +83,7 @@ class Coverage(BaseModel):
     removed: tuple[str, ...] = ()
     # What this run replaces (state/replacements.py), one warning line each.
     replacements: tuple[str, ...] = ()
-    # alerts and restore testing: None when off
+    # None when off
     alerts: AlertsConfig | None = None
     restore_testing: RestoreTestingConfig | None = None
     central: CentralCoverage | None = None  # none means no copies

@@ -13,25 +13,26 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import Session, assume_role, caller_session, describe_error
+from org_backup.aws.fanout import per_account
+from org_backup.aws.progress import Progress
+from org_backup.aws.sessions import Session, assume_role, caller_session, describe_error
 from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
 from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, entering_regions
 from org_backup.coverage.central import resolve_central, share_removals
+from org_backup.coverage.guardrails import guardrail_problems, resolve_guardrails
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
+from org_backup.coverage.state.degraded_limit import check_degraded
+from org_backup.coverage.state.guard import check_removals, describe, region_removals
+from org_backup.coverage.state.previous import PreviousState
+from org_backup.coverage.state.replacements import check_replacements
 from org_backup.errors import AccountFailure, AwsCallError, InputError
-from org_backup.fanout import per_account
-from org_backup.guardrails.config import guardrail_problems, resolve_guardrails
+from org_backup.manifest import skip_reasons
 from org_backup.organization.discovery import discover_organization
 from org_backup.organization.regions import OptInLookup, default_enabled_regions
 from org_backup.organization.sharding import stack_shard_problems
-from org_backup.progress import Progress
-from org_backup.state.degraded_limit import check_degraded
-from org_backup.state.guard import check_removals, describe, region_removals
-from org_backup.state.previous import PreviousState
-from org_backup.state.replacements import check_replacements
 
 
 def load_coverage(
@@ -245,4 +246,6 @@ class DeployRoleError(AccountFailure):
     """Raised inside a lookup so that the skip reason reads `deploy role cannot be assumed`."""
 
     def __init__(self, role_arn: str, error: Exception):
-        super().__init__(f"deploy role cannot be assumed ({role_arn}): {describe_error(error)}")
+        super().__init__(
+            f"{skip_reasons.DEPLOY_ROLE_CANNOT_BE_ASSUMED} ({role_arn}): {describe_error(error)}"
+        )

@@ -9,22 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from org_backup.alerting.config import alerts_from, restore_testing_from
+from org_backup.aws_rules.arns import role_arn
 from org_backup.config.account_files import LoadedAccount
 from org_backup.config.policy import BackupPolicy, build_policy
 from org_backup.config.settings import Settings
+from org_backup.coverage.alerting import alerts_from, restore_testing_from
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.errors import InputError, Problem
+from org_backup.manifest import skip_reasons
 from org_backup.organization.discovery import OrgAccount, OrgInventory
 from org_backup.organization.sharding import shard_of
-
-STATE_REASONS = {
-    "SUSPENDED": "suspended",
-    "PENDING_CLOSURE": "pending closure",
-    "CLOSED": "closed",
-    "PENDING_ACTIVATION": "pending activation",
-}
 
 
 @dataclass(frozen=True)
@@ -87,7 +82,7 @@ def file_drift(files: list[LoadedAccount], inventory: OrgInventory) -> FileDrift
                     "account_id",
                     spec.account_id,
                     f"is {account.state} in the organization, so it is skipped as"
-                    f" {STATE_REASONS.get(account.state, account.state.lower())}; delete the file",
+                    f" {skip_reasons.state_reason(account.state)}; delete the file",
                 )
             )
         elif spec.name is not None and spec.name != account.name:
@@ -132,7 +127,7 @@ def scope(
         role_name = (spec and spec.deploy_role_name) or settings.deploy_role_name
         skip_reason = _skip_reason(settings, inventory, account, loaded)
         failure = failures.get(account.id)
-        if failure is not None and skip_reason == "not listed":
+        if failure is not None and skip_reason == skip_reasons.NOT_LISTED:
             skip_reason = None  # it is listed; its file is wrong, which the failure says
         if failure is None and skip_reason is None and not _placed(settings, account):
             failure = f"its OU is unknown, which target_ous needs: {account.placement}"
@@ -144,7 +139,7 @@ def scope(
                 failure=failure,
                 regions=tuple((spec and spec.regions) or settings.regions),
                 policy=(loaded and loaded.policy) or default_policy,
-                deploy_role_arn=f"arn:{inventory.partition}:iam::{account.id}:role/{role_name}",
+                deploy_role_arn=role_arn(inventory.partition, account.id, role_name),
                 external_id=(spec and spec.deploy_role_external_id)
                 or settings.deploy_role_external_id,
             )
@@ -156,17 +151,17 @@ def _skip_reason(
     settings: Settings, inventory: OrgInventory, account: OrgAccount, loaded: LoadedAccount | None
 ) -> str | None:
     if account.state != "ACTIVE":
-        return STATE_REASONS.get(account.state, account.state.lower())
+        return skip_reasons.state_reason(account.state)
     if account.id == inventory.management_account_id and not settings.include_management_account:
-        return "management account"
+        return skip_reasons.MANAGEMENT_ACCOUNT
     if account.id in settings.exclude_accounts:
-        return "excluded"
+        return skip_reasons.EXCLUDED
     if loaded is not None and not loaded.spec.enabled:
-        return "disabled in its accounts/ file"
+        return skip_reasons.DISABLED_BY_FILE
     if _placed(settings, account) and not _in_target_ous(settings, account):
-        return "outside target OUs"
+        return skip_reasons.OUTSIDE_TARGET_OUS
     if settings.account_selection == "listed" and loaded is None:
-        return "not listed"
+        return skip_reasons.NOT_LISTED
     return None
 
 
@@ -218,7 +213,8 @@ def cover(
         reason = item.skip_reason or failure
         if reason is None and not enabled:
             reason = (
-                "no enabled regions: " + ", ".join(item.regions) + " are opt-in regions not enabled"
+                f"{skip_reasons.NO_ENABLED_REGIONS}: {', '.join(item.regions)} are opt-in regions"
+                " not enabled"
             )
         spec = item.file.spec if item.file else None
         accounts.append(

@@ -15,6 +15,7 @@ import boto3
 import yaml
 from botocore.client import BaseClient
 
+from org_backup.aws_rules.arns import role_arn
 from org_backup.demo.server import pin_account
 
 ROOT = "Root"
@@ -253,7 +254,7 @@ def _create_file_systems(
             continue
         account_id = account_ids[account.name]
         credentials = sts.assume_role(
-            RoleArn=f"arn:{partition}:iam::{account_id}:role/{spec.role_name}",
+            RoleArn=role_arn(partition, account_id, spec.role_name),
             RoleSessionName=_SESSION_NAME,
         )["Credentials"]
         clients = {}

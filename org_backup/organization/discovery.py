@@ -19,8 +19,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import Session, client, describe_error
-from org_backup.calls.answers import MalformedAnswer
+from org_backup.aws.answers import MalformedAnswer
+from org_backup.aws.sessions import Session, client, describe_error
 from org_backup.errors import AwsCallError
 
 UNKNOWN_OU = "(unknown)"

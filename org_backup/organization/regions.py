@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from org_backup.aws import Session, client, describe_error
+from org_backup.aws.sessions import Session, client, describe_error
 from org_backup.errors import AccountFailure, AwsCallError
 
 ENABLED_OPT_IN = frozenset({"opted-in", "opt-in-not-required"})

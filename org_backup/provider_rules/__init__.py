@@ -18,7 +18,7 @@ upstream files it was read from. To add a type the program starts registering:
 2. add a `TypeRules(token, (files,), fields=(Field(path, required=..., checks=(...),
    replace=...), ...), groups=(...))` to the service's module (or a new module, listed in
    `_MODULES` below);
-3. run `tests/rollout/test_provider_rules.py`: it fails while a registered type or invoke has no
+3. run `tests/provider_rules/test_check.py`: it fails while a registered type or invoke has no
    entry, and checks every entry's names and required inputs against the SDK.
 """
 

@@ -1,5 +1,4 @@
-"""Import ids in the AWS provider's format, for what the program adopts and for the commands
-the docs give for importing by hand.
+"""Import ids in the AWS provider's format, for what the program adopts.
 
 Each account has one provider, pinned to the account's first region, and every resource says
 its own `region=` (pulumi-aws v7). An import reads the resource in the region its id ends with
@@ -34,9 +33,3 @@ def import_id(token: str, resource_id: str, region: str) -> str:
     if token not in IMPORT_ID_OF:
         raise KeyError(f"no import id format known for {token}")
     return f"{resource_id}@{region}"
-
-
-def import_command(token: str, logical_name: str, resource_id: str, region: str) -> str:
-    """The `pulumi import` line for one resource (run with the account's provider and
-    component as `--provider` and `--parent`, see docs/operations.md)."""
-    return f"pulumi import {token} {logical_name} {import_id(token, resource_id, region)}"

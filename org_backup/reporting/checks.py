@@ -1,25 +1,23 @@
-"""The compliance checks: merged inputs and the user's thresholds in, rows and a summary out.
+"""The compliance report: merged inputs and the user's thresholds in, rows and a summary out.
 
 Pure: no files, no AWS (the clock only when no time is given). Each finding has a kind (see
 `kinds`) and a full sentence naming the account and region, so a row can be read on its own in
-any format. A check is a generator of (kind, sentence) pairs; `region_row` adds the subject.
+any format. The checks of one account-region are `kinds.REGION_KINDS`, run in their order;
+the account's own (skipped by failure, no region, a required region missing) are here.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from org_backup.config.limits import partition_of_region
-from org_backup.config.schedule import longest_gap_hours
-from org_backup.coverage.model import POLICY_SKIP_REASONS
-from org_backup.manifest import Account, Lock, Plan, Region, Rule, Selection, Vault, efs_resources
+from org_backup.manifest.model import Account, Lock, Region
+from org_backup.manifest.skip_reasons import POLICY_SKIP_REASONS
 from org_backup.reporting import kinds
-from org_backup.reporting.alerting_checks import alerting_findings
-from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_findings, copy_to
-from org_backup.reporting.guardrails import UNGUARDED, describe_guardrails, guardrail_findings
+from org_backup.reporting.copies import NO_CENTRAL, CentralIndex, copy_to
+from org_backup.reporting.guardrails import UNGUARDED, describe_guardrails
 from org_backup.reporting.inputs import Inputs
+from org_backup.reporting.kinds import Thresholds
 from org_backup.reporting.model import (
     AccountEntry,
     Finding,
@@ -27,9 +25,9 @@ from org_backup.reporting.model import (
     ReportRow,
     Status,
     Summary,
-    Thresholds,
 )
 from org_backup.reporting.provenance import report_time
+from org_backup.reporting.region_checks import Place, describe_selection
 
 
 def subject(account: Account, region: str | None = None) -> str:
@@ -95,10 +93,8 @@ def account_rows(
     if account.status == "skipped":
         return [_skipped_row(account)]
     present = {region.region for region in account.regions}
-    degraded = tuple(_degraded_findings(account))
     rows = [
-        region_row(account, region, thresholds, synthesized, degraded, central)
-        for region in account.regions
+        region_row(account, region, thresholds, synthesized, central) for region in account.regions
     ]
     rows.extend(
         _missing_region_row(account, name, present)
@@ -116,30 +112,17 @@ def region_row(
     region: Region,
     thresholds: Thresholds,
     synthesized: bool | None = None,
-    degraded: Sequence[tuple[str, str]] = (),
     central: CentralIndex = NO_CENTRAL,
 ) -> ReportRow:
-    """One covered account-region: what is deployed, and every check's findings (`degraded`:
-    the account's own, found once for all its regions)."""
-    partition = partition_of_region(region.region)
+    """One covered account-region: what is deployed, and every region check's findings."""
+    place = Place(account, region, synthesized, central)
     vault, plan, selection = region.vault, region.plan, region.selection
-    rules = plan.rules if plan else []
+    rules = place.rules
     where = f"{subject(account, region.region)}: "
-    findings = (
-        *degraded,
-        *_deployment_findings(region, synthesized),
-        *_vault_findings(vault, thresholds),
-        *_plan_findings(plan, thresholds),
-        *_selection_findings(selection, partition),
-        *alerting_findings(region, thresholds),
-        *copy_findings(
-            account.account_id,
-            region,
-            central,
-            thresholds.require_copy,
-            thresholds.require_air_gapped,
-        ),
-        *guardrail_findings(region, thresholds.require_guardrails),
+    findings = tuple(
+        Finding(kind.label, where + sentence)
+        for kind in kinds.REGION_KINDS
+        for sentence in kind.findings(place, thresholds)
     )
     return ReportRow(
         account.account_id,
@@ -147,7 +130,7 @@ def region_row(
         account.ou_path,
         region.region,
         "NON_COMPLIANT" if findings else "COMPLIANT",
-        findings=tuple(Finding(kind, where + text) for kind, text in findings),
+        findings=findings,
         vault_name=vault.name if vault else None,
         plan_id=plan.id if plan else None,
         plan_version=plan.version if plan else None,
@@ -162,7 +145,7 @@ def region_row(
             default=None,
         ),
         vault_lock=describe_lock(vault.lock) if vault and vault.lock else None,
-        selection=describe_selection(selection, partition) if selection else None,
+        selection=describe_selection(selection, place.partition) if selection else None,
         copy_to=copy_to(region),
         guardrails=describe_guardrails(region),
     )
@@ -171,137 +154,6 @@ def region_row(
 def describe_lock(lock: Lock) -> str:
     """E.g. "compliance 7-3650 days": the mode and the retention range it enforces."""
     return f"{lock.mode} {lock.min_retention_days}-{lock.max_retention_days} days"
-
-
-def describe_selection(selection: Selection, partition: str) -> str:
-    """What the selection backs up, in words, e.g. "EFS file systems tagged Name=AIFilesystem"."""
-    efs = efs_resources(partition)[0]
-    kinds = [
-        "EFS file systems" if arn == efs else "all resources" if arn == "*" else arn
-        for arn in selection.resources
-    ] or ["all resources"]
-    tag = f" tagged {selection.tag.key}={selection.tag.value}" if selection.tag else ""
-    return " or ".join(kinds) + tag
-
-
-Found = Iterator[tuple[str, str]]
-"""What a check yields: (kind, the sentence after the account and region)."""
-
-
-def _degraded_findings(account: Account) -> Found:
-    """An account kept from the previous state because its lookup failed in this run."""
-    reason = account.degraded
-    if reason:
-        yield (
-            kinds.DEGRADED,
-            f"degraded: {str(reason).rstrip('.')}; its resources were kept as they were, but"
-            " this run could not check or update them.",
-        )
-
-
-def _deployment_findings(region: Region, synthesized: bool | None) -> Found:
-    """Only what a deployment shows counts: ids in a stack output, never a synth or a plan."""
-    if synthesized is None:
-        return
-    if synthesized:
-        yield (
-            kinds.NOT_DEPLOYED,
-            "not deployed: the input is a synth output (mock engine ids), not a deployment;"
-            " judge a plan with --planned.",
-        )
-        return
-    missing = [
-        name
-        for name, part, deployed_id in (
-            ("vault", region.vault, region.vault.arn if region.vault else None),
-            ("plan", region.plan, region.plan.id if region.plan else None),
-            ("selection", region.selection, region.selection.id if region.selection else None),
-        )
-        if part is not None and not deployed_id
-    ]
-    if missing:
-        yield (
-            kinds.NOT_DEPLOYED,
-            f"not deployed: the {', '.join(missing)} {'has' if len(missing) == 1 else 'have'}"
-            " no deployed id (a discover --json plan?); judge a plan with --planned.",
-        )
-
-
-def _vault_findings(vault: Vault | None, thresholds: Thresholds) -> Found:
-    if vault is None:
-        yield kinds.NO_VAULT, "no backup vault, so recovery points have nowhere to be stored."
-    elif thresholds.require_vault_lock and vault.lock is None:
-        yield (
-            kinds.VAULT_LOCK_MISSING,
-            f"vault {vault.name} has no vault lock, and --require-vault-lock is set.",
-        )
-
-
-def _plan_findings(plan: Plan | None, thresholds: Thresholds) -> Found:
-    if plan is None:
-        yield kinds.NO_PLAN, "no backup plan, so nothing is backed up."
-        return
-    if not plan.rules:
-        yield kinds.NO_RULES, f"backup plan {plan.name} has no rules, so nothing is backed up."
-        return
-    minimum = thresholds.min_retention_days
-    for rule in plan.rules:
-        if minimum is not None and rule.delete_after_days < minimum:
-            which = f" (rule {rule.name})" if len(plan.rules) > 1 else ""
-            yield (
-                kinds.RETENTION_BELOW_MINIMUM,
-                f"retention {rule.delete_after_days} days{which} is below the required {minimum}.",
-            )
-    if thresholds.max_interval_hours is not None:
-        yield from _schedule_findings(plan.rules, thresholds.max_interval_hours)
-
-
-def _schedule_findings(rules: Sequence[Rule], allowed: float) -> Found:
-    """Several rules together run at least as often as the most frequent one: a safe estimate."""
-    gaps: list[float] = []
-    for rule in rules:
-        try:
-            gaps.append(longest_gap_hours(rule.schedule))
-        except ValueError as error:
-            yield (
-                kinds.SCHEDULE_UNREADABLE,
-                f"schedule {rule.schedule} {error}, so it cannot be checked against"
-                f" --max-interval-hours {_number(allowed)}.",
-            )
-    if not gaps or min(gaps) <= allowed:
-        return
-    schedules = " | ".join(rule.schedule for rule in rules)
-    if math.isinf(min(gaps)):
-        yield (
-            kinds.SCHEDULE_INTERVAL_TOO_LONG,
-            f"schedule {schedules} does not keep recurring (a year field ends it, or its dates"
-            f" never occur), so it does not back up at least every {_number(allowed)} hours.",
-        )
-    else:
-        yield (
-            kinds.SCHEDULE_INTERVAL_TOO_LONG,
-            f"schedule {schedules} leaves up to {_number(min(gaps))} hours between backups,"
-            f" more than the allowed {_number(allowed)}.",
-        )
-
-
-def _selection_findings(selection: Selection | None, partition: str) -> Found:
-    if selection is None:
-        yield kinds.NO_SELECTION, "no backup selection, so the plan backs up nothing."
-        return
-    efs = efs_resources(partition)
-    if selection.resources != efs:
-        yield (
-            kinds.SELECTION_NOT_EFS_ONLY,
-            f"selection {selection.name} picks {describe_selection(selection, partition)},"
-            f" but it must pick EFS file systems only: resources exactly {efs[0]}.",
-        )
-    if selection.tag is None:
-        yield (
-            kinds.SELECTION_WITHOUT_TAG,
-            f"selection {selection.name} has no tag condition, so it backs up every EFS file"
-            " system instead of only the tagged ones.",
-        )
 
 
 def _skipped_row(account: Account) -> ReportRow:
@@ -371,8 +223,3 @@ def summary(
         findings=inputs.findings,
         account_regions_unguarded=unguarded,
     )
-
-
-def _number(value: float) -> str:
-    """Hours as people write them: 24, 6.5."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -1,20 +1,14 @@
-"""Copies out of the account: what a report says about where recovery points are
-copied, and the `--require-copy` / `--require-air-gapped` checks. Pure.
-
-Checks are generators of (kind, sentence) pairs; the kinds are short stable labels for
-`findings_by_kind`.
+"""Copies out of the account in a report: the central vaults the inputs name, and where each
+account-region's rules copy to (the `copy_to` column, and what `--require-copy` and
+`--require-air-gapped` check, in `region_checks`). Pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from org_backup.manifest import Central, Region
-from org_backup.reporting import kinds
-
-NO_COPY = kinds.NO_COPY
-NOT_AIR_GAPPED = kinds.NOT_AIR_GAPPED
+from org_backup.manifest.model import Central, Region
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,43 +53,7 @@ def copy_to(region: Region) -> str | None:
     return " | ".join(destinations(region)) or None
 
 
-def copy_findings(
-    account_id: str,
-    region: Region,
-    central: CentralIndex,
-    require_copy: bool,
-    require_air_gapped: bool,
-) -> Iterator[tuple[str, str]]:
-    """The central account's own account-regions are exempt: their backups are the copies."""
-    if not (require_copy or require_air_gapped) or account_id in central.account_ids:
-        return
-    elsewhere = [arn for arn in destinations(region) if _account_of(arn) != account_id]
-    if not elsewhere:
-        flags = " and ".join(
-            flag
-            for flag, on in (
-                ("--require-copy", require_copy),
-                ("--require-air-gapped", require_air_gapped),
-            )
-            if on
-        )
-        yield (
-            NO_COPY,
-            f"no rule copies its recovery points to another account ({flags} is set), so"
-            " whoever controls this account controls its only backups.",
-        )
-        return
-    if require_air_gapped:
-        for arn in elsewhere:
-            kind = central.kind_of(arn)
-            if kind != "air-gapped":
-                what = f"a {kind} vault" if kind else "a vault no input names as air-gapped"
-                yield (
-                    NOT_AIR_GAPPED,
-                    f"copies go to {arn}, {what}, and --require-air-gapped is set.",
-                )
-
-
-def _account_of(arn: str) -> str:
+def account_of(arn: str) -> str:
+    """The account id of an ARN (empty when it names none)."""
     parts = arn.split(":")
     return parts[4] if len(parts) > 4 else ""

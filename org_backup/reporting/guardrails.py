@@ -1,5 +1,5 @@
-"""Guardrails in a report: the `guardrails` column of every account-region and the
-`--require-guardrails` check. Pure.
+"""Guardrails in a report: the `guardrails` column of every account-region (what
+`--require-guardrails` checks is in `region_checks`). Pure.
 
 Unguarded is shown, not judged: guardrails are opt-in (`guardrails_enabled`), so a report
 without `--require-guardrails` says which account-regions are unguarded in a column and a
@@ -8,10 +8,7 @@ summary count, and stays compliant; with the flag, each is a finding.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from org_backup.manifest import Region
-from org_backup.reporting import kinds
+from org_backup.manifest.model import Region
 
 UNGUARDED = "unguarded"
 
@@ -25,25 +22,3 @@ def describe_guardrails(region: Region) -> str:
         [f"SCP {guards.scp}"] if guards.scp else []
     )
     return ", ".join(parts)
-
-
-def guardrail_findings(region: Region, require: bool) -> Iterator[tuple[str, str]]:
-    if not require:
-        return
-    guards = region.guardrails
-    missing = [
-        what
-        for what, present in (
-            ("a vault access policy", guards is not None and guards.vault_policy),
-            ("an organization SCP", guards is not None and guards.scp),
-        )
-        if not present
-    ]
-    if missing:
-        yield (
-            kinds.GUARDRAILS_MISSING,
-            f"no {' and no '.join(what.split(' ', 1)[1] for what in missing)} guards its"
-            " backups, and --require-guardrails is set: whoever administers this account can"
-            " delete its recovery points (set guardrails_enabled; the management account"
-            " cannot be guarded).",
-        )

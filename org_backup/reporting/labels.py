@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from org_backup.reporting.model import Summary, Thresholds
+from org_backup.reporting.kinds import thresholds_text
+from org_backup.reporting.model import Summary
 
 
 def summary_items(summary: Summary) -> list[tuple[str, str]]:
@@ -41,23 +42,3 @@ def _unguarded(count: int) -> str:
     if not count:
         return "0"
     return f"{count} (no vault policy and SCP keep the account's own administrators out)"
-
-
-def thresholds_text(thresholds: Thresholds) -> str:
-    """The optional checks that were on, written as the flags that turned them on."""
-    parts = []
-    if thresholds.min_retention_days is not None:
-        parts.append(f"--min-retention-days {thresholds.min_retention_days}")
-    if thresholds.required_regions:
-        parts.append(f"--required-regions {' '.join(thresholds.required_regions)}")
-    if thresholds.require_vault_lock:
-        parts.append("--require-vault-lock")
-    if thresholds.max_interval_hours is not None:
-        parts.append(f"--max-interval-hours {thresholds.max_interval_hours:g}")
-    if thresholds.require_copy:
-        parts.append("--require-copy")
-    if thresholds.require_air_gapped:
-        parts.append("--require-air-gapped")
-    if thresholds.require_guardrails:
-        parts.append("--require-guardrails")
-    return " ".join(parts) or "none"

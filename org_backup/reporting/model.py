@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from org_backup.reporting.kinds import Thresholds
+
 Status = Literal["COMPLIANT", "NON_COMPLIANT", "SKIPPED"]
 Cell = str | int | None
 
@@ -65,23 +67,6 @@ class Finding(str):
     @property
     def text(self) -> str:
         return str(self)
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """What the organization requires; None (or empty, or False) turns a check off."""
-
-    min_retention_days: int | None = None
-    required_regions: tuple[str, ...] = ()
-    require_vault_lock: bool = False
-    max_interval_hours: float | None = None
-    # alerts and restore testing
-    require_alerts: bool = False
-    require_restore_testing: bool = False
-    max_restore_test_age_days: int | None = None  # audit only
-    require_copy: bool = False
-    require_air_gapped: bool = False
-    require_guardrails: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,13 @@ clock, so that a CI job or a golden test can make byte-identical reports.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from org_backup.errors import InputError, Problem
+from org_backup.manifest.reader import sha256_hex
 
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 
@@ -28,10 +28,6 @@ def report_time(now: datetime | None = None) -> str:
                 [Problem(EPOCH_VARIABLE, EPOCH_VARIABLE, epoch, "must be whole seconds since 1970")]
             ) from None
     return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def file_hashes(paths: Iterable[Path]) -> dict[str, str]:

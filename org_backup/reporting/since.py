@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from org_backup.errors import InputError, Problem, problems_from_validation
+from org_backup.manifest.reader import sha256_hex
 from org_backup.reporting.model import (
     AccountChange,
     AccountEntry,
@@ -24,7 +25,6 @@ from org_backup.reporting.model import (
     Report,
     ReportRow,
 )
-from org_backup.reporting.provenance import sha256_hex
 
 FLAG = "--since"
 HINT = "give an earlier `report --format json` (or `audit --format json`) output of this version"

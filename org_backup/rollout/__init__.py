@@ -1,1 +1,2 @@
-"""The Pulumi program: what every covered account gets, and the mock engine `synth` runs it under."""
+"""The Pulumi program: what every covered account gets registered (`program`, `account`,
+`organization`), the manifest it exports (`export`), and the mock engine `synth` runs it under."""

@@ -1,5 +1,7 @@
-"""One covered account's AWS Backup: its provider, service role, and a vault, plan (its rules
-copying to the central vault, when there is one) and selection in each of its regions, grouped under one component so `pulumi preview` reads account by account.
+"""One covered account's AWS Backup: its provider, service role, and in each of its regions the
+backup shape (`coverage/shape.py`): a vault, plan (its rules copying to the central vault, when
+there is one) and selection, grouped under one component so `pulumi preview` reads account by
+account.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import AlertsConfig, RestoreTestingConfig
-from org_backup.config.policy import BackupPolicy, known_kms_key_arn, vault_key_id
-from org_backup.coverage.central import CentralCoverage, copy_targets
+from org_backup.config.policy import BackupPolicy
+from org_backup.coverage import names
+from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.central import CentralCoverage
+from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.coverage.model import AccountCoverage
-from org_backup.guardrails.documents import MANAGED_TAG_KEY, MANAGED_TAG_VALUE, member_vault_policy
-from org_backup.manifest import DeployedAccount, efs_resources
-from org_backup.rollout import names
+from org_backup.coverage.shape import RegionShape, VaultShape, region_shapes
 from org_backup.rollout.alert_forwarding import register_forwarder_role, register_forwarding_rule
+from org_backup.rollout.export import DeployedAccount
 from org_backup.rollout.providers import account_provider
 from org_backup.rollout.restore_testing import register_restore_testing
 from org_backup.rollout.trust import service_trust_policy
@@ -30,7 +33,6 @@ _MANAGED_POLICIES = {
 # Without aws:SourceAccount: AWS Backup documents no such condition on its service role, and
 # a condition it does not satisfy makes every backup fail (rollout/trust.py).
 _TRUST_POLICY = service_trust_policy("backup.amazonaws.com")
-RECOVERY_POINT_TAGS = {MANAGED_TAG_KEY: MANAGED_TAG_VALUE}
 
 
 class AccountBackup(pulumi.ComponentResource):
@@ -49,7 +51,7 @@ class AccountBackup(pulumi.ComponentResource):
         *,
         alerts: AlertsConfig | None = None,
         restore_testing: RestoreTestingConfig | None = None,
-        guarded: bool = False,
+        guardrails: GuardrailsCoverage | None = None,
     ) -> None:
         if account.policy is None or account.deploy_role_arn is None or not account.regions:
             raise ValueError(f"account {account.account_id} is not covered; nothing to deploy")
@@ -78,46 +80,33 @@ class AccountBackup(pulumi.ComponentResource):
         # one forwarder role per account
         forwarder = register_forwarder_role(account_id, alerts, child) if alerts else None
 
-        # Guardrails: the management account is deployed with the caller's own credentials, so
-        # there is no deploy role to exempt (and no SCP applies to it).
-        guard_role = (
-            account.deploy_role_arn if guarded and account_id != management_account_id else None
-        )
         regions = {}
-        for region in account.regions:
+        shapes = region_shapes(
+            account,
+            partition,
+            management_account_id,
+            central,
+            alerts,
+            restore_testing,
+            guardrails,
+        )
+        for shape in shapes:
             vault, plan, selection = _region(
-                account_id,
-                region,
-                policy,
-                partition,
-                central,
-                role,
-                attachments,
-                child,
-                account.import_vaults.get(region),
-                guard_role,
+                shape, role, attachments, child, account.import_vaults.get(shape.region)
             )
-            # Alerts and restore testing
-            if restore_testing is not None:
+            if shape.restore_testing is not None:
                 register_restore_testing(
-                    account_id,
-                    region,
-                    policy,
-                    restore_testing,
-                    vault,
-                    role,
-                    [*attachments, selection],
-                    child,
+                    shape, shape.restore_testing, vault, role, [*attachments, selection], child
                 )
-            if alerts is not None and forwarder is not None:
-                register_forwarding_rule(account_id, region, alerts, *forwarder, child)
-            regions[region] = {
+            if shape.alert_rule is not None and forwarder is not None:
+                register_forwarding_rule(shape, shape.alert_rule, *forwarder, child)
+            regions[shape.region] = {
                 "vault_arn": vault.arn,
                 "plan_id": plan.id,
                 "plan_arn": plan.arn,
                 "plan_version": plan.version,
                 "selection_id": selection.id,
-                "vault_kms_key_arn": vault.kms_key_arn if policy.vault_kms_key_arn else None,
+                "vault_kms_key_arn": vault.kms_key_arn if shape.vault.kms_key_id else None,
             }
         outputs = {"backup_role_arn": role.arn, "regions": regions}
         self.deployed = pulumi.Output.from_input(outputs).apply(DeployedAccount.model_validate)
@@ -148,28 +137,21 @@ def _service_role(
 
 
 def _region(
-    account_id: str,
-    region: str,
-    policy: BackupPolicy,
-    partition: str,
-    central: CentralCoverage | None,
+    shape: RegionShape,
     role: aws.iam.Role,
     attachments: list[aws.iam.RolePolicyAttachment],
     child: pulumi.ResourceOptions,
     import_vault: str | None = None,
-    guard_role: str | None = None,
 ) -> tuple[aws.backup.Vault, aws.backup.Plan, aws.backup.Selection]:
-    """Vault, optional lock, plan and selection of one region, all pinned to it with `region=`.
+    """Vault, optional lock and access policy, plan and selection of one region, all pinned to
+    it with `region=`.
 
     `import_vault` is the import id (`<name>@<region>`) of an existing vault of ours (retained
     from an earlier run or another stack) that the engine imports instead of creating
-    (coverage/adoption.py). `guard_role` (guardrails on): the deploy role the vault's access
-    policy exempts; recovery points are then tagged `managed-by`, which the SCP recognizes them by.
+    (coverage/adoption.py). With guardrails, the vault's access policy exempts the deploy role
+    and recovery points are tagged `managed-by`, which the SCP recognizes them by.
     """
-
-    def name(kind: str) -> str:
-        return names.regional_resource_name(account_id, region, kind)
-
+    region, name = shape.region, shape.resource_name
     # Retained: taking an account out of scope, or destroying the stack, must never delete a
     # vault (or try to, which fails while it holds recovery points) or unlock it. The lock
     # needs it too: every lock argument forces a replacement, which puts the new lock and then
@@ -177,12 +159,12 @@ def _region(
     retained = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(retain_on_delete=True))
     vault = aws.backup.Vault(
         name("vault"),
-        name=policy.vault_name,
-        kms_key_arn=_vault_key_arn(policy, partition, region, account_id, child),
+        name=shape.vault.name,
+        kms_key_arn=_vault_key_arn(shape.vault, region, child),
         region=region,
         opts=pulumi.ResourceOptions.merge(retained, pulumi.ResourceOptions(import_=import_vault)),
     )
-    lock = policy.vault_lock
+    lock = shape.vault.lock
     if lock is not None:
         aws.backup.VaultLockConfiguration(
             name("vault-lock"),
@@ -193,17 +175,17 @@ def _region(
             region=region,
             opts=retained,
         )
-    if guard_role is not None:
+    if shape.vault.access_policy is not None:
         aws.backup.VaultPolicy(
             name("vault-policy"),
             backup_vault_name=vault.name,
-            policy=json.dumps(member_vault_policy(guard_role), sort_keys=True),
+            policy=json.dumps(shape.vault.access_policy, sort_keys=True),
             region=region,
             opts=child,
         )
     plan = aws.backup.Plan(
         name("plan"),
-        name=policy.plan_name,
+        name=shape.plan.name,
         rules=[
             aws.backup.PlanRuleArgs(
                 rule_name=rule.name,
@@ -216,7 +198,7 @@ def _region(
                     delete_after=rule.delete_after_days,
                     cold_storage_after=rule.cold_storage_after_days,
                 ),
-                recovery_point_tags=RECOVERY_POINT_TAGS if guard_role is not None else None,
+                recovery_point_tags=shape.plan.recovery_point_tags,
                 copy_actions=[
                     aws.backup.PlanRuleCopyActionArgs(
                         destination_vault_arn=target.destination_vault_arn,
@@ -225,11 +207,11 @@ def _region(
                             cold_storage_after=target.cold_storage_after_days,
                         ),
                     )
-                    for target in copy_targets(central, partition, account_id, region, rule)
+                    for target in rule.copy_actions
                 ]
                 or None,
             )
-            for rule in policy.rules
+            for rule in shape.plan.rules
         ],
         region=region,
         opts=child,
@@ -238,16 +220,15 @@ def _region(
     # OR with `resources`, selecting any tagged resource of any type.
     selection = aws.backup.Selection(
         name("selection"),
-        name=policy.selection_name,
+        name=shape.selection.name,
         iam_role_arn=role.arn,
         plan_id=plan.id,
-        resources=efs_resources(partition),
+        resources=list(shape.selection.resources),
         conditions=[
             aws.backup.SelectionConditionArgs(
                 string_equals=[
                     aws.backup.SelectionConditionStringEqualArgs(
-                        key=f"aws:ResourceTag/{policy.selection_tag_key}",
-                        value=policy.selection_tag_value,
+                        key=shape.selection.tag.condition_key, value=shape.selection.tag.value
                     )
                 ]
             )
@@ -259,11 +240,7 @@ def _region(
 
 
 def _vault_key_arn(
-    policy: BackupPolicy,
-    partition: str,
-    region: str,
-    account_id: str,
-    child: pulumi.ResourceOptions,
+    vault: VaultShape, region: str, child: pulumi.ResourceOptions
 ) -> pulumi.Input[str] | None:
     """The vault's KMS key as a key ARN, never an alias.
 
@@ -272,10 +249,11 @@ def _vault_key_arn(
     while the retained vault keeps its name. So an alias (name or ARN) is resolved with
     kms:DescribeKey (`aws.kms.get_key`) through this account's provider, in this region.
     """
-    key_id = vault_key_id(policy, partition, region, account_id)
-    if key_id is None or known_kms_key_arn(key_id) is not None:
-        return key_id
+    if vault.kms_key_id is None or vault.kms_key_arn is not None:
+        return vault.kms_key_arn
     key = aws.kms.get_key_output(
-        key_id=key_id, region=region, opts=pulumi.InvokeOutputOptions(provider=child.provider)
+        key_id=vault.kms_key_id,
+        region=region,
+        opts=pulumi.InvokeOutputOptions(provider=child.provider),
     )
     return key.arn

@@ -14,9 +14,10 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import AlertsConfig
-from org_backup.alerting.event_pattern import failed_jobs_pattern_json
-from org_backup.rollout import names
+from org_backup.aws_rules.backup_events import failed_jobs_pattern_json
+from org_backup.coverage import names
+from org_backup.coverage.alerting import AlertsConfig
+from org_backup.coverage.shape import AlertRuleShape, RegionShape
 from org_backup.rollout.trust import service_trust_policy
 
 TARGET_ID = "org-backup-central-alerts"
@@ -64,27 +65,27 @@ def register_forwarder_role(
 
 
 def register_forwarding_rule(
-    account_id: str,
-    region: str,
-    alerts: AlertsConfig,
+    shape: RegionShape,
+    forwarding: AlertRuleShape,
     role: aws.iam.Role,
     role_policy: aws.iam.RolePolicy,
     child: pulumi.ResourceOptions,
 ) -> tuple[aws.cloudwatch.EventRule, aws.cloudwatch.EventTarget]:
     """The rule on the region's default bus, and its one target: the central bus."""
+    region = shape.region
     rule = aws.cloudwatch.EventRule(
-        names.regional_resource_name(account_id, region, "alerts-rule"),
-        name=alerts.forwarding_rule_name,
+        shape.resource_name("alerts-rule"),
+        name=forwarding.rule_name,
         description="AWS Backup failed, aborted, expired and partial jobs, to the central bus",
         event_pattern=failed_jobs_pattern_json(),
         region=region,
         opts=child,
     )
     target = aws.cloudwatch.EventTarget(
-        names.regional_resource_name(account_id, region, "alerts-target"),
+        shape.resource_name("alerts-target"),
         rule=rule.name,
         target_id=TARGET_ID,
-        arn=alerts.bus_arn,
+        arn=forwarding.bus_arn,
         role_arn=role.arn,
         region=region,
         opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[role_policy])),

@@ -19,9 +19,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import AlertsConfig
-from org_backup.alerting.event_pattern import failed_jobs_pattern_json
-from org_backup.rollout import names
+from org_backup.aws_rules.arns import ANY_ACCOUNT, role_arn
+from org_backup.aws_rules.backup_events import failed_jobs_pattern_json
+from org_backup.coverage import names
+from org_backup.coverage.alerting import AlertsConfig
 
 TOPIC_TARGET_ID = "org-backup-alerts-email"
 
@@ -41,8 +42,8 @@ def bus_policy(alerts: AlertsConfig, organization_id: str) -> dict[str, Any]:
                 "Condition": {
                     "StringEquals": {"aws:PrincipalOrgID": organization_id},
                     "ArnLike": {
-                        "aws:PrincipalArn": (
-                            f"arn:{alerts.partition}:iam::*:role/{alerts.forwarder_role_name}"
+                        "aws:PrincipalArn": role_arn(
+                            alerts.partition, ANY_ACCOUNT, alerts.forwarder_role_name
                         )
                     },
                 },

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.guardrails.config import GuardrailsCoverage
+from org_backup.coverage.guardrails import GuardrailsCoverage
 
 
 def register_guardrails(

@@ -25,7 +25,7 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 
-from org_backup.config.limits import partition_of_region
+from org_backup.aws_rules.partitions import partition_of_region
 from org_backup.errors import InputError, Problem
 from org_backup.provider_rules import INVOKE_RULES, RESOURCE_RULES
 from org_backup.provider_rules.check import (
@@ -33,7 +33,7 @@ from org_backup.provider_rules.check import (
     invoke_problems,
     registration_problems,
 )
-from org_backup.state.stack_output import READ_STACK_OUTPUTS
+from org_backup.rollout.stack_output import READ_STACK_OUTPUTS
 
 T = TypeVar("T")
 
@@ -179,7 +179,7 @@ def _selection(name: str, inputs: dict, account: str, region: str, partition: st
     return _uuid("selection", name), {}
 
 
-# Alerts and restore testing
+# Restore testing plans and selections, EventBridge and SNS: ids and ARNs as AWS makes them
 def _restore_testing_plan(
     name: str, inputs: dict, account: str, region: str, partition: str
 ) -> Computed:
@@ -255,7 +255,7 @@ _ALERTING_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
 }
 
 
-# Copies: the organization-level resources
+# The organization-level resources (global settings, central vaults, their RAM share)
 def _global_settings(
     name: str, inputs: dict, account: str, region: str, partition: str
 ) -> Computed:
@@ -291,7 +291,7 @@ _COPIES_OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
 }
 
 
-# Guardrails: the SCP (ids like AWS Organizations': p- and at least 8 characters) and its
+# The guardrail SCP (ids like AWS Organizations': p- and at least 8 characters) and its
 # attachments (import id `<target>:<policy>`)
 def _scp(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
     policy_id = "p-" + _uuid("scp", name).replace("-", "")[:8]
@@ -389,7 +389,7 @@ class RecordingMonitor(MockMonitor):
                     "inputs": inputs,
                 }
             )
-            # Operations (adopt, don't collide): a resource imported instead of created.
+            # A resource imported instead of created (coverage/adoption.py).
             if request.importId:
                 self.registered[-1]["import_id"] = request.importId
             # What it waits for beyond its inputs (`depends_on`): the ordering the real engine

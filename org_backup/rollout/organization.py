@@ -17,9 +17,10 @@ from collections.abc import Callable
 import pulumi
 import pulumi_aws as aws
 
+from org_backup.aws_rules import arns
+from org_backup.coverage import names
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import Coverage
-from org_backup.rollout import names
 from org_backup.rollout.guardrails import register_guardrails
 from org_backup.rollout.providers import account_provider
 
@@ -203,7 +204,6 @@ def _share(
 
 
 def organization_arn(coverage: Coverage) -> str:
-    return (
-        f"arn:{coverage.partition}:organizations::{coverage.management_account_id}"
-        f":organization/{coverage.organization_id}"
+    return arns.organization_arn(
+        coverage.partition, coverage.management_account_id, coverage.organization_id
     )

@@ -9,12 +9,12 @@ from typing import Any
 import pulumi
 
 from org_backup.coverage.model import Coverage
-from org_backup.manifest import build_manifest
+from org_backup.coverage.state.previous import PreviousState
 from org_backup.rollout.account import AccountBackup
 from org_backup.rollout.central_alerts import register_central_alerts
+from org_backup.rollout.export import build_manifest
 from org_backup.rollout.organization import register_organization
-from org_backup.state.previous import PreviousState
-from org_backup.state.stack_output import read_own_previous
+from org_backup.rollout.stack_output import read_own_previous
 
 
 def defer_full_collections() -> tuple[int, int, int]:
@@ -54,7 +54,7 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
             coverage.central,
             alerts=coverage.alerts,
             restore_testing=coverage.restore_testing,
-            guarded=coverage.guardrails is not None,
+            guardrails=coverage.guardrails,
         )
         for account in coverage.covered
     }

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.aws import SESSION_PREFIX
-from org_backup.guardrails.documents import MANAGED_TAG_KEY, MANAGED_TAG_VALUE
+from org_backup.aws.sessions import SESSION_PREFIX
+from org_backup.coverage.guardrail_documents import MANAGED_TAG_KEY, MANAGED_TAG_VALUE
 
 MANAGED_BY = {MANAGED_TAG_KEY: MANAGED_TAG_VALUE}
 # One name for `pulumi preview` and `pulumi up` alike: the session name is a provider input, so

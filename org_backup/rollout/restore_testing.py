@@ -13,9 +13,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from org_backup.alerting.config import RestoreTestingConfig, restore_testing_name
-from org_backup.config.policy import BackupPolicy
-from org_backup.rollout import names
+from org_backup.coverage.shape import RegionShape, RestoreTestingShape
 
 # EFS has snapshot recovery points only (no continuous backup).
 RECOVERY_POINT_TYPES = ["SNAPSHOT"]
@@ -23,16 +21,14 @@ EFS_TYPE = "EFS"
 
 
 def register_restore_testing(
-    account_id: str,
-    region: str,
-    policy: BackupPolicy,
-    config: RestoreTestingConfig,
+    shape: RegionShape,
+    testing: RestoreTestingShape,
     vault: aws.backup.Vault,
     role: aws.iam.Role,
     role_ready: Sequence[pulumi.Resource],
     child: pulumi.ResourceOptions,
 ) -> tuple[aws.backup.RestoreTestingPlan, aws.backup.RestoreTestingSelection]:
-    """The plan and selection; names derived from the backup plan's and selection's.
+    """The plan and selection of `testing`, the restore testing of the region of `shape`.
 
     `role_ready` are what the selection waits for: the role's policy attachments and the
     region's backup selection. IAM is eventually consistent, and the provider retries
@@ -41,17 +37,18 @@ def register_restore_testing(
     calls CreateRestoreTestingSelection once (restore_testing_selection.go): created after the
     backup selection, the restore testing selection finds a role AWS Backup already accepted.
     """
+    region = shape.region
     plan = aws.backup.RestoreTestingPlan(
-        names.regional_resource_name(account_id, region, "restore-testing-plan"),
-        name=restore_testing_name(policy.plan_name),
-        schedule_expression=config.schedule,
-        schedule_expression_timezone=config.timezone,
-        start_window_hours=config.start_window_hours,
+        shape.resource_name("restore-testing-plan"),
+        name=testing.plan_name,
+        schedule_expression=testing.schedule,
+        schedule_expression_timezone=testing.timezone,
+        start_window_hours=testing.start_window_hours,
         recovery_point_selection=aws.backup.RestoreTestingPlanRecoveryPointSelectionArgs(
             algorithm="LATEST_WITHIN_WINDOW",
             include_vaults=[vault.arn],
             recovery_point_types=RECOVERY_POINT_TYPES,
-            selection_window_days=config.selection_window_days,
+            selection_window_days=testing.selection_window_days,
         ),
         region=region,
         opts=child,
@@ -60,20 +57,19 @@ def register_restore_testing(
     # protected_resource_arns and protected_resource_conditions (ConfigValidators in
     # restore_testing_selection.go), and AWS takes either (API_CreateRestoreTestingSelection).
     selection = aws.backup.RestoreTestingSelection(
-        names.regional_resource_name(account_id, region, "restore-testing-selection"),
-        name=restore_testing_name(policy.selection_name),
+        shape.resource_name("restore-testing-selection"),
+        name=testing.selection_name,
         restore_testing_plan_name=plan.name,
         protected_resource_type=EFS_TYPE,
         protected_resource_conditions=aws.backup.RestoreTestingSelectionProtectedResourceConditionsArgs(
             string_equals=[
                 aws.backup.RestoreTestingSelectionProtectedResourceConditionsStringEqualArgs(
-                    key=f"aws:ResourceTag/{policy.selection_tag_key}",
-                    value=policy.selection_tag_value,
+                    key=testing.tag.condition_key, value=testing.tag.value
                 )
             ]
         ),
         iam_role_arn=role.arn,
-        validation_window_hours=config.validation_window_hours,
+        validation_window_hours=testing.validation_window_hours,
         region=region,
         opts=pulumi.ResourceOptions.merge(
             child, pulumi.ResourceOptions(depends_on=list(role_ready))

@@ -18,9 +18,9 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from org_backup.coverage import names
+from org_backup.coverage.state.previous import CoveredBefore
 from org_backup.organization.sharding import shard_of, shard_stack_name
-from org_backup.rollout import names
-from org_backup.state.previous import CoveredBefore
 
 # URNs per command: one `state move` rewrites both stacks' whole state once, so accounts are
 # batched, but not so many that a failed batch is hard to retry or the line hard to review.

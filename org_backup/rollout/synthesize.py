@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from org_backup.coverage.model import Coverage
+from org_backup.coverage.state.previous import PreviousState
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.program import defer_full_collections, run_program
-from org_backup.state.previous import PreviousState
 
 PROJECT = "org-backup"
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pydantic import Field
 
-from org_backup.config import limits
+from org_backup.aws_rules import limits
 from org_backup.config.settings import Settings
 from org_backup.config.settings_doc import BEGIN, END, GROUPS, render, update
 

@@ -23,7 +23,7 @@ from org_backup.demo.seed import (
     seed_organization,
     write_demo_accounts_dir,
 )
-from tests.demo.conftest import Emulator
+from tests.support.emulator import Emulator
 
 EFS_TYPE = "elasticfilesystem:file-system"
 ACCOUNT_FILE_KEYS = {

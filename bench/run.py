@@ -90,7 +90,7 @@ def collect_figures(scratch: Path) -> dict[str, Any]:
                     },
                     "opt_in": opt_in.figures(),
                 }
-            synth[str(size)] = _synth_figures(scratch / str(size), accounts_dir, default.plan)
+            synth[str(size)] = _synth_figures(size, scratch / str(size), accounts_dir, default.plan)
 
     manifest_path = scratch / str(ACCOUNTS) / "new-stack.json"
     _step("report, every format (child process)")
@@ -112,7 +112,7 @@ def collect_figures(scratch: Path) -> dict[str, Any]:
     }
 
 
-def _synth_figures(scratch: Path, accounts_dir: Path, plan: Coverage) -> dict[str, Any]:
+def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage) -> dict[str, Any]:
     """`synth` of a new stack (every account enters: its vaults are looked up), then with that
     run's manifest as `--previous` (none enters), then the SDK floor; each in a child of its
     own, one after the other, while the emulator answers the lookups."""
@@ -121,15 +121,15 @@ def _synth_figures(scratch: Path, accounts_dir: Path, plan: Coverage) -> dict[st
     new_manifest, next_manifest = scratch / "new-stack.json", scratch / "previous.json"
     shape_path = scratch / "shape.json"
     shape_path.write_text(json.dumps(_shape(plan)))
-    size = f"{len(plan.accounts):,} accounts"
-    _step(f"{size}: synth of a new stack (child process)")
+    label = f"{size:,} accounts"
+    _step(f"{label}: synth of a new stack (child process)")
     new_stack = _child("bench.synth_child", accounts_dir, regions, new_manifest)
-    _step(f"{size}: synth --previous (child process)")
+    _step(f"{label}: synth --previous (child process)")
     previous = _child("bench.synth_child", accounts_dir, regions, next_manifest, new_manifest)
-    _step(f"{size}: SDK floor, the bare program (child process)")
+    _step(f"{label}: SDK floor, the bare program (child process)")
     floor = _child("bench.bare_child", shape_path)
     return {
-        "accounts": len(plan.accounts),
+        "accounts": size,  # seeded member accounts; the management account is one more
         "covered": len(plan.covered),
         "new_stack": new_stack,
         "previous": previous,

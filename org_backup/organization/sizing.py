@@ -4,7 +4,7 @@ A shard's `pulumi up` starts one `pulumi-resource-aws` process per account, beca
 explicit provider with its own configuration gets its own plugin process (pulumi/pulumi#19534),
 and all of them stay alive while the update runs. Reported sizes of one such process:
 ~170 MB (pulumi/pulumi-aws#5226), 317-430 MB with pulumi-aws 7.3.1 (pulumi/pulumi-aws#5860).
-That, not this program (54 MiB per 1,000 resources under `make bench`), bounds a shard.
+That, not this program (about 60 MiB per 1,000 resources under `make bench`), bounds a shard.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.errors import AwsFailure, InputError
-from org_backup.rollout.program import defer_full_collections, run_program
+from org_backup.rollout.program import run_program
 from org_backup.rollout.stack_config import stack_config_from_pulumi
 from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING, exported_state
 
@@ -35,7 +35,6 @@ def main() -> None:
     """Plan, then register; invalid input, a removal over `max_accounts_removed` or more
     degraded accounts than `max_accounts_degraded` stop the update before any resource is
     registered. The state comes from the export ORG_BACKUP_STATE_EXPORT names (`make up`)."""
-    defer_full_collections()  # the program's process ends with the update
     name_sessions("preview" if pulumi.runtime.is_dry_run() else "deploy")
     try:
         exported = exported_state()

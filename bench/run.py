@@ -1,11 +1,12 @@
 """`make bench`: the 1,000-account benchmark. Prints a table, writes build/bench.json, and exits 1
 when a target is missed (the table says which).
 
-One step after the other, so no measurement shares the 2 cores with another: a moto server
-(child process) seeded with 1,000 accounts in 20 OUs; discovery with default-enabled regions, then
-with one opt-in region; `synth` of the default-regions plan and the bare SDK floor, each in a child
-of its own, one after the other; `report` in every format on the synthesized manifest; and, where
-a Chromium is installed, that 4,000-row HTML report loaded and filtered in the browser.
+One step after the other, so no measurement shares the 2 cores with another. For 400, then
+1,000 accounts in 20 OUs: a moto server (child process) seeded with them; at 1,000, discovery
+with default-enabled regions, then with one opt-in region; then `synth` of a new stack (every
+vault looked up for adoption), `synth --previous` with that run's manifest, and the bare SDK
+floor, each in a child of its own. Then `report` in every format on the 1,000-account manifest;
+and, where a Chromium is installed, that 4,000-row HTML report loaded and filtered in the browser.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from org_backup.demo.server import client_environ
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNTS, OUS = 1000, 20
+SYNTH_SIZES = (400, ACCOUNTS)  # organizations synthesized, each seeded into an emulator of its own
 OUT = ROOT / "build" / "bench.json"
 HTML = ROOT / "build" / "bench-report.html"
 
@@ -59,61 +61,86 @@ def main() -> int:
 
 
 def collect_figures(scratch: Path) -> dict[str, Any]:
-    spec = scaled_spec(ACCOUNTS, OUS)
     accounts_dir = scratch / "accounts"  # empty: every account on the organization's defaults
     accounts_dir.mkdir()
-    with emulator(ROOT) as endpoint:
-        _point_boto3_at(endpoint)
-        _step(f"seeding {ACCOUNTS:,} accounts in {OUS} OUs")
-        start = time.perf_counter()
-        seed_organization(boto3.Session(), spec)
-        seed_seconds = time.perf_counter() - start
-        _step("discovery, default-enabled regions")
-        default = discover(DEFAULT_REGIONS, accounts_dir)
-        _step(f"discovery, with the opt-in region {OPT_IN_REGIONS[-1]}")
-        opt_in = discover(OPT_IN_REGIONS, accounts_dir)
+    synth: dict[str, Any] = {}
+    for size in SYNTH_SIZES:
+        spec = scaled_spec(size, OUS)
+        with emulator(ROOT) as endpoint:
+            _point_boto3_at(endpoint)
+            _step(f"seeding {size:,} accounts in {OUS} OUs")
+            start = time.perf_counter()
+            seed_organization(boto3.Session(), spec)
+            seed_seconds = time.perf_counter() - start
+            _step(f"{size:,} accounts: discovery, default-enabled regions")
+            default = discover(DEFAULT_REGIONS, accounts_dir)
+            if size == ACCOUNTS:
+                organization = {
+                    "accounts": ACCOUNTS,
+                    "ous": OUS,
+                    "suspended": sum(account.suspended for account in spec.accounts),
+                    "seed_seconds": round(seed_seconds, 1),
+                }
+                _step(f"discovery, with the opt-in region {OPT_IN_REGIONS[-1]}")
+                opt_in = discover(OPT_IN_REGIONS, accounts_dir)
+                discovery = {
+                    "default_regions": {
+                        **default.figures(),
+                        "expected_requests": expected_requests(spec),
+                    },
+                    "opt_in": opt_in.figures(),
+                }
+            synth[str(size)] = _synth_figures(size, scratch / str(size), accounts_dir, default.plan)
 
-    plan_path, shape_path = scratch / "plan.json", scratch / "shape.json"
-    manifest_path = scratch / "manifest.json"
-    plan_path.write_text(default.plan.model_dump_json())
-    shape_path.write_text(json.dumps(_shape(default.plan)))
-    _step("synth of the whole organization (child process)")
-    program = _child("bench.synth_child", plan_path, manifest_path)
-    _step("SDK floor: the bare program (child process)")
-    floor = _child("bench.bare_child", shape_path)
+    manifest_path = scratch / str(ACCOUNTS) / "new-stack.json"
     _step("report, every format (child process)")
     HTML.parent.mkdir(exist_ok=True)
     report = _child("bench.report_bench", manifest_path, HTML, *DEFAULT_REGIONS)
     _step("the HTML report in a browser")
     browser = _browser_figures()
-    default_figures = default.figures()
     return {
         "machine": machine_info(),
-        "organization": {
-            "accounts": ACCOUNTS,
-            "ous": OUS,
-            "suspended": sum(account.suspended for account in spec.accounts),
-            "seed_seconds": round(seed_seconds, 1),
-        },
-        "discovery": {
-            "default_regions": {**default_figures, "expected_requests": expected_requests(spec)},
-            "opt_in": opt_in.figures(),
-        },
-        "synth": {
-            "mode": "sequential",
-            "program": program,
-            "sdk_floor": floor,
-            "ratios": {
-                "time": round(program["seconds"] / floor["seconds"], 2),
-                "memory": round(program["peak_rss_mib"] / floor["peak_rss_mib"], 2),
-            },
-        },
+        "organization": organization,
+        "discovery": discovery,
+        "synth": {"mode": "sequential", "sizes": synth},
         "report": {
             "manifest_mib": round(manifest_path.stat().st_size / 2**20, 1),
-            "rows": default_figures["account_regions"],
+            "rows": discovery["default_regions"]["account_regions"],
             **report,
         },
         "browser": browser,
+    }
+
+
+def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage) -> dict[str, Any]:
+    """`synth` of a new stack (every account enters: its vaults are looked up), then with that
+    run's manifest as `--previous` (none enters), then the SDK floor; each in a child of its
+    own, one after the other, while the emulator answers the lookups."""
+    scratch.mkdir()
+    regions = json.dumps(list(DEFAULT_REGIONS))
+    new_manifest, next_manifest = scratch / "new-stack.json", scratch / "previous.json"
+    shape_path = scratch / "shape.json"
+    shape_path.write_text(json.dumps(_shape(plan)))
+    label = f"{size:,} accounts"
+    _step(f"{label}: synth of a new stack (child process)")
+    new_stack = _child("bench.synth_child", accounts_dir, regions, new_manifest)
+    _step(f"{label}: synth --previous (child process)")
+    previous = _child("bench.synth_child", accounts_dir, regions, next_manifest, new_manifest)
+    _step(f"{label}: SDK floor, the bare program (child process)")
+    floor = _child("bench.bare_child", shape_path)
+    return {
+        "accounts": size,  # seeded member accounts; the management account is one more
+        "covered": len(plan.covered),
+        "new_stack": new_stack,
+        "previous": previous,
+        "sdk_floor": floor,
+        "ratios": {
+            run: {
+                "time": round(figures["seconds"] / floor["seconds"], 2),
+                "memory": round(figures["peak_rss_mib"] / floor["peak_rss_mib"], 2),
+            }
+            for run, figures in (("new_stack", new_stack), ("previous", previous))
+        },
     }
 
 

@@ -1,6 +1,11 @@
-"""Child process: `synthesize` of the serialized Coverage, timed alone (no discovery, no import).
+"""Child process: what `synth` runs, timed alone (no interpreter start-up, no import, no output).
 
-python -m bench.synth_child PLAN.json MANIFEST_OUT.json
+`synth --accounts-dir ACCOUNTS [--previous PREVIOUS]` against the emulator: the previous state
+read, discovery, the vault lookups of every entering account-region (a new stack: all of them;
+with the manifest of an earlier synth as `--previous`: none), registration under the mock
+engine and the manifest. The stack's config sets only the regions.
+
+    python -m bench.synth_child ACCOUNTS_DIR REGIONS_JSON MANIFEST_OUT [PREVIOUS]
 """
 
 from __future__ import annotations
@@ -8,18 +13,48 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
+
+import boto3
 
 from bench.child import emit, measure, type_counts
 from org_backup.coverage.model import Coverage
-from org_backup.rollout.synthesize import synthesize
+from org_backup.coverage.pipeline import load_rollout_coverage
+from org_backup.coverage.state.previous import PreviousState, read_previous
+from org_backup.rollout.synthesize import synthesize_program
+
+STACK = "bench"
 
 
-def main(plan_path: Path, manifest_path: Path) -> None:
-    plan = Coverage.model_validate_json(plan_path.read_text())
-    result, figures = measure(lambda: synthesize(plan, stack="bench"))
-    emit({**figures, "types": type_counts(result["resources"])})
-    manifest_path.write_text(json.dumps(result))  # for the report benchmark
+def synth(accounts_dir: Path, regions: list[str], previous_path: str | None) -> dict[str, Any]:
+    """`commands/synth.run` without its summary and its file: the manifest with `resources`."""
+    previous = read_previous(previous_path) if previous_path else None
+    session = boto3.Session()
+    entering: list[int] = []
+
+    def resolve_coverage(previous_state: PreviousState | None) -> Coverage:
+        adoption = load_rollout_coverage(
+            accounts_dir, {"regions": regions}, session, previous_state, stack_source=STACK
+        )
+        covered_before = previous_state.covered if previous_state is not None else {}
+        entering.append(sum(a.account_id not in covered_before for a in adoption.coverage.covered))
+        return adoption.coverage
+
+    _, result = synthesize_program(resolve_coverage, STACK, previous)
+    return {**result, "entering_accounts": entering[0]}
+
+
+def main(accounts_dir: Path, regions: list[str], manifest_path: Path, previous: str | None) -> None:
+    result, figures = measure(lambda: synth(accounts_dir, regions, previous))
+    entering = result.pop("entering_accounts")
+    emit({**figures, "entering_accounts": entering, "types": type_counts(result["resources"])})
+    manifest_path.write_text(json.dumps(result))  # the next run's --previous, and the report's
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    main(
+        Path(sys.argv[1]),
+        json.loads(sys.argv[2]),
+        Path(sys.argv[3]),
+        sys.argv[4] if len(sys.argv) > 4 else None,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bench.targets import Target
+from bench.targets import RUNS, Target
 
 
 def render(results: Mapping[str, Any], targets: list[Target]) -> str:
@@ -58,23 +58,27 @@ def _discovery(discovery: Mapping[str, Any]) -> list[str]:
 
 
 def _synth(synth: Mapping[str, Any]) -> list[str]:
-    """Per 1,000 resources: seconds, and MiB above the baseline (interpreter, SDKs, the input)."""
-    program, floor, ratios = synth["program"], synth["sdk_floor"], synth["ratios"]
-    thousands = sum(program["types"].values()) / 1000
+    """Per organization and run: wall seconds and peak RSS of synth and of the SDK floor, the
+    ratios, and what the peak grew by above the baseline (interpreter, imports, input) per
+    1,000 resources."""
     lines = [
-        f"{'synth, ' + format(round(thousands * 1000), ',') + ' resources (' + synth['mode'] + ')':<36}"
-        f"{'wall s':>8}{'peak MiB':>10}{'baseline MiB':>14}{'s/1k res':>10}{'MiB/1k res':>12}"
+        f"{'synth (' + synth['mode'] + ')':<22}{'accounts':>9}{'resources':>10}{'entering':>9}"
+        f"{'synth s':>9}{'floor s':>9}{'ratio':>7}{'synth MiB':>11}{'floor MiB':>11}"
+        f"{'ratio':>7}{'MiB/1k res':>12}"
     ]
-    for label, run in (("org-backup program", program), ("SDK floor (bare program)", floor)):
-        grown = run["peak_rss_mib"] - run["baseline_rss_mib"]
-        lines.append(
-            f"  {label:<34}{run['seconds']:>8.1f}{run['peak_rss_mib']:>10,.0f}"
-            f"{run['baseline_rss_mib']:>14,.0f}{run['seconds'] / thousands:>10.2f}"
-            f"{grown / thousands:>12.1f}"
-        )
-    lines.append(
-        f"  {'ratio (program / floor)':<34}{ratios['time']:>7.2f}x{ratios['memory']:>9.2f}x"
-    )
+    for size in synth["sizes"].values():
+        floor = size["sdk_floor"]
+        for run, label in RUNS.items():
+            program, ratios = size[run], size["ratios"][run]
+            resources = sum(program["types"].values())
+            grown = (program["peak_rss_mib"] - program["baseline_rss_mib"]) / (resources / 1000)
+            lines.append(
+                f"  {label:<20}{size['accounts']:>9,}{resources:>10,}"
+                f"{program['entering_accounts']:>9,}{program['seconds']:>9.1f}"
+                f"{floor['seconds']:>9.1f}{ratios['time']:>6.2f}x"
+                f"{program['peak_rss_mib']:>11,.0f}{floor['peak_rss_mib']:>11,.0f}"
+                f"{ratios['memory']:>6.2f}x{grown:>12.1f}"
+            )
     return lines
 
 

@@ -6,7 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-MAX_SDK_RATIO = 1.3
+MAX_SDK_RATIO = 1.1
+# Memory that grows with the accounts entering coverage: a new stack (all enter) against the
+# same organization with --previous (none enters), as a share of the floor's peak.
+MAX_ENTERING_GROWTH = 0.05
+RUNS = {"new_stack": "new stack", "previous": "--previous"}
 MAX_REPORT_SECONDS = 2.0
 MAX_PAGE_LOAD_MS = 3000  # the 4,000-row page loaded and painted, on a shared 2-core machine
 MAX_PAGE_FILTER_MS = 1000  # one word typed into the filter, layout included
@@ -21,12 +25,9 @@ class Target:
 
 
 def check_targets(results: Mapping[str, Any]) -> list[Target]:
-    synth = results["synth"]
     return [
         _discovery(results["discovery"]["default_regions"]),
-        _same_resources(synth["program"]["types"], synth["sdk_floor"]["types"]),
-        _ratio("synth time within 1.3x of the SDK floor", synth["ratios"]["time"]),
-        _ratio("synth peak memory within 1.3x of the SDK floor", synth["ratios"]["memory"]),
+        *(target for size in results["synth"]["sizes"].values() for target in _synth(size)),
         *(_report(name, seconds) for name, seconds in results["report"]["seconds"].items()),
         *_browser(results.get("browser")),
         Target(
@@ -53,10 +54,41 @@ def _discovery(run: Mapping[str, Any]) -> Target:
     )
 
 
-def _same_resources(program: Mapping[str, int], floor: Mapping[str, int]) -> Target:
+def _synth(size: Mapping[str, Any]) -> list[Target]:
+    """Per run (new stack, --previous): the same resources as the floor, time and peak memory
+    within MAX_SDK_RATIO of it; and the new stack's peak not above --previous's by more than
+    MAX_ENTERING_GROWTH of the floor's."""
+    accounts, floor = f"{size['accounts']:,} accounts", size["sdk_floor"]
+    targets = []
+    for run, label in RUNS.items():
+        program, ratios = size[run], size["ratios"][run]
+        name = f"{accounts}, {label}"
+        targets += [
+            _same_resources(name, program["types"], floor["types"]),
+            _ratio(f"{name}: synth time within {MAX_SDK_RATIO}x of the SDK floor", ratios["time"]),
+            _ratio(
+                f"{name}: synth peak memory within {MAX_SDK_RATIO}x of the SDK floor",
+                ratios["memory"],
+            ),
+        ]
+    grown = size["new_stack"]["peak_rss_mib"] - size["previous"]["peak_rss_mib"]
+    limit = MAX_ENTERING_GROWTH * floor["peak_rss_mib"]
+    targets.append(
+        Target(
+            f"{accounts}: peak memory does not grow with the entering accounts",
+            grown <= limit,
+            f"new stack ({size['new_stack']['entering_accounts']:,} entering) minus --previous"
+            f" ({size['previous']['entering_accounts']:,} entering): {grown:+,.0f} MiB"
+            f" (limit {limit:+,.0f} MiB, {MAX_ENTERING_GROWTH:.0%} of the floor's peak)",
+        )
+    )
+    return targets
+
+
+def _same_resources(name: str, program: Mapping[str, int], floor: Mapping[str, int]) -> Target:
     """The comparison is only fair if the bare program registered the very same resources."""
     return Target(
-        "SDK floor registers the same resources of each type",
+        f"{name}: SDK floor registers the same resources of each type",
         dict(program) == dict(floor),
         f"{sum(program.values())} resources" if program == floor else f"{program} vs {floor}",
     )

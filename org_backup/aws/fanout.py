@@ -1,10 +1,10 @@
 """Run one task per account on a bounded set of threads; a failure stays that account's own.
 
-Each task gets the account's own AccountSession (its own clients, so its own retry budget, and
-its deadline). An account whose deadline passes is given up on there and then: its failure is
-recorded, a new thread takes its place, and the old one, which Python cannot stop, ends at its
-next attempt (the deadline is checked before every attempt). Worker threads are daemons, so a
-call still under way never holds the end of the run either.
+Each task gets the account's own AccountSession (its own credentials and retry budget on the
+run's shared clients, and its deadline). An account whose deadline passes is given up on there
+and then: its failure is recorded, a new thread takes its place, and the old one, which Python
+cannot stop, ends at its next attempt (the deadline is checked before every attempt). Worker
+threads are daemons, so a call still under way never holds the end of the run either.
 """
 
 from __future__ import annotations

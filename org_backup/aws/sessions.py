@@ -59,7 +59,8 @@ def client(session: Session, service: str, region: str | None = None) -> Any:
     (calls/answers.py), made once per session, service and region.
 
     Making a client costs milliseconds of CPU (endpoint rules, event handlers): the run's own
-    clients are made once, an account's (its AccountSession's, calls/account.py) once for it.
+    clients are made once; an account's (its AccountSession's) are views of clients shared by
+    every account (calls/account.py).
     """
     with _CLIENT_LOCK:
         clients = _CLIENTS.setdefault(session, {})

@@ -8,14 +8,23 @@ import sys
 from org_backup.commands.options import positive
 from org_backup.errors import InputError, Problem
 from org_backup.rollout.sizing import (
+    FEATURES,
     MAX_MATRIX_JOBS,
     PROVIDER_MIB,
     RESERVE_MIB,
-    resources_per_account,
+    footprint,
     size,
 )
 
 POSITIVE = positive(int)
+# One flag per feature of organization/sizing.py FEATURES.
+FEATURE_FLAGS = {
+    "vault_lock": "vaults carry a lock",
+    "copies": "rules copy to a central (or air-gapped) vault",
+    "alerts": "failure alerts forwarded to the central bus",
+    "restore_testing": "restore testing plans",
+    "guardrails": "guardrails: vault access policies (and the SCP)",
+}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,12 +56,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"for the CLI, the program and the OS (default {RESERVE_MIB})",
     )
     parser.add_argument("--regions", type=POSITIVE, default=4, help="regions per account")
-    parser.add_argument("--vault-lock", action="store_true", help="vaults carry a lock")
+    for feature, help_text in FEATURE_FLAGS.items():
+        parser.add_argument(
+            "--" + feature.replace("_", "-"), action="store_true", dest=feature, help=help_text
+        )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     runner_mib = int(args.runner_memory_gib * 1024)
+    features = [feature for feature in FEATURES if getattr(args, feature)]
     try:
         result = size(
             args.accounts,
@@ -60,13 +73,13 @@ def run(args: argparse.Namespace) -> int:
             args.provider_mib,
             args.reserve_mib,
             args.regions,
-            args.vault_lock,
+            features,
         )
     except ValueError as error:
         raise InputError(
             [Problem("command line", "--runner-memory-gib", args.runner_memory_gib, str(error))]
         ) from None
-    per_account = resources_per_account(args.regions, args.vault_lock)
+    per_account = footprint(features)
     print(f"shard_count: {result.shard_count}")
     print(
         f"  accounts per runner: ({runner_mib} MiB - {args.reserve_mib} MiB reserve)"
@@ -75,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"  {result.accounts} accounts in {result.shard_count} shards: largest shard expected"
         f" at {result.expected_largest} accounts (mean + 3 sd of rendezvous hashing),"
-        f" {result.resources_per_shard} resources ({per_account} per account)"
+        f" {result.resources_per_shard} resources"
+        f" ({per_account.resources(args.regions)} per account: {per_account.account}"
+        f" + {per_account.region} x {args.regions} regions, counted from synths"
+        f" of {', '.join(features) or 'the bare rollout'})"
     )
     if not result.fits_one_matrix:
         print(

@@ -4,12 +4,13 @@ A shard's `pulumi up` starts one `pulumi-resource-aws` process per account, beca
 explicit provider with its own configuration gets its own plugin process (pulumi/pulumi#19534),
 and all of them stay alive while the update runs. Reported sizes of one such process:
 ~170 MB (pulumi/pulumi-aws#5226), 317-430 MB with pulumi-aws 7.3.1 (pulumi/pulumi-aws#5860).
-That, not this program (54 MiB per 1,000 resources under `make bench`), bounds a shard.
+That, not this program (about 60 MiB per 1,000 resources under `make bench`), bounds a shard.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 # The high end reported for pulumi-aws 7.x (pulumi/pulumi-aws#5860): size for the worst case.
@@ -36,10 +37,52 @@ class Sizing:
         return self.shard_count <= MAX_MATRIX_JOBS
 
 
-def resources_per_account(regions: int, vault_lock: bool = False) -> int:
-    """Component, provider, role and its 2 policy attachments; per region vault, plan, selection
-    (and the lock configuration with a vault lock). See docs/large-organizations.md."""
-    return 5 + (4 if vault_lock else 3) * regions
+@dataclass(frozen=True)
+class Footprint:
+    """What one covered account registers: `account` resources once, `region` in each of its
+    regions. Organization-level resources (the central vaults, the alerts' bus and topic, the
+    SCP) come once per stack, beside these."""
+
+    account: int
+    region: int
+
+    def resources(self, regions: int) -> int:
+        return self.account + self.region * regions
+
+    def __add__(self, other: Footprint) -> Footprint:
+        return Footprint(self.account + other.account, self.region + other.region)
+
+
+# Counted from synths, not derived: tests/operations/test_sizing.py synthesizes one account in
+# one and in two regions with each feature alone, and with all of them, and compares.
+# The AccountBackup component, its provider, the service role and its 2 policy attachments;
+# per region a vault, a plan and a selection.
+BARE = Footprint(account=5, region=3)
+FEATURES: dict[str, Footprint] = {
+    "vault_lock": Footprint(account=0, region=1),  # the lock configuration
+    # Copy actions are rules of the plan: nothing more in the account (the central vaults,
+    # their policies and shares are the organization's).
+    "copies": Footprint(account=0, region=0),
+    # The forwarder role and its inline policy; per region a rule and its target.
+    "alerts": Footprint(account=2, region=2),
+    "restore_testing": Footprint(account=0, region=2),  # per region a plan and a selection
+    # The vault's access policy (a member's: the management account's vaults get none).
+    "guardrails": Footprint(account=0, region=1),
+}
+
+
+def footprint(features: Collection[str] = ()) -> Footprint:
+    """An account's resources with `features` (keys of FEATURES) on; raises KeyError for an
+    unknown one."""
+    total = BARE
+    for feature in features:
+        total += FEATURES[feature]
+    return total
+
+
+def resources_per_account(regions: int, features: Collection[str] = ()) -> int:
+    """Resources of one covered account in `regions` regions, with `features` on."""
+    return footprint(features).resources(regions)
 
 
 def size(
@@ -48,7 +91,7 @@ def size(
     provider_mib: int = PROVIDER_MIB,
     reserve_mib: int = RESERVE_MIB,
     regions: int = 4,
-    vault_lock: bool = False,
+    features: Collection[str] = (),
 ) -> Sizing:
     """The fewest shards whose largest shard's provider processes fit in `runner_mib`.
 
@@ -69,7 +112,7 @@ def size(
         capacity=capacity,
         shard_count=shards,
         expected_largest=largest,
-        resources_per_shard=largest * resources_per_account(regions, vault_lock),
+        resources_per_shard=largest * resources_per_account(regions, features),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.rollout.mock_engine import run_mocked
-from org_backup.rollout.program import defer_full_collections, run_program
+from org_backup.rollout.program import run_program
 
 PROJECT = "org-backup"
 
@@ -28,7 +28,7 @@ def synthesize_program(
     (and, when `previous` is a `pulumi stack export`, the program reading its state as `pulumi
     up` reads the export taken for it); returns the coverage `resolve_coverage` made and the
     manifest with `resources`."""
-    saved = defer_full_collections()
+    saved = gc.get_threshold()  # run_program defers full collections while it registers
     planned: list[Coverage] = []
     exported = previous if previous is not None and previous.state is not None else None
 

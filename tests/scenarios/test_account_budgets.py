@@ -97,6 +97,35 @@ def test_every_account_is_covered_when_each_deploy_role_answers_503_five_times(
     assert sorted(attempts.values()) == [6] * 12  # each succeeded on its sixth attempt
 
 
+def test_every_vault_lookup_survives_five_503s_in_each_account(night: Night, edge: Edge):
+    # The lookups of all accounts share one AWS Backup client per region (calls/account.py):
+    # 12 accounts x 5 retried 503s must still draw on 12 quotas, not on one, and each account's
+    # requests must be signed as that account.
+    for i in range(4, 12):
+        night.org.account(f"member-{i}", "ML")
+    night.monkeypatch.setenv("ORG_BACKUP_REGIONS", json.dumps(["us-east-1"]))
+    night.monkeypatch.setenv("ORG_BACKUP_MAX_WORKERS", "12")
+    attempts: Counter[str] = Counter()
+    lock = threading.Lock()
+    unavailable = json_answer({"__type": "ServiceUnavailableException", "message": "x"}, 503)
+
+    def brownout(request):
+        key = request.headers["Authorization"].decode().split("Credential=")[1].split("/")[0]
+        with lock:
+            attempts[key] += 1
+            failing = attempts[key] <= 5
+        return unavailable(request) if failing else None
+
+    edge.on("backup", "DescribeBackupVault", brownout)
+    out = night.directory / "synth.json"
+
+    code = main(["synth", "--accounts-dir", str(night.directory / "accounts"), "--out", str(out)])
+
+    assert code == 0
+    assert "could not check for an existing vault" not in night.capsys.readouterr().err
+    assert sorted(attempts.values()) == [6] * 12  # per account key: each on its sixth attempt
+
+
 def list_regions(edge: Edge, failing: str | None = None, fault: Any = None) -> None:
     """account:ListRegions (moto lacks it) enables OPT_IN everywhere; `failing`'s calls
     get `fault` instead: a response to return, or an exception raised at the edge."""

@@ -2,7 +2,7 @@
 `caller`, or the name of the role whose assumed credentials signed it.
 
 A `before-call` handler on a botocore session's events sees each request before it is sent,
-with the credentials that will sign it (registered first on each operation's own event, so it
+with the credentials that will sign it (the call's `request_credentials`, else the client's) (registered first on each operation's own event, so it
 runs before any canned answer of the tests); an `after-call` handler on sts:AssumeRole learns
 which access key belongs to which role. Nothing of ours is replaced: the commands run as they
 do.
@@ -45,12 +45,18 @@ class Calls:
                 events.register_first(event, self._before, unique_id=f"calls-{event}")
         events.register("after-call.sts.AssumeRole", self._assumed)
 
-    def _before(self, model: Any, request_signer: Any = None, **_: Any) -> None:
+    def _before(
+        self, model: Any, request_signer: Any = None, context: Any = None, **_: Any
+    ) -> None:
         # a canned answer ends the event at its operation's handlers: the generic one then
         # never runs, so both are registered, and each request is counted once per handler
         service = model.service_model.service_name
         action = f"{IAM_PREFIX.get(service, service)}:{model.name}"
-        key = getattr(getattr(request_signer, "_credentials", None), "access_key", None)
+        # The call's own credentials (an account's role, on a client shared by accounts:
+        # calls/account.py), else the client's.
+        credentials = (context or {}).get("signing", {}).get("request_credentials")
+        credentials = credentials or getattr(request_signer, "_credentials", None)
+        key = getattr(credentials, "access_key", None)
         self.by_principal[self._roles.get(key or "", "caller")].add(action)
 
     def _assumed(self, parsed: dict[str, Any], **_: Any) -> None:

@@ -7,6 +7,7 @@ Each check returns None when the value is fine, or a sentence saying what would 
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -119,9 +120,12 @@ def backup_regions() -> frozenset[str]:
 
 
 def check_region(region: str) -> str | None:
-    if region in backup_regions():
+    regions = backup_regions()
+    if region in regions:
         return None
-    return "is not an AWS region with AWS Backup (botocore's partition data), e.g. us-east-1"
+    close = difflib.get_close_matches(str(region).lower(), sorted(regions), n=1)
+    hint = f"did you mean {close[0]}?" if close else "e.g. us-east-1"
+    return f"is not an AWS region with AWS Backup; {hint}"
 
 
 def check_bus_name(name: str) -> str | None:

@@ -43,7 +43,7 @@ def test_empty_file_exits_2_saying_it_is_empty(report, write) -> None:
     result = report("--input", path)
 
     assert result.code == 2
-    assert f"{path}: (document): '\\n': is empty" in result.err
+    assert f"{path}: '\\n': is empty" in result.err
 
 
 def test_unknown_schema_version_exits_2_naming_the_file(report, small, write) -> None:
@@ -63,7 +63,7 @@ def test_schema_violation_names_the_file_and_the_field(report, small, write) -> 
     result = report("--input", path)
 
     assert result.code == 2
-    assert f"{path}: accounts.1.ou_path: (missing): required field is missing" in result.err
+    assert f"{path}: accounts.1.ou_path: required field is missing" in result.err
     assert f"{path}: accounts.0.regions.0.plan.rules.0.delete_after_days: 'forever'" in result.err
 
 

@@ -111,11 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
-    """Every parser below `parser`, nested groups (accounts add) included."""
+    """Every parser below `parser`, nested groups (accounts add) included; one without its own
+    exit codes gets its group's."""
     found = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in dict.fromkeys(action.choices.values()):
+                sub.epilog = sub.epilog or parser.epilog
                 found += [sub, *_subcommands(sub)]
     return found
 

@@ -123,8 +123,12 @@ def check_region(region: str) -> str | None:
     regions = backup_regions()
     if region in regions:
         return None
-    close = difflib.get_close_matches(str(region).lower(), sorted(regions), n=1)
-    hint = f"did you mean {close[0]}?" if close else "e.g. us-east-1"
+    wanted = str(region).lower()
+    close = difflib.get_close_matches(wanted, sorted(regions), n=3)
+    # Equally close names are all offered: us-est-1 is as near us-west-1 as us-east-1.
+    ratio = lambda name: difflib.SequenceMatcher(None, wanted, name).ratio()  # noqa: E731
+    best = sorted(name for name in close if ratio(name) == ratio(close[0])) if close else []
+    hint = f"did you mean {' or '.join(best)}?" if best else "e.g. us-east-1"
     return f"is not an AWS region with AWS Backup; {hint}"
 
 

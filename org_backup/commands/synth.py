@@ -128,11 +128,12 @@ def print_summary(
     *,
     verbose: bool = False,
 ) -> None:
-    """The totals, the warnings, and with `verbose` per covered account its regions and
-    resource count."""
+    """The totals, the warnings, and per covered account (with `verbose`, or when degraded) its
+    regions and resource count."""
     children = Counter(resource["parent"] for resource in resources)
     covered = coverage.covered
-    for account in covered if verbose else ():
+    # A degraded account is always shown: it is deployed from its previous state.
+    for account in (a for a in covered if verbose or a.degraded):
         # The component, everything registered under it, and its provider (top level).
         count = 2 + children[names.component_name(account.account_id)]
         degraded = f"; DEGRADED: {account.degraded}" if account.degraded else ""

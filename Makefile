@@ -1,6 +1,6 @@
 # One source of truth for tooling: CI and humans call these targets.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 

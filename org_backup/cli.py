@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     here = Path.cwd()
     output.forget_written()
-    handler = _on_sigterm()
+    handlers = _on_signals()
     try:
         if getattr(args, "cwd", None) is not None:
             _change_directory(args.cwd)
@@ -174,8 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit_codes.TERMINATED
         return exit_codes.INTERRUPTED
     finally:
-        if handler is not None:
-            signal.signal(signal.SIGTERM, handler)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
         os.chdir(here)
 
 
@@ -192,14 +192,22 @@ def _change_directory(directory: Path) -> None:
         ) from None
 
 
-def _on_sigterm() -> Any:
-    """SIGTERM raises Terminated (main thread only: signals are delivered there); the handler
-    it replaced, to restore."""
+def _on_signals() -> dict[int, Any]:
+    """SIGTERM raises Terminated, SIGINT KeyboardInterrupt, wherever the main thread is; the
+    handlers they replaced, to restore. SIGINT gets a handler of our own because asyncio.run
+    replaces Python's default one with one that only cancels its main task, and the Pulumi SDK
+    then goes on registering for seconds."""
 
     def raise_terminated(signum: int, frame: FrameType | None) -> None:
         raise Terminated
 
+    def raise_interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
     try:
-        return signal.signal(signal.SIGTERM, raise_terminated)
-    except ValueError:  # not the main thread
-        return None
+        return {
+            signal.SIGTERM: signal.signal(signal.SIGTERM, raise_terminated),
+            signal.SIGINT: signal.signal(signal.SIGINT, raise_interrupt),
+        }
+    except ValueError:  # not the main thread: signals are delivered to the main thread only
+        return {}

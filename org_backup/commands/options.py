@@ -69,11 +69,11 @@ class SettingsInputs:
     accounts_dir: Path
 
 
-def settings_inputs(args: argparse.Namespace, *, stack: bool = True) -> SettingsInputs:
+def settings_inputs(args: argparse.Namespace) -> SettingsInputs:
     """The project's Pulumi.yaml, the chosen stack's file over it, and the account files, as
     `pulumi up` would read them; the files read are named on stderr first (not under -q)."""
     project = Path(os.path.relpath(find_project(Path.cwd())))
-    chosen = choose_stack(getattr(args, "stack", None), os.environ, project, required=stack)
+    chosen = choose_stack(getattr(args, "stack", None), os.environ, project)
     accounts_dir = accounts_dir_of(args, project)
     if not quiet(args):
         print(files_read_line(project, chosen, accounts_dir), file=sys.stderr)

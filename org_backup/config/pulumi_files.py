@@ -96,11 +96,9 @@ def stack_names(directory: Path) -> list[str]:
     return sorted(names - {EXAMPLE_STACK})
 
 
-def choose_stack(
-    flag: str | None, environ: Mapping[str, str], directory: Path, *, required: bool = True
-) -> StackChoice:
+def choose_stack(flag: str | None, environ: Mapping[str, str], directory: Path) -> StackChoice:
     """`-s`, then PULUMI_STACK; neither, with stack files present, is exit 2 naming them (Pulumi
-    too refuses to guess: "no stack selected"), unless `required` is False."""
+    too refuses to guess: "no stack selected")."""
     variable = environ.get(STACK_VARIABLE) or None
     if flag:
         ignored = f"{STACK_VARIABLE}={variable}" if variable and variable != flag else None
@@ -109,7 +107,7 @@ def choose_stack(
         given, how, ignored = variable, STACK_VARIABLE, None
     else:
         present = stack_names(directory)
-        if present and required:
+        if present:
             raise InputError(
                 [
                     Problem(

@@ -89,7 +89,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def held_organization() -> Iterator[tuple[_Holding, dict[str, str]]]:
+def held_organization(request: pytest.FixtureRequest) -> Iterator[tuple[_Holding, dict[str, str]]]:
+    members = getattr(request, "param", 12)
     with moto_server() as endpoint:
         environ = client_environ(endpoint)
         session = boto3.Session(
@@ -97,7 +98,7 @@ def held_organization() -> Iterator[tuple[_Holding, dict[str, str]]]:
         )
         client = session.client("organizations", endpoint_url=endpoint)
         client.create_organization(FeatureSet="ALL")
-        for number in range(12):
+        for number in range(members):
             client.create_account(Email=f"a{number}@example.com", AccountName=f"a{number}")
         proxy = _Holding(endpoint)
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
@@ -158,7 +159,12 @@ def test_an_interrupt_is_one_line_exit_130_and_nothing_written(held_organization
     assert out.read_text() == "old"
 
 
-def test_synth_shows_its_registration_progress_on_a_terminal(held_organization, tmp_path: Path):
+@pytest.mark.parametrize("held_organization", [60], indirect=True)
+def test_synth_shows_its_registration_progress_and_stops_on_ctrl_c(
+    held_organization, tmp_path: Path
+):
+    """On a terminal synth shows `synth: registering: n/60 accounts`; a Ctrl-C then stops it
+    within the registration under way (the queued ones are dropped), and writes no manifest."""
     proxy, environ = held_organization
     (tmp_path / "accounts").mkdir()
     terminal, child_side = pty.openpty()
@@ -171,10 +177,19 @@ def test_synth_shows_its_registration_progress_on_a_terminal(held_organization, 
     )
     os.close(child_side)
     seen = b""
+    while b"synth: registering: 1/60 accounts" not in seen:
+        seen += os.read(terminal, 4096)
+    sent = time.monotonic()
+    child.send_signal(signal.SIGINT)
     with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
         while chunk := os.read(terminal, 4096):
             seen += chunk
     os.close(terminal)
-    assert child.wait(timeout=30) == 0
-    assert b"\rsynth: registering: 12/12 accounts" in seen
+
+    assert child.wait(timeout=10) == 130
+    assert time.monotonic() - sent < 2
+    lines = [line for line in seen.decode().replace("\r", "\n").splitlines() if line]
+    assert lines[-1] == "org-backup synth: interrupted; nothing was written"
+    assert "Traceback" not in seen.decode()
+    assert not (tmp_path / "m.json").exists()
     assert proxy.held == 0

@@ -4,6 +4,7 @@ writes and checks the shard stacks' files from the base stack's."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,3 +120,11 @@ def test_stacks_sync_writes_the_shard_stacks_and_check_catches_drift(project: Pa
     code, _, err = run(capsys, "stacks", "check", "-s", "prod")
     assert code == 2
     assert "Pulumi.prod-shard-1.yaml" in err and "Pulumi.prod-shard-2.yaml" in err
+
+
+def test_discover_writes_its_result_with_o_and_nothing_to_stdout(project: Path, capsys):
+    code, out, err = run(capsys, "discover", "-s", "prod", "-f", "json", "-o", "plan/d.json")
+
+    assert code == 0 and out == ""
+    assert json.loads((project / "plan" / "d.json").read_text())["schema_version"] == 1
+    assert err.splitlines()[0].startswith("settings: Pulumi.yaml, Pulumi.prod.yaml (stack prod")

@@ -262,3 +262,23 @@ def test_reshard_names_the_stacks_from_the_base_stack(tmp_path: Path, capsys):
         if word.startswith("urn:")
     )
     assert "shard-0" not in out
+
+
+def test_an_exports_stack_names_the_base_and_must_match_it(tmp_path: Path, capsys):
+    accounts = [_account(account_id, "covered") for account_id in IDS[:30]]
+    root = {
+        "urn": "urn:pulumi:staging::org-backup::pulumi:pulumi:Stack::org-backup-staging",
+        "type": "pulumi:pulumi:Stack",
+        "custom": False,
+        "outputs": {"org_backup": _manifest(0, 1, accounts)},
+    }
+    path = tmp_path / "staging-export.json"
+    path.write_text(json.dumps({"version": 3, "deployment": {"resources": [root]}}))
+
+    assert main(["reshard", "--to", "2", "-i", str(path)]) == 0
+    assert ["pulumi", "stack", "init", "staging-shard-1"] in _commands(capsys.readouterr().out)
+
+    assert main(["reshard", "--to", "2", "-i", str(path), "-s", "prod"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "'staging': is the stack of shard 0, which is prod" in line
+    assert "pulumi stack rename" in line

@@ -192,7 +192,7 @@ def test_pull_requests_run_discover_strict_then_each_shard_guard_offline():
     preview = load("preview.yml")
     assert set(preview["on"]) == {"pull_request"}  # never pull_request_target
     commands = commands_of(preview["jobs"]["offline"])
-    assert "org_backup discover --strict" in commands
+    assert "org-backup discover --strict" in commands
     for command in ("synth --offline --stack", "shard-summary", "approved-outputs"):
         assert command in commands
 

@@ -94,10 +94,13 @@ def accounts_dir_of(args: argparse.Namespace, project: Path | None = None) -> Pa
 def files_read_line(project: Path, chosen: StackChoice, accounts_dir: Path) -> str:
     """`settings: Pulumi.yaml, Pulumi.prod.yaml (stack prod, from -s), ORG_BACKUP_X; accounts:
     accounts/ (3 files)`: what this run reads, so a default never passes unnoticed."""
-    read = [_shown(project / PROJECT_FILE)] if (project / PROJECT_FILE).is_file() else []
-    if chosen.name is not None:
-        read.append(_shown(stack_file(chosen.name, project)))
-    read[-1:] = [f"{read[-1]} ({chosen.describe()})"] if read else [f"({chosen.describe()})"]
+    if not (project / PROJECT_FILE).is_file():
+        read = ["the defaults (no Pulumi.yaml here or above)"]
+    elif chosen.name is None:
+        read = [f"{_shown(project / PROJECT_FILE)} ({chosen.describe()})"]
+    else:
+        read = [_shown(project / PROJECT_FILE), f"{_shown(stack_file(chosen.name, project))}"]
+        read[-1] += f" ({chosen.describe()})"
     read += sorted(name for name in os.environ if name.upper().startswith(ENV_PREFIX))
     if accounts_dir.is_dir():
         count = len(account_file_paths(accounts_dir))

@@ -43,13 +43,12 @@ def add_accounts_dir(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_stack(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+def add_stack(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-s",
         "--stack",
         metavar="NAME",
-        help=help_text
-        or "the Pulumi stack whose Pulumi.<NAME>.yaml is read over Pulumi.yaml, as pulumi up"
+        help="the Pulumi stack whose Pulumi.<NAME>.yaml is read over Pulumi.yaml, as pulumi up"
         " reads them (default: $PULUMI_STACK)",
     )
 

@@ -9,6 +9,7 @@ import contextlib
 import http.client
 import os
 import pty
+import re
 import signal
 import subprocess
 import sys
@@ -143,7 +144,7 @@ def test_an_interrupt_is_one_line_exit_130_and_nothing_written(held_organization
     _, err = child.communicate(timeout=10)
 
     assert child.returncode == 130
-    assert time.monotonic() - sent < 2
+    assert time.monotonic() - sent < 3  # the interpreter's own teardown included
     assert err == "org-backup discover: interrupted; nothing was written\n"
     assert out.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts", "out.json"]
@@ -187,7 +188,10 @@ def test_synth_shows_its_registration_progress_and_stops_on_ctrl_c(
     os.close(terminal)
 
     assert child.wait(timeout=10) == 130
-    assert time.monotonic() - sent < 2
+    # Stopped within the registrations under way, not after the queued ones (seconds more).
+    assert time.monotonic() - sent < 5
+    counts = [int(n) for n in re.findall(rb"registering: (\d+)/60", seen)]
+    assert max(counts) < 60
     lines = [line for line in seen.decode().replace("\r", "\n").splitlines() if line]
     assert lines[-1] == "org-backup synth: interrupted; nothing was written"
     assert "Traceback" not in seen.decode()

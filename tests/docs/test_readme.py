@@ -27,8 +27,11 @@ def test_the_readme_is_under_16_kb():
 def test_the_readme_names_the_contract_commands_and_every_exit_code():
     text = README.read_text()
 
+    # The contract's `python -m org_backup X` is the console script's `org-backup X`.
+    assert "`python -m org_backup` is the same command" in text
     for command in CONTRACT_COMMANDS:
-        assert command in text, command
+        shown = command.replace("python -m org_backup ", "org-backup ")
+        assert shown in text, command
     codes = re.findall(r"^\| ([0-3]) \| ", text, re.M)
     assert codes == ["0", "1", "2", "3"]
 

@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from org_backup.reporting.kinds import thresholds_text
-from org_backup.reporting.model import Summary
+from org_backup.reporting.model import AccountChange, Changes, FindingRef, GoneFinding, Summary
+
+NOT_RESOLVED = (
+    "Not resolved: these findings' account, region or file system left the report, so it"
+    " cannot tell whether they still hold."
+)
+
+ChangeItem = FindingRef | GoneFinding | AccountChange
+
+
+def change_sections(changes: Changes) -> list[tuple[str, str | None, Sequence[ChangeItem]]]:
+    """Heading, a note to show above a list that has items (or None), and the items of each
+    list of the `--since` section, in reading order: the same in Markdown and HTML."""
+    return [
+        ("New findings", None, changes.new_findings),
+        ("Resolved findings", None, changes.resolved_findings),
+        ("Accounts added to coverage", None, changes.accounts_added),
+        ("Accounts removed from coverage", None, changes.accounts_removed),
+        ("No longer reported", NOT_RESOLVED, changes.no_longer_reported),
+    ]
 
 
 def summary_items(summary: Summary) -> list[tuple[str, str]]:

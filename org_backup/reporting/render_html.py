@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from org_backup.reporting.labels import summary_items
+from org_backup.reporting.labels import ChangeItem, change_sections, summary_items
 from org_backup.reporting.model import (
     REPORT_COLUMNS,
     AccountChange,
     Changes,
-    FindingRef,
+    GoneFinding,
     Report,
     ReportRow,
     cell_text,
@@ -249,40 +249,35 @@ def _column_style(columns: Sequence[str]) -> str:
 
 
 def _changes(changes: Changes) -> list[str]:
-    """The same four lists as Markdown's section, each item one line of escaped text/markup."""
-    sections = [
-        ("New findings", [_finding_item(item) for item in changes.new_findings]),
-        ("Resolved findings", [_finding_item(item) for item in changes.resolved_findings]),
-        ("Accounts added to coverage", [_account_item(e) for e in changes.accounts_added]),
-        ("Accounts removed from coverage", [_account_item(e) for e in changes.accounts_removed]),
-    ]
+    """The same lists as Markdown's section, each item one line of escaped text/markup."""
     parts = [
         f"<h2>What changed since {escape(changes.since)}</h2>",
         f"<p>Compared with {escape(changes.since_input)}.</p>",
     ]
-    for heading, items in sections:
-        parts.append(f"<h3>{heading}: {len(items)}</h3>")
+    for heading, note, items in change_sections(changes):
+        parts.append(f"<h3>{escape(heading)}: {len(items)}</h3>")
+        if note and items:
+            parts.append(f"<p>{escape(note)}</p>")
         parts.append(
-            "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+            "<ul>" + "".join(f"<li>{_change_item(item)}</li>" for item in items) + "</ul>"
             if items
             else "<p>None.</p>"
         )
     return parts
 
 
-def _finding_item(item: FindingRef) -> str:
+def _change_item(item: ChangeItem) -> str:
+    if isinstance(item, AccountChange):
+        return (
+            f"{escape(item.account_id)} ({escape(item.account_name)}, {escape(item.ou_path)}):"
+            f" {escape(item.was)} &rarr; {escape(item.now)}"
+        )
     where = " ".join(part for part in (item.account_id, item.region, item.resource_arn) if part)
-    return (
+    text = (
         f"{escape(where or 'inputs')}: <strong>{escape(item.finding)}</strong>:"
         f" {escape(item.detail)}"
     )
-
-
-def _account_item(entry: AccountChange) -> str:
-    return (
-        f"{escape(entry.account_id)} ({escape(entry.account_name)}, {escape(entry.ou_path)}):"
-        f" {escape(entry.was)} &rarr; {escape(entry.now)}"
-    )
+    return f"{text} ({escape(item.reason)})" if isinstance(item, GoneFinding) else text
 
 
 def _rollup(report: Report) -> list[str]:

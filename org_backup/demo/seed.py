@@ -299,16 +299,36 @@ _Dumper.add_representer(
 
 def write_demo_accounts_dir(path: Path | str, seeded: SeededOrg) -> None:
     """Write the demo's `--accounts-dir` at `path`: one override file, for OVERRIDDEN_ACCOUNT."""
-    override = {
-        "account_id": _QuotedStr(seeded.account_ids[OVERRIDDEN_ACCOUNT]),
-        "name": OVERRIDDEN_ACCOUNT,
+    _write_account_files(Path(path), seeded, {OVERRIDDEN_ACCOUNT: _OVERRIDES[OVERRIDDEN_ACCOUNT]})
+
+
+def write_demo_problem_files(path: Path | str, seeded: SeededOrg) -> None:
+    """The accounts/ files of `make demo`: the override above plus two reviewed-looking files
+    that weaken coverage, for the report to find (SHORT_RETENTION_ACCOUNT keeps backups 14
+    days; ONE_REGION_ACCOUNT covers eu-west-1 only)."""
+    _write_account_files(Path(path), seeded, _OVERRIDES)
+
+
+SHORT_RETENTION_ACCOUNT = "data-lake"
+ONE_REGION_ACCOUNT = "ml-dev"
+_OVERRIDES: dict[str, dict[str, object]] = {
+    OVERRIDDEN_ACCOUNT: {
         "regions": list(DEMO_REGIONS),
         "backup": {"delete_after_days": 365, "schedule": _QuotedStr("cron(0 3 * * ? *)")},
-    }
-    directory = Path(path)
+    },
+    SHORT_RETENTION_ACCOUNT: {"backup": {"delete_after_days": 14}},
+    ONE_REGION_ACCOUNT: {"regions": [DEMO_REGIONS[1]]},
+}
+
+
+def _write_account_files(
+    directory: Path, seeded: SeededOrg, overrides: dict[str, dict[str, object]]
+) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(override, Dumper=_Dumper, sort_keys=False, default_flow_style=None)
-    (directory / f"{OVERRIDDEN_ACCOUNT}.yaml").write_text(text, encoding="utf-8")
+    for name, fields in overrides.items():
+        document = {"account_id": _QuotedStr(seeded.account_ids[name]), "name": name, **fields}
+        text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=None)
+        (directory / f"{name}.yaml").write_text(text, encoding="utf-8")
 
 
 def demo_settings(seeded: SeededOrg) -> dict[str, str]:

@@ -32,8 +32,13 @@ from org_backup.reporting.region_checks import Place, describe_selection
 
 def subject(account: Account, region: str | None = None) -> str:
     """How every finding (report's and audit's) names its account, and region if any."""
+    return subject_of(account.account_id, account.name, region)
+
+
+def subject_of(account_id: str | None, name: str | None, region: str | None = None) -> str:
+    """`subject` from a row's cells: what a finding starts with, followed by ": "."""
     where = f" {region}" if region else ""
-    return f"Account {account.account_id} ({account.name}){where}"
+    return f"Account {account_id} ({name}){where}"
 
 
 def build_report(

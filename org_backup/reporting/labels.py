@@ -31,6 +31,8 @@ def summary_items(summary: Summary) -> list[tuple[str, str]]:
     """Label and text of each summary line, in reading order."""
     skipped = ", ".join(f"{reason}: {count}" for reason, count in summary.skipped_by_reason.items())
     percent = "n/a" if summary.compliant_percent is None else f"{summary.compliant_percent:g}%"
+    compliant = summary.account_regions_compliant
+    judged = compliant + summary.account_regions_non_compliant
     plan = (
         [("Judged as", "a plan (--planned): its policy only, nothing here shows it deployed")]
         if summary.planned
@@ -41,9 +43,8 @@ def summary_items(summary: Summary) -> list[tuple[str, str]]:
         ("Status", summary.status),
         *plan,
         ("Findings", str(summary.finding_count)),
-        ("Compliant account-regions", percent),
-        ("Account-regions compliant", str(summary.account_regions_compliant)),
-        ("Account-regions non-compliant", str(summary.account_regions_non_compliant)),
+        ("Account-regions compliant", f"{compliant:,} of {judged:,} ({percent})"),
+        ("Account-regions non-compliant", f"{summary.account_regions_non_compliant:,}"),
         *(
             [("Account-regions unguarded", _unguarded(summary.account_regions_unguarded))]
             if summary.account_regions_unguarded is not None

@@ -29,8 +29,8 @@ THRESHOLDS = ("--min-retention-days", "35", "--require-vault-lock", "--max-inter
 
 
 def sample_manifest(accounts: int, regions: tuple[str, ...] = REGIONS) -> dict[str, Any]:
-    """`accounts` accounts, each covered in every region (a few skipped), spread over OUS."""
-    """Account 0 is the central account."""
+    """`accounts` accounts, each covered in every region (a few skipped), spread over OUS;
+    account 0 is the central account."""
     return {
         "schema_version": 1,
         "organization": {"id": "o-sample12345", "management_account_id": "999999999999"},

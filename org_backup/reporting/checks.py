@@ -41,6 +41,11 @@ def subject_of(account_id: str | None, name: str | None, region: str | None = No
     return f"Account {account_id} ({name}){where}"
 
 
+def file_system_subject(arn: str) -> str:
+    """How an audit finding names its file system, after the account and region."""
+    return f"EFS file system {arn}"
+
+
 def build_report(
     inputs: Inputs, thresholds: Thresholds, *, planned: bool = False, generated_at: str = ""
 ) -> Report:

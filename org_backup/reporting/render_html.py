@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
-from org_backup.reporting.checks import subject_of
+from org_backup.reporting.checks import file_system_subject, subject_of
 from org_backup.reporting.labels import ChangeItem, change_sections, summary_items
 from org_backup.reporting.model import (
     REPORT_COLUMNS,
@@ -570,6 +570,10 @@ def _finding(row: ReportRow, finding: Finding) -> str:
         if text.startswith(prefix):
             text = text[len(prefix) :]
             break
+    resource = getattr(row, "resource_arn", None)  # an audit row's file system
+    if resource and text.startswith(named := file_system_subject(resource)):
+        rest = text[len(named) :]  # the row's File system cell names it
+        text = rest[2:] if rest.startswith(": ") else "it" + rest
     detail = escape(spreadsheet_safe(text))
     return f'<div title="{escape(finding.text)}"><b>{escape(finding.kind)}</b>: {detail}</div>'
 

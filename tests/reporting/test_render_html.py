@@ -235,3 +235,30 @@ def test_the_summary_says_compliant_account_regions_once(page) -> None:
 
     assert ["Account-regions compliant", "2 of 5 (40%)"] in summary
     assert "Compliant account-regions" not in labels
+
+
+def test_an_audit_finding_leaves_the_file_system_to_its_own_cell(small, write) -> None:
+    from org_backup.audit.checks import AuditRow
+    from org_backup.reporting.checks import build_report
+    from org_backup.reporting.inputs import read_inputs
+    from org_backup.reporting.kinds import Thresholds
+    from org_backup.reporting.model import AUDIT_COLUMNS, Finding
+    from org_backup.reporting.render_html import render_html
+
+    report = build_report(read_inputs([write("m.json", small)]), Thresholds())
+    arn = "arn:aws:elasticfilesystem:us-east-1:111122223333:file-system/fs-0123"
+    text = f"Account 111122223333 (ml-prod) us-east-1: EFS file system {arn}: its latest is old."
+    row = AuditRow(
+        "111122223333",
+        "ml-prod",
+        "Root/ML/Prod",
+        "us-east-1",
+        "NON_COMPLIANT",
+        findings=(Finding("latest backup too old", text),),
+        resource_arn=arn,
+    )
+
+    html = render_html(replace(report, rows=(row,)), AUDIT_COLUMNS)
+
+    assert f'<td title="{arn}">fs-0123</td>' in html
+    assert "<b>latest backup too old</b>: its latest is old.</div>" in html

@@ -1,4 +1,4 @@
-"""Errors the CLI and the Pulumi program turn into exit codes (see CONTRACT.md).
+"""Errors the CLI and the Pulumi program turn into exit codes (README, "Commands and exit codes").
 
 The bottom of the imports: every layer raises these, and this module imports nothing of ours.
 """
@@ -22,11 +22,19 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        shown = "(missing)" if self.value is MISSING else repr(self.value)
-        return f"{self.source}: {self.field}: {shown}: {self.message}"
+        """`source: field: value: message` on one line; a placeholder field (the whole file or
+        document) and an absent value are left out rather than shown as words."""
+        parts = [self.source]
+        if self.field not in WHOLE:
+            parts.append(self.field)
+        if self.value is not MISSING:
+            parts.append(repr(self.value))
+        return ": ".join([*parts, self.message])
 
 
 MISSING: Any = object()  # a required field that is absent, as opposed to a None value
+# Field names that stand for the whole input rather than one field of it.
+WHOLE = frozenset({"(file)", "(document)", "(directory)"})
 
 
 class InputError(Exception):

@@ -4,7 +4,8 @@ Each task gets the account's own AccountSession (its own credentials and retry b
 run's shared clients, and its deadline). An account whose deadline passes is given up on there
 and then: its failure is recorded, a new thread takes its place, and the old one, which Python
 cannot stop, ends at its next attempt (the deadline is checked before every attempt). Worker
-threads are daemons, so a call still under way never holds the end of the run either.
+threads are daemons, so a call still under way never holds the end of the run either. An
+interrupt (Ctrl-C, SIGTERM) stops the run at once: no queued account is started after it.
 """
 
 from __future__ import annotations
@@ -58,15 +59,32 @@ class _Run(Generic[T, R]):
         self._done: queue.SimpleQueue[tuple[str, Any, Exception | None]] = queue.SimpleQueue()
         self._running: dict[str, AccountSession] = {}  # started, not finished nor given up
         self._given_up: set[str] = set()
+        self._stopped = threading.Event()
         self.results: dict[str, R] = {}
         self.failures: dict[str, str] = {}
 
     def until_done(self, items: list[T], max_workers: int) -> tuple[dict[str, R], dict[str, str]]:
         for item in items:
             self._todo.put(item)
-        for _ in range(min(max_workers, len(items))):
+        try:
+            return self._collect(len(items), max_workers)
+        except BaseException:
+            self._cancel()
+            raise
+
+    def _cancel(self) -> None:
+        """No account not yet started starts; the ones in a call end with the process."""
+        self._stopped.set()
+        while True:
+            try:
+                self._todo.get_nowait()
+            except queue.Empty:
+                return
+
+    def _collect(self, total: int, max_workers: int) -> tuple[dict[str, R], dict[str, str]]:
+        for _ in range(min(max_workers, total)):
             self._start_worker()
-        while len(self.results) + len(self.failures) < len(items):
+        while len(self.results) + len(self.failures) < total:
             try:
                 account_id, result, error = self._done.get(timeout=self._next_wait())
             except queue.Empty:
@@ -86,7 +104,7 @@ class _Run(Generic[T, R]):
         threading.Thread(target=self._work, name="org-backup-account", daemon=True).start()
 
     def _work(self) -> None:
-        while True:
+        while not self._stopped.is_set():
             try:
                 item = self._todo.get_nowait()
             except queue.Empty:

@@ -7,6 +7,7 @@ Each check returns None when the value is fine, or a sentence saying what would 
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -119,9 +120,16 @@ def backup_regions() -> frozenset[str]:
 
 
 def check_region(region: str) -> str | None:
-    if region in backup_regions():
+    regions = backup_regions()
+    if region in regions:
         return None
-    return "is not an AWS region with AWS Backup (botocore's partition data), e.g. us-east-1"
+    wanted = str(region).lower()
+    close = difflib.get_close_matches(wanted, sorted(regions), n=3)
+    # Equally close names are all offered: us-est-1 is as near us-west-1 as us-east-1.
+    ratio = lambda name: difflib.SequenceMatcher(None, wanted, name).ratio()  # noqa: E731
+    best = sorted(name for name in close if ratio(name) == ratio(close[0])) if close else []
+    hint = f"did you mean {' or '.join(best)}?" if best else "e.g. us-east-1"
+    return f"is not an AWS region with AWS Backup; {hint}"
 
 
 def check_bus_name(name: str) -> str | None:

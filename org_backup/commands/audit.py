@@ -1,7 +1,7 @@
 """`audit`: the live compliance view, read through each covered account's deploy role.
 
 Same rows, formats and exit codes as `report`, plus a `resource_arn` column: 0 compliant,
-1 findings, 2 bad input, 3 an organization-wide AWS call failed (CONTRACT.md).
+1 findings, 2 bad input, 3 an organization-wide AWS call failed (docs/interfaces.md).
 """
 
 from __future__ import annotations
@@ -11,15 +11,20 @@ from typing import Any
 
 from org_backup.audit.run import audit
 from org_backup.audit.targets import ALL_REGIONS
+from org_backup.commands import exit_codes
 from org_backup.commands.options import (
     add_accounts_dir,
     add_report_output,
     add_stack,
     add_thresholds,
     checked_regions,
+    comma_list,
     earlier_report,
     finish_report,
-    stack_config,
+    flat,
+    quiet,
+    settings_inputs,
+    targets_of,
     thresholds_from,
 )
 from org_backup.reporting.model import AUDIT_COLUMNS
@@ -34,8 +39,15 @@ def register(subparsers: Any) -> None:
         description=(
             "Read every covered account's vault, plan, selection, backup role, tagged EFS file"
             " systems and their latest recovery points, and write a report."
-            " Exit 0: compliant; 1: findings; 2: bad input; 3: an organization-wide AWS call"
-            " failed."
+        ),
+        epilog=exit_codes.epilog(
+            {
+                exit_codes.OK: "every account-region is compliant",
+                exit_codes.FINDINGS: "findings (the report is written)",
+                exit_codes.INPUT: exit_codes.INVALID_INPUT,
+                exit_codes.AWS: "an organization-wide AWS call failed (one account failing is"
+                " a finding, not this)",
+            }
         ),
     )
     add_accounts_dir(parser)
@@ -43,11 +55,14 @@ def register(subparsers: Any) -> None:
     add_report_output(parser)
     parser.add_argument(
         "--scan-regions",
+        action="extend",
         nargs="+",
+        type=comma_list,
         metavar="REGION",
         help="regions searched in every audited account for tagged EFS file systems, besides"
         " its covered regions; 'all' adds every region enabled by default."
-        " Default: every region the rollout covers anywhere, plus the regions setting",
+        " Default: every region the rollout covers anywhere, plus the regions setting"
+        " (repeat, or a comma list)",
     )
     parser.add_argument(
         "--scan-skipped",
@@ -61,18 +76,19 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    targets = targets_of(args)
     earlier = earlier_report(args)
     thresholds = thresholds_from(args)
-    scan = args.scan_regions
-    config, source = stack_config(args)
+    scan = flat(args.scan_regions)
+    inputs = settings_inputs(args)
     report = audit(
-        args.accounts_dir,
+        inputs.accounts_dir,
         thresholds,
-        stack_config=config,
-        stack_source=source,
-        stack_name=args.stack,
+        stack_config=inputs.config,
+        stack_source=inputs.source,
+        stack_name=inputs.stack,
         scan_regions=checked_regions("--scan-regions", scan, ALL) if scan else None,
         scan_skipped=args.scan_skipped,
-        progress=True,
+        progress=not quiet(args),
     )
-    return finish_report(report, args, "audit", AUDIT_COLUMNS, earlier)
+    return finish_report(report, args, "audit", targets, AUDIT_COLUMNS, earlier)

@@ -6,8 +6,16 @@ import argparse
 import json
 import sys
 
+from org_backup.commands import exit_codes
 from org_backup.commands.discover_filters import add_filters, apply_filters
-from org_backup.commands.options import add_accounts_dir, add_previous, add_stack, stack_config
+from org_backup.commands.options import (
+    add_accounts_dir,
+    add_previous,
+    add_stack,
+    quiet,
+    settings_inputs,
+)
+from org_backup.commands.output import STDOUT, write_output
 from org_backup.config.policy import BackupRule
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
@@ -23,12 +31,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="list every account the rollout would cover or skip, with regions and policy",
         description="List every account of the organization (this shard), its effective regions"
         " and policy, or the reason it is skipped. Nothing is deployed.",
+        epilog=exit_codes.epilog(
+            {
+                exit_codes.OK: "the listing is written",
+                exit_codes.INPUT: exit_codes.INVALID_INPUT
+                + "; with --strict also an accounts/ file that drifted from the organization",
+                exit_codes.AWS: exit_codes.AWS_FAILED,
+            }
+        ),
     )
     add_accounts_dir(parser)
     add_stack(parser)
     parser.add_argument(
-        "--json", action="store_true", help="print the manifest (CONTRACT.md) with ids null"
+        "-f",
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default), or json: the manifest (docs/manifest.md) with every id null",
     )
+    parser.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="the same as -f json"
+    )
+    parser.add_argument("-o", "--out", default=STDOUT, metavar="FILE", help="default: stdout")
     add_previous(parser)
     parser.add_argument(
         "--strict",
@@ -40,16 +64,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    config, source = stack_config(args)
+    inputs = settings_inputs(args)
     previous = read_previous(args.previous) if args.previous else None
     if previous is not None:
-        previous.check_stack(args.stack)
+        previous.check_stack(inputs.stack)
     coverage = load_coverage(
-        args.accounts_dir,
-        config,
-        stack_source=source,
-        stack_name=args.stack,
-        progress=True,
+        inputs.accounts_dir,
+        inputs.config,
+        stack_source=inputs.source,
+        stack_name=inputs.stack,
+        progress=not quiet(args),
         previous=previous,
     )
     if args.strict and coverage.file_drift:
@@ -57,11 +81,11 @@ def run(args: argparse.Namespace) -> int:
     for warning in coverage.warnings:
         print(warning, file=sys.stderr)
     coverage = apply_filters(coverage, args)
-    if args.json:
-        json.dump(build_manifest(coverage), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+    if args.format == "json":
+        text = json.dumps(build_manifest(coverage), indent=2) + "\n"
     else:
-        sys.stdout.write(render_table(coverage))
+        text = render_table(coverage)
+    write_output(args.out, text)
     return 0
 
 
@@ -87,8 +111,9 @@ def render_table(coverage: Coverage) -> str:
     )
     lines.append("")
     lines.append(
-        f"Organization {coverage.organization_id}{shard}: {len(coverage.accounts)} accounts,"
-        f" {len(covered)} covered in {region_count} account-regions,"
+        f"Organization {coverage.organization_id}{shard}:"
+        f" {plural(len(coverage.accounts), 'account')},"
+        f" {len(covered)} covered in {plural(region_count, 'account-region')},"
         + (f" {len(coverage.degraded)} of them degraded," if coverage.degraded else "")
         + f" {len(coverage.accounts) - len(covered)} skipped."
     )
@@ -101,6 +126,10 @@ def render_table(coverage: Coverage) -> str:
             + ("; this shard registers it." if coverage.shard_index == 0 else ".")
         )
     return "\n".join(lines) + "\n"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _retention(rule: BackupRule, copies: bool) -> str:

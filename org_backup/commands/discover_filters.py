@@ -22,12 +22,13 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
         help="only accounts in this OU path or below it, e.g. Root/ML (whole path segments)",
     )
     parser.add_argument(
+        "-a",
         "--account",
-        action="append",
+        action="extend",
         default=[],
-        type=account_id,
+        type=account_ids,
         metavar="ID",
-        help="only this account (repeatable)",
+        help="only this account (repeat, or a comma list)",
     )
 
 
@@ -43,6 +44,11 @@ def apply_filters(coverage: Coverage, args: argparse.Namespace) -> Coverage:
         )
 
     return coverage.model_copy(update={"accounts": tuple(filter(keep, coverage.accounts))})
+
+
+def account_ids(text: str) -> list[str]:
+    """An argparse type: `-a ID,ID`, each checked."""
+    return [account_id(part.strip()) for part in text.split(",") if part.strip()]
 
 
 def account_id(text: str) -> str:

@@ -3,40 +3,126 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from org_backup.aws_rules.limits import check_region
+from org_backup.commands.output import (
+    ReportTargets,
+    parse_formats,
+    report_targets,
+    write_report,
+)
+from org_backup.config.account_files import account_file_paths
+from org_backup.config.pulumi_files import (
+    PROJECT_FILE,
+    StackChoice,
+    choose_stack,
+    find_project,
+    stack_file,
+)
 from org_backup.config.pulumi_files import stack_config as read_stack_config
-from org_backup.config.settings import StackConfig
+from org_backup.config.settings import ENV_PREFIX, StackConfig
 from org_backup.errors import InputError, Problem
-from org_backup.reporting.formats import EXTENSIONS, FORMATS, render
+from org_backup.reporting.formats import FORMATS
 from org_backup.reporting.kinds import FLAGS, Command, Thresholds
 from org_backup.reporting.model import REPORT_COLUMNS, Report
 from org_backup.reporting.since import Earlier, read_earlier, with_changes
 
-STDOUT = "-"
-DEFAULT_FORMAT = "markdown"
-
 
 def add_accounts_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "-d",
         "--accounts-dir",
         type=Path,
-        default=Path("accounts"),
-        help="directory of per-account YAML files (default: accounts/)",
+        metavar="DIR",
+        help="directory of per-account YAML files (default: accounts/ of the project)",
     )
 
 
-def add_stack(parser: argparse.ArgumentParser) -> None:
+def add_stack(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     parser.add_argument(
+        "-s",
         "--stack",
-        help="also read the org-backup:* settings of Pulumi.<STACK>.yaml, over Pulumi.yaml's"
-        " config (both in the current directory), as pulumi up does",
+        metavar="NAME",
+        help=help_text
+        or "the Pulumi stack whose Pulumi.<NAME>.yaml is read over Pulumi.yaml, as pulumi up"
+        " reads them (default: $PULUMI_STACK)",
     )
+
+
+def quiet(args: argparse.Namespace) -> bool:
+    return getattr(args, "quiet", False)
+
+
+@dataclass(frozen=True)
+class SettingsInputs:
+    """What a command reads its settings from: the stack's config, how messages name it, the
+    stack's own name (None: no stack) and the account files' directory."""
+
+    config: StackConfig
+    source: str
+    stack: str | None
+    accounts_dir: Path
+
+
+def settings_inputs(args: argparse.Namespace, *, stack: bool = True) -> SettingsInputs:
+    """The project's Pulumi.yaml, the chosen stack's file over it, and the account files, as
+    `pulumi up` would read them; the files read are named on stderr first (not under -q)."""
+    project = Path(os.path.relpath(find_project(Path.cwd())))
+    chosen = choose_stack(getattr(args, "stack", None), os.environ, project, required=stack)
+    accounts_dir = accounts_dir_of(args, project)
+    if not quiet(args):
+        print(files_read_line(project, chosen, accounts_dir), file=sys.stderr)
+    config, source = read_stack_config(chosen.name, project)
+    return SettingsInputs(config, source, chosen.name, accounts_dir)
+
+
+def accounts_dir_of(args: argparse.Namespace, project: Path | None = None) -> Path:
+    """`-d`, else the project's `accounts/`, as a path relative to here (as messages and the
+    manifest's `source` show it)."""
+    given = getattr(args, "accounts_dir", None)
+    if given is not None:
+        return given
+    project = project or find_project(Path.cwd())
+    return Path(os.path.relpath(project / "accounts"))
+
+
+def files_read_line(project: Path, chosen: StackChoice, accounts_dir: Path) -> str:
+    """`settings: Pulumi.yaml, Pulumi.prod.yaml (stack prod, from -s), ORG_BACKUP_X; accounts:
+    accounts/ (3 files)`: what this run reads, so a default never passes unnoticed."""
+    read = [_shown(project / PROJECT_FILE)] if (project / PROJECT_FILE).is_file() else []
+    if chosen.name is not None:
+        read.append(_shown(stack_file(chosen.name, project)))
+    read[-1:] = [f"{read[-1]} ({chosen.describe()})"] if read else [f"({chosen.describe()})"]
+    read += sorted(name for name in os.environ if name.upper().startswith(ENV_PREFIX))
+    if accounts_dir.is_dir():
+        count = len(account_file_paths(accounts_dir))
+        files = f"{count} file{'' if count == 1 else 's'}"
+    else:
+        files = "not a directory" if accounts_dir.exists() else "absent"
+    return f"settings: {', '.join(read)}; accounts: {_shown(accounts_dir)}/ ({files})"
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current directory when under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+def comma_list(text: str) -> list[str]:
+    """An argparse type for list options: `-r a,b` is `-r a -r b`."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def flat(groups: list[list[str]] | None) -> list[str]:
+    """The values of a repeatable comma-list option, in order, each once."""
+    return list(dict.fromkeys(value for group in groups or [] for value in group))
 
 
 def add_previous(parser: argparse.ArgumentParser) -> None:
@@ -49,25 +135,44 @@ def add_previous(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def stack_config(args: argparse.Namespace) -> tuple[StackConfig, str]:
-    """Pulumi.yaml's config, then the `--stack` file's, as the Pulumi CLI merges them, and how
-    messages should name the stack's config."""
-    return read_stack_config(args.stack)
-
-
 def add_report_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
+        "-f",
         "--format",
-        choices=FORMATS,
-        help="default: from the --out extension (.csv .json .md .html), else markdown",
+        action="append",
+        type=report_formats,
+        metavar="FORMAT",
+        help="csv, json, markdown (md) or html; repeat or give a comma list (-f md,html) to"
+        " write several from one run, into -o DIRECTORY/. Default: from the -o extension"
+        " (.csv .json .md .html), else markdown",
     )
-    parser.add_argument("--out", default=STDOUT, metavar="FILE", help="default: - (stdout)")
+    parser.add_argument(
+        "-o",
+        "--out",
+        metavar="FILE|DIR/",
+        help="a file, or a directory (existing, or ending in /) that gets"
+        " org-backup-<command>-<organization>-<timestamp>.<ext> per format (default: stdout)",
+    )
     parser.add_argument(
         "--since",
         metavar="FILE",
         help="an earlier --format json report: add what changed since (new and resolved"
         " findings, accounts added to and removed from coverage)",
     )
+
+
+def report_formats(text: str) -> list[str]:
+    try:
+        return parse_formats(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"invalid format {error.args[0]!r} (choose from {', '.join(FORMATS)}, md)"
+        ) from None
+
+
+def targets_of(args: argparse.Namespace) -> ReportTargets:
+    """`-f` and `-o` checked together before any work: a bad pair is exit 2 at once."""
+    return report_targets(args.format, args.out)
 
 
 def add_thresholds(parser: argparse.ArgumentParser, command: Command) -> None:
@@ -82,9 +187,10 @@ def add_thresholds(parser: argparse.ArgumentParser, command: Command) -> None:
                 flag.option,
                 action="extend",
                 nargs="+",
+                type=comma_list,
                 default=[],
                 metavar=flag.metavar,
-                help=flag.help,
+                help=flag.help + " (repeat, or a comma list)",
             )
         else:
             parser.add_argument(
@@ -101,7 +207,7 @@ def thresholds_from(args: argparse.Namespace) -> Thresholds:
     for flag in FLAGS:
         value = getattr(args, flag.name, flag.off)
         if flag.value == "regions":
-            value = tuple(dict.fromkeys(checked_regions(flag.option, list(value))))
+            value = tuple(checked_regions(flag.option, flat(value)))
         values[flag.name] = value
     return Thresholds(**values)
 
@@ -128,45 +234,24 @@ def finish_report(
     report: Report,
     args: argparse.Namespace,
     command: str,
+    targets: ReportTargets,
     columns: tuple[str, ...] = REPORT_COLUMNS,
     earlier: Earlier | None = None,
 ) -> int:
-    """Render, write, and turn the verdict into the exit code (0 compliant, 1 findings)."""
+    """Render every format of one report, write them, and turn the verdict into the exit code
+    (0 compliant, 1 findings)."""
     if earlier is not None:
         report = with_changes(report, earlier)
-    out = args.out
-    text = render(
-        report, args.format or EXTENSIONS.get(Path(out).suffix.lower(), DEFAULT_FORMAT), columns
-    )
-    write_output(out, text)
-    if out != STDOUT:
+    paths = write_report(report, targets, command, columns)
+    if paths:
         summary = report.summary
+        count = summary.finding_count
         print(
-            f"{command}: {summary.status}, {summary.finding_count} finding(s); written to {out}",
+            f"{command}: {summary.status}, {count} finding{'' if count == 1 else 's'};"
+            f" wrote {', '.join(paths)}",
             file=sys.stderr,
         )
     return 0 if report.compliant else 1
-
-
-def write_output(out: str, text: str) -> None:
-    """Stdout, or a file written whole or not at all: a half-written file must not pass for a
-    finished one."""
-    if out == STDOUT:
-        sys.stdout.write(text)
-        return
-    path = Path(out)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(partial, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.replace(partial, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.remove(partial)
-        raise InputError(
-            [Problem(out, "--out", out, f"cannot be written: {error.strerror or error}")]
-        ) from None
 
 
 def positive(kind: type[int] | type[float]) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from org_backup.commands import exit_codes
 from org_backup.commands.options import positive
 from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.errors import MISSING, InputError, Problem
@@ -24,11 +25,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " --json`) or state (`pulumi stack export`) and print, for every account it deploys"
         " whose shard changes with --to, the `pulumi state move` commands that carry its"
         " resources to its new shard stack. Nothing is run and AWS is not touched.",
+        epilog=exit_codes.epilog(
+            {
+                exit_codes.OK: "the script is printed",
+                exit_codes.INPUT: exit_codes.INVALID_INPUT
+                + "; also a shard missing or given twice",
+            }
+        ),
     )
     parser.add_argument(
         "--to", type=positive(int), required=True, metavar="M", help="new shard_count"
     )
     parser.add_argument(
+        "-i",
         "--input",
         action="append",
         required=True,

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from org_backup.commands import exit_codes
 from org_backup.errors import MISSING, InputError, Problem
 from org_backup.manifest.model import Account
 from org_backup.manifest.reader import load_manifest
@@ -29,8 +30,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Markdown summary of one shard's planned change (for CI job summaries)",
         description="Compare `synth --previous`'s manifest with the previous stack output and"
         " count the operations of `pulumi preview --json`; print Markdown.",
+        epilog=exit_codes.epilog(
+            {exit_codes.OK: "the summary is printed", exit_codes.INPUT: exit_codes.INVALID_INPUT}
+        ),
     )
-    parser.add_argument("--shard", required=True, help="the shard's stack name, for the title")
+    parser.add_argument(
+        "-s",
+        "--stack",
+        "--shard",
+        dest="shard",
+        required=True,
+        metavar="NAME",
+        help="the shard's stack name, for the title",
+    )
     parser.add_argument("--synth", required=True, metavar="FILE", help="synth --out FILE")
     parser.add_argument(
         "--previous",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from org_backup.commands import exit_codes
 from org_backup.commands.options import positive
-from org_backup.errors import InputError, Problem
+from org_backup.errors import MISSING, InputError, Problem
 from org_backup.rollout.sizing import (
     FEATURES,
     MAX_MATRIX_JOBS,
@@ -34,8 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Shard count such that the largest shard's provider processes (one"
         " pulumi-resource-aws per account) fit in the runner's memory."
         " Measure a canary shard and pass --provider-mib for your own figure.",
+        epilog=exit_codes.epilog(
+            {exit_codes.OK: "the shard count is printed", exit_codes.INPUT: "invalid flags"}
+        ),
     )
-    parser.add_argument("--accounts", type=POSITIVE, required=True, help="covered accounts")
+    parser.add_argument(
+        "--account-count", dest="accounts", type=POSITIVE, metavar="N", help="covered accounts"
+    )
+    # The first spellings, kept working (hidden): both counts, not lists.
+    parser.add_argument("--accounts", dest="accounts", type=POSITIVE, help=argparse.SUPPRESS)
     parser.add_argument(
         "--runner-memory-gib",
         type=positive(float),
@@ -55,7 +63,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=RESERVE_MIB,
         help=f"for the CLI, the program and the OS (default {RESERVE_MIB})",
     )
-    parser.add_argument("--regions", type=POSITIVE, default=4, help="regions per account")
+    parser.add_argument(
+        "--region-count",
+        dest="regions",
+        type=POSITIVE,
+        default=4,
+        metavar="N",
+        help="regions per account (default 4)",
+    )
+    parser.add_argument("--regions", dest="regions", type=POSITIVE, help=argparse.SUPPRESS)
     for feature, help_text in FEATURE_FLAGS.items():
         parser.add_argument(
             "--" + feature.replace("_", "-"), action="store_true", dest=feature, help=help_text
@@ -64,6 +80,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.accounts is None:
+        raise InputError([Problem("command line", "--account-count", MISSING, "is required")])
     runner_mib = int(args.runner_memory_gib * 1024)
     features = [feature for feature in FEATURES if getattr(args, feature)]
     try:

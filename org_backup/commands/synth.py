@@ -16,13 +16,16 @@ from typing import Any, TextIO
 
 import boto3
 
+from org_backup.aws.progress import Progress
+from org_backup.commands import exit_codes
 from org_backup.commands.options import (
     add_accounts_dir,
     add_previous,
     add_stack,
-    stack_config,
-    write_output,
+    quiet,
+    settings_inputs,
 )
+from org_backup.commands.output import STDOUT, write_output
 from org_backup.coverage import names
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
@@ -42,13 +45,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run the Pulumi program against the mock engine and write the manifest",
         description="Discover the organization, run the real Pulumi program against Pulumi's"
         " mock engine (no deployment, no member-account credentials) and write the manifest"
-        " plus every registered resource as JSON.",
+        " plus every registered resource as JSON. Unlike the other commands it writes a file"
+        f" by default ({DEFAULT_OUT}): a manifest with every resource is megabytes.",
+        epilog=exit_codes.epilog(
+            {
+                exit_codes.OK: "the manifest is written",
+                exit_codes.INPUT: exit_codes.INVALID_INPUT
+                + "; also inputs the AWS provider would refuse, and with a previous state too"
+                " many accounts removed or a retained vault or lock replaced",
+                exit_codes.AWS: exit_codes.AWS_FAILED
+                + ", or more accounts degraded than max_accounts_degraded allows",
+            }
+        ),
     )
     add_accounts_dir(parser)
     add_stack(parser)
     parser.add_argument(
+        "-o",
         "--out",
         default=str(DEFAULT_OUT),
+        metavar="FILE",
         help=f"where to write the JSON; '-' for stdout (default: {DEFAULT_OUT})",
     )
     add_previous(parser)
@@ -58,48 +74,66 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="assume no role in any member account (a pull request's preview): no vault is"
         " looked up for adoption and check_deploy_roles is not applied",
     )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="also one line per covered account"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    config, stack_source = stack_config(args)
+    inputs = settings_inputs(args)
     previous = read_previous(args.previous) if args.previous else None
     session = boto3.Session()
+    registering: list[Progress] = []
 
     def resolve_coverage(previous_state: PreviousState | None) -> Coverage:
         # Called inside the program with the previous state the mock engine answered, as
         # `pulumi up` gets it from the backend.
         adoption = load_rollout_coverage(
-            args.accounts_dir,
-            config,
+            inputs.accounts_dir,
+            inputs.config,
             session,
             previous_state,
-            stack_source=stack_source,
-            stack_name=args.stack,
-            progress=True,
+            stack_source=inputs.source,
+            stack_name=inputs.stack,
+            progress=not quiet(args),
             offline=args.offline,
         )
         for warning in adoption.warnings:
             print(warning, file=sys.stderr)
+        if not quiet(args):
+            registering.append(Progress("synth: registering", len(adoption.coverage.covered)))
         return adoption.coverage
+
+    def registered(type_: str) -> None:
+        if type_ == names.COMPONENT_TYPE and registering:
+            registering[0].advance()
 
     # An export names its stack; the mock engine plays that one unless --stack says otherwise
     # (then the export must be of that stack).
     exported_stack = previous.state.stack if previous and previous.state else None
-    stack = args.stack or exported_stack or "synth"
-    coverage, result = synthesize_program(resolve_coverage, stack, previous)
-    print_summary(coverage, result["resources"], sys.stderr)
+    stack = inputs.stack or exported_stack or "synth"
+    coverage, result = synthesize_program(resolve_coverage, stack, previous, registered)
+    print_summary(coverage, result["resources"], sys.stderr, verbose=args.verbose)
     write_output(args.out, json.dumps(result, indent=2) + "\n")
-    if args.out != "-":
+    if args.out != STDOUT:
         print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 
-def print_summary(coverage: Coverage, resources: Sequence[dict[str, Any]], stream: TextIO) -> None:
-    """Per covered account its regions and resource count, the totals, then the warnings."""
+def print_summary(
+    coverage: Coverage,
+    resources: Sequence[dict[str, Any]],
+    stream: TextIO,
+    *,
+    verbose: bool = False,
+) -> None:
+    """The totals, the warnings, and per covered account (with `verbose`, or when degraded) its
+    regions and resource count."""
     children = Counter(resource["parent"] for resource in resources)
     covered = coverage.covered
-    for account in covered:
+    # A degraded account is always shown: it is deployed from its previous state.
+    for account in (a for a in covered if verbose or a.degraded):
         # The component, everything registered under it, and its provider (top level).
         count = 2 + children[names.component_name(account.account_id)]
         degraded = f"; DEGRADED: {account.degraded}" if account.degraded else ""

@@ -1,11 +1,15 @@
 """`accounts/`: one YAML file per account, reviewed in a pull request.
 
-Strict on purpose: an unknown key, a number where an account id belongs, or the same account in
-two files is an error naming the file, because a typo must never fall back to a default.
+Strict on purpose: an unknown key, an account id that is not a quoted string, or the same
+account in two files is an error naming the file, because a typo must never fall back to a
+default. An unquoted id is a number to YAML: PyYAML reads `004237524212` as the octal 578726026
+and hands `016070343078` over as a string, while YAML 1.2 tools read both as decimal numbers, so
+the id is checked on the node as written, before any value is made of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from org_backup.aws_rules import limits
 from org_backup.config.policy import BackupPolicy, PolicyOverrides, RoleName, build_policy
 from org_backup.config.settings import check_regions, check_tags
+from org_backup.config.yaml_files import read_yaml_node
 from org_backup.errors import MISSING, InputError, Problem, problems_from_validation
+
+SUFFIXES = (".yaml", ".yml")
 
 
 class AccountFile(BaseModel):
@@ -77,31 +84,33 @@ class LoadedAccount:
     policy: BackupPolicy | None
 
 
+def account_file_paths(directory: Path) -> list[Path]:
+    """The account files of `directory`: every `*.yaml`/`*.yml` not starting with `_`."""
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix in SUFFIXES and not path.name.startswith("_") and path.is_file()
+    )
+
+
 def load_account_files(
     directory: Path, policy_defaults: dict[str, Any] | None
 ) -> list[LoadedAccount]:
-    """Read every `*.yaml`/`*.yml` not starting with `_`; raise InputError listing all problems.
+    """Read every account file of `directory`; raise InputError listing all problems.
 
     Without `policy_defaults` (invalid settings) only each file's own fields are checked.
     """
     if not directory.is_dir():
-        raise InputError(
-            [
-                Problem(
-                    str(directory),
-                    "(directory)",
-                    MISSING,
-                    "does not exist; pass --accounts-dir or create it",
-                )
-            ]
+        message = (
+            "is a file, not a directory; pass the directory that holds the account files"
+            if directory.exists()
+            else "does not exist; pass --accounts-dir or create it"
         )
+        raise InputError([Problem(str(directory), "--accounts-dir", MISSING, message)])
     problems: list[Problem] = []
     loaded: list[LoadedAccount] = []
     seen: dict[str, str] = {}
-    paths = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
-    for path in paths:
-        if path.name.startswith("_") or not path.is_file():
-            continue
+    for path in account_file_paths(directory):
         account, file_problems = _load_one(path, policy_defaults)
         problems += file_problems
         if account is None:
@@ -129,14 +138,23 @@ def _load_one(
 ) -> tuple[LoadedAccount | None, list[Problem]]:
     source = str(path)
     try:
-        document = yaml.safe_load(path.read_text())
-    except OSError as error:
-        return None, [Problem(source, "(file)", MISSING, f"cannot be read: {error}")]
-    except yaml.YAMLError as error:
-        return None, [Problem(source, "(file)", MISSING, f"is not valid YAML: {error}")]
+        document, node = read_yaml_node(path)
+    except InputError as error:
+        return None, error.problems
     if not isinstance(document, dict):
         return None, [
             Problem(source, "(document)", document, "must be a mapping with at least account_id")
+        ]
+    unquoted = _unquoted_account_id(node)
+    if unquoted is not None:
+        return None, [
+            Problem(
+                source,
+                "account_id",
+                MISSING,
+                f'{unquoted} must be quoted: write account_id: "{unquoted}" (unquoted, YAML'
+                " reads an id as a number, and a leading zero is lost or read as octal)",
+            )
         ]
     try:
         spec = AccountFile.model_validate(document)
@@ -148,3 +166,41 @@ def _load_one(
     if policy is None:
         return None, problems
     return LoadedAccount(source=source, spec=spec, policy=policy), []
+
+
+def _unquoted_account_id(node: yaml.Node | None) -> str | None:
+    """The text of a top-level `account_id` written as a plain (unquoted) scalar, else None."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if (
+            isinstance(key, yaml.ScalarNode)
+            and key.value == "account_id"
+            and isinstance(value, yaml.ScalarNode)
+            and value.style not in ("'", '"')
+            and value.tag != "tag:yaml.org,2002:null"
+        ):
+            return value.value
+    return None
+
+
+class _QuotedStr(str):
+    """A string the dumper always writes in double quotes."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _QuotedStr, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, '"')
+)
+
+
+def dump_account_file(document: Mapping[str, Any]) -> str:
+    """An account file's YAML, keys in the given order, `account_id` always double-quoted, so
+    the file is one this loader (and every YAML 1.2 tool) reads as a string."""
+    quoted = {
+        key: _QuotedStr(value) if key == "account_id" else value for key, value in document.items()
+    }
+    return yaml.dump(quoted, Dumper=_Dumper, sort_keys=False, allow_unicode=True)

@@ -637,9 +637,15 @@ class _SourceNames:
         return "settings (default)"
 
 
-def _unknown(name: str) -> str:
+def closest_setting(name: str) -> str | None:
+    """The setting `name` most likely means, if any is close."""
     close = difflib.get_close_matches(name.lower(), Settings.model_fields, n=1)
-    hint = f"did you mean {close[0]}?" if close else "see docs/settings.md"
+    return close[0] if close else None
+
+
+def _unknown(name: str) -> str:
+    close = closest_setting(name)
+    hint = f"did you mean {close}?" if close else "see docs/settings.md"
     return f"unknown setting; {hint}"
 
 

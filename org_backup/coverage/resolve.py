@@ -85,7 +85,20 @@ def file_drift(files: list[LoadedAccount], inventory: OrgInventory) -> FileDrift
                     f" {skip_reasons.state_reason(account.state)}; delete the file",
                 )
             )
-        elif spec.name is not None and spec.name != account.name:
+        elif spec.name is None or spec.name == account.name:
+            continue
+        elif spec.name.casefold() == account.name.casefold():
+            # The same name in other letter case names the same account: applied, and said.
+            warnings.append(
+                Problem(
+                    loaded.source,
+                    "name",
+                    spec.name,
+                    f"differs from the organization's {account.name!r} only in case; the file"
+                    f" is applied; write name: {account.name}",
+                )
+            )
+        else:
             warnings.append(
                 Problem(
                     loaded.source,

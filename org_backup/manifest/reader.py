@@ -56,6 +56,8 @@ def parse_manifest(source: str, document: Any) -> LoadedManifest:
     """A decoded JSON document: a manifest, or stack outputs holding it under `org_backup`."""
     prefix = ""
     if isinstance(document, dict) and "schema_version" not in document:
+        if {"summary", "rows"} <= set(document):
+            raise InputError([_not_a_manifest(source, document)])
         if STACK_OUTPUT_KEY in document:
             document, prefix = document[STACK_OUTPUT_KEY], f"{STACK_OUTPUT_KEY}."
         elif "accounts" not in document:
@@ -158,6 +160,14 @@ def _parse_json(source: str, text: str) -> Any:
 
 
 def _not_a_manifest(source: str, document: dict[str, Any]) -> Problem:
+    if {"summary", "rows"} <= set(document):
+        return Problem(
+            source,
+            "(document)",
+            MISSING,
+            "is a report (report --format json), not a manifest; give the manifest it was made"
+            " from, or pass the report to --since",
+        )
     keys = ", ".join(sorted(document)) or "none"
     return Problem(
         source,

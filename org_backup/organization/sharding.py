@@ -14,7 +14,8 @@ import re
 
 from org_backup.errors import Problem
 
-_SHARD_STACK = re.compile(r"(?:^|/)shard-(\d+)$")
+_SHARD_STACK = re.compile(r"(?:^|[/-])shard-(\d+)$")
+_FIRST_SHARD = re.compile(r"(?:^|[/-])shard-0$")
 
 
 def _weight(account_id: str, index: int) -> int:
@@ -32,8 +33,21 @@ def shard_stack_name(index: int) -> str:
     return f"shard-{index}"
 
 
+def shard_stack_names(base: str, shard_count: int) -> list[str]:
+    """The stacks of one deployment: shard 0 is the base stack itself (it already holds the
+    organization-level resources, so going from one shard to several moves none of them), shard
+    i is `<base>-shard-<i>`; a base named `...shard-0` keeps its numbering (`shard-1`, ...)."""
+    stem = shard_stack_stem(base)
+    return [base] + [f"{stem}{index}" for index in range(1, shard_count)]
+
+
+def shard_stack_stem(base: str) -> str:
+    """What a shard's index is appended to: `prod-shard-`, or `shard-` for the base `shard-0`."""
+    return base[: -len("0")] if _FIRST_SHARD.search(base) else f"{base}-shard-"
+
+
 def stack_shard_problems(stack_name: str | None, shard_index: int, source: str) -> list[Problem]:
-    """A stack named `shard-N` must deploy shard N.
+    """A stack named `shard-N` (or `prod-shard-N`) must deploy shard N.
 
     Otherwise a stack run without its shard settings would plan another shard's accounts,
     deleting its own and creating theirs.

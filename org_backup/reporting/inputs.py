@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from org_backup.errors import InputError, Problem
+from org_backup.errors import MISSING, InputError, Problem
 from org_backup.manifest.model import Account
 from org_backup.manifest.reader import LoadedManifest, load_manifest
 from org_backup.manifest.skip_reasons import POLICY_SKIP_REASONS
@@ -48,6 +48,7 @@ def read_inputs(paths: Sequence[str]) -> Inputs:
             problems.extend(error.problems)
     if problems:
         raise InputError(problems)
+    _check_given_once(loaded)
     chosen = merge_accounts(loaded)
     return Inputs(
         sources=tuple(item.source for item in loaded),
@@ -68,26 +69,42 @@ def merge_accounts(loaded: Sequence[LoadedManifest]) -> list[tuple[LoadedManifes
     could not tell which deployment is the real one.
     """
     chosen: dict[str, tuple[LoadedManifest, int, Account]] = {}
-    problems: list[Problem] = []
+    # Accounts covered by two inputs, per pair of inputs: one line per pair, not per account.
+    overlaps: dict[tuple[str, str], list[Account]] = defaultdict(list)
     for item in loaded:
         for index, account in enumerate(item.manifest.accounts):
             earlier = chosen.get(account.account_id)
             if earlier is None or _rank(account) > _rank(earlier[2]):
                 chosen[account.account_id] = (item, index, account)
             elif account.status == "covered" and earlier[2].status == "covered":
-                problems.append(
-                    Problem(
-                        item.source,
-                        f"accounts.{index}.account_id",
-                        account.account_id,
-                        f"account {account.account_id} ({account.name}) is covered here and in"
-                        f" {earlier[0].source} (accounts.{earlier[1]}); give each stack or shard"
-                        " once",
-                    )
-                )
-    if problems:
-        raise InputError(problems)
+                overlaps[(earlier[0].source, item.source)].append(account)
+    if overlaps:
+        raise InputError([_overlap(pair, accounts) for pair, accounts in overlaps.items()])
     return [(chosen[key][0], chosen[key][2]) for key in sorted(chosen)]
+
+
+def _overlap(pair: tuple[str, str], accounts: list[Account]) -> Problem:
+    examples = ", ".join(f"{a.account_id} {a.name}" for a in accounts[:2])
+    count = f"{len(accounts)} account{' is' if len(accounts) == 1 else 's are'}"
+    return Problem(
+        f"{pair[0]} and {pair[1]}",
+        "(document)",
+        MISSING,
+        f"{count} covered in both (e.g. {examples}); give each stack or shard once",
+    )
+
+
+def _check_given_once(loaded: Sequence[LoadedManifest]) -> None:
+    """The same file (or the same bytes) twice is one slip, said in one line."""
+    seen: dict[str, str] = {}
+    for item in loaded:
+        earlier = seen.get(item.sha256)
+        seen.setdefault(item.sha256, item.source)
+        if earlier is not None:
+            same = item.source if earlier == item.source else f"{item.source} (= {earlier})"
+            raise InputError(
+                [Problem("command line", "--input", MISSING, f"{same} is given twice")]
+            )
 
 
 def _rank(account: Account) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 import uuid
 from collections.abc import Callable
@@ -367,10 +368,16 @@ class RecordingMonitor(MockMonitor):
 
     mocks: AwsMocks
 
-    def __init__(self, mocks: AwsMocks, states: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        mocks: AwsMocks,
+        states: list[dict[str, Any]] | None = None,
+        on_register: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(mocks)
         self.registered: list[dict[str, Any]] = []
         self.states = states
+        self.on_register = on_register
         # Each resource's state, by the mock's URN (the engine's differs, see `_engine_urn`).
         self._states: dict[str, dict[str, Any]] = {}
 
@@ -400,6 +407,8 @@ class RecordingMonitor(MockMonitor):
         if self.states is not None:
             self._states[response.urn] = self._state(request, response, inputs)
             self.states.append(self._states[response.urn])
+        if self.on_register is not None:
+            self.on_register(request.type)
         return response
 
     def RegisterResourceOutputs(self, request):  # a component's (or the stack's) outputs
@@ -450,6 +459,17 @@ def _explicit_dependencies(request: Any) -> list[str]:
     )
 
 
+class _CancellingExecutor(concurrent.futures.ThreadPoolExecutor):
+    """A thread pool whose shutdown drops the work not yet started (asyncio's own shutdown
+    waits for all of it: a Ctrl-C would otherwise keep registering for seconds)."""
+
+    def __init__(self) -> None:
+        super().__init__(thread_name_prefix="mock-engine")
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=wait, cancel_futures=True)
+
+
 def run_mocked(
     program: Callable[[], pulumi.Output[T]],
     *,
@@ -457,19 +477,24 @@ def run_mocked(
     stack: str,
     stack_outputs: dict[str, Any] | None = None,
     states: list[dict[str, Any]] | None = None,
+    on_register: Callable[[str], None] | None = None,
 ) -> tuple[T, list[dict[str, Any]]]:
     """Run `program` under the mocks; return what its Output resolved to and the registrations.
 
     `stack_outputs` are what the stack exported at its last update (none: a new stack).
     Entries are sorted by logical name (account first), so the list is stable between runs.
     `states`, when given, receives the state the engine would hold after the update, in
-    registration order (what `pulumi stack export` lists).
+    registration order (what `pulumi stack export` lists). `on_register` is called with each
+    registration's type, from the SDK's worker threads.
     Raises ProviderRuleError when any registration or invoke breaks the provider's rules.
     """
     mocks = AwsMocks(stack_outputs)
-    monitor = RecordingMonitor(mocks, states)
+    monitor = RecordingMonitor(mocks, states, on_register)
 
     async def main() -> T:
+        # The SDK registers through the loop's default executor; on an interrupt, asyncio's
+        # shutdown then waits for the registration under way only, not for every queued one.
+        asyncio.get_running_loop().set_default_executor(_CancellingExecutor())
         # Inside the loop's task: the settings and root stack live in this run's context only.
         reset_options(project=project, stack=stack)
         set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)

@@ -71,7 +71,7 @@ def test_add_never_overwrites(org: Org, tmp_path: Path, capsys):
 
     assert code == 2
     assert existing.read_text() == text
-    assert "ml-dev.yaml: (file): 'ml-dev.yaml': already exists" in capsys.readouterr().err
+    assert "ml-dev.yaml: 'ml-dev.yaml': already exists" in capsys.readouterr().err
 
 
 def test_add_refuses_a_second_file_for_the_same_account(org: Org, tmp_path: Path, capsys):
@@ -106,7 +106,7 @@ def test_add_rejects_bad_regions_and_ids_before_writing(org: Org, tmp_path: Path
     args = ["accounts", "add", org.accounts["ml-dev"], "--accounts-dir", str(accounts_dir)]
 
     assert main([*args, "--regions", "mars-north-1"]) == 2
-    assert "--regions" in capsys.readouterr().err
+    assert "--region: 'mars-north-1': is not an AWS region" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
         main(["accounts", "add", "12345", "--accounts-dir", str(accounts_dir)])
     assert exit_.value.code == 2
@@ -145,3 +145,70 @@ def test_a_filter_that_matches_nothing_prints_an_empty_table(org: Org, tmp_path:
     accounts_dir = tmp_path / "accounts"
     assert main(["discover", "--accounts-dir", str(accounts_dir), "--ou", "Root/Nowhere"]) == 0
     assert "0 accounts, 0 covered" in capsys.readouterr().out
+
+
+def _yaml11_unquoted(account_id: str) -> bool:
+    """An id PyYAML's safe_dump writes without quotes, which YAML 1.2 tools read as a number: a
+    leading zero and an 8 or 9 (so not octal)."""
+    return account_id.startswith("0") and any(digit in account_id for digit in "89")
+
+
+def test_add_quotes_every_id_and_validate_and_list_accept_the_file(org: Org, tmp_path, capsys):
+    from moto.moto_api._internal import mock_random
+
+    # moto draws ids from its seeded generator: the first one of that shape after seed 18.
+    mock_random.seed(18)
+    account_id = next(
+        found
+        for number in range(200)
+        if _yaml11_unquoted(found := org.account(f"zero-lead-{number}", "ML/Dev"))
+    )
+    name = next(name for name, id_ in org.accounts.items() if id_ == account_id)
+    accounts_dir = tmp_path / "accounts"
+
+    # --regions (the contract's list) no longer swallows the id that follows it.
+    code = main(["accounts", "add", "--regions", "us-east-1", "eu-west-1", account_id,
+                 "-d", str(accounts_dir)])  # fmt: skip
+
+    assert code == 0
+    text = (accounts_dir / f"{name}.yaml").read_text()
+    assert f'account_id: "{account_id}"' in text
+    assert yaml.safe_load(text)["regions"] == ["us-east-1", "eu-west-1"]
+    capsys.readouterr()
+    assert main(["accounts", "validate", "-d", str(accounts_dir), "--org"]) == 0
+    assert main(["accounts", "list", "-d", str(accounts_dir), "-f", "json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["account_id"] == account_id and listed["regions"] == ["us-east-1", "eu-west-1"]
+
+
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [("016070343078", '"016070343078"'), ("004237524212", '"004237524212"')],
+)
+def test_an_unquoted_id_is_refused_with_its_own_digits_quoted(tmp_path, capsys, written, fix):
+    accounts_dir = tmp_path / "accounts"
+    accounts_dir.mkdir()
+    (accounts_dir / "x.yaml").write_text(f"account_id: {written}\n")
+
+    for command in (["accounts", "validate"], ["discover"]):
+        assert main([*command, "-q", "-d", str(accounts_dir)]) == 2
+        [line] = capsys.readouterr().err.splitlines()
+        assert f"x.yaml: account_id: {written} must be quoted: write account_id: {fix}" in line
+        assert "000578726026" not in line  # not the octal reading of 004237524212
+
+
+def test_validate_against_the_organization_names_a_drifted_file(org: Org, tmp_path, capsys):
+    accounts_dir = tmp_path / "accounts"
+    (accounts_dir / "dev.yaml").write_text(
+        f'account_id: "{org.accounts["ml-dev"]}"\nname: ML-Dev\n'
+    )
+    assert main(["accounts", "validate", "-q", "-d", str(accounts_dir)]) == 0  # offline: fine
+    assert main(["accounts", "validate", "-q", "-d", str(accounts_dir), "--org"]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "dev.yaml: name: 'ML-Dev': differs from the organization's 'ml-dev' only in case" in line
+    # discover applies such a file, with the warning; --strict refuses it.
+    assert main(["discover", "-q", "-d", str(accounts_dir)]) == 0
+    out_err = capsys.readouterr()
+    assert f"covered ({accounts_dir / 'dev.yaml'})" in out_err.out
+    assert "only in case; the file is applied; write name: ml-dev" in out_err.err
+    assert main(["discover", "-q", "-d", str(accounts_dir), "--strict"]) == 2

@@ -56,7 +56,9 @@ def test_the_cli_against_a_moto_server_reports_the_unprotected_file_system(
 
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("audit: NON_COMPLIANT, ") and err.endswith(f"written to {out}\n")
+    assert err.startswith("settings: Pulumi.yaml (no stack: Pulumi.yaml defaults), ORG_BACKUP_")
+    last = err.splitlines()[-1]
+    assert last.startswith("audit: NON_COMPLIANT, ") and last.endswith(f"wrote {out}")
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert tuple(rows[0]) == (*AUDIT_COLUMNS, *PROVENANCE_COLUMNS)
     [stray] = seeded.file_systems_of("ml-inference", UNCOVERED_REGION, tagged=True)

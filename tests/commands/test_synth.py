@@ -64,7 +64,7 @@ def test_out_dash_prints_the_json_on_stdout_and_writes_no_file(
 def test_summary_lists_accounts_regions_counts_totals_and_lock_warnings(
     load_coverage, tmp_path, capsys
 ):
-    run_synth("--out", str(tmp_path / "m.json"))
+    run_synth("--out", str(tmp_path / "m.json"), "-v")
     err = capsys.readouterr().err
     assert f"{A} acct-3333: us-east-1, eu-west-1 (11 resources)" in err
     assert f"{B} acct-6666: eu-west-1 (9 resources)" in err

@@ -14,7 +14,7 @@ GOOD_ID = "111122223333"
 
 # (file name, file text, the field the message must name, a word the message must contain)
 BAD_FILES = [
-    ("int-id.yaml", "account_id: 111122223333\n", "account_id", "quoted string"),
+    ("int-id.yaml", "account_id: 111122223333\n", "account_id", "must be quoted"),
     ("lost-zero.yaml", "account_id: 12345678901\n", "account_id", "leading zero"),
     ("short-id.yaml", 'account_id: "12345"\n', "account_id", "12-digit"),
     ("missing-id.yaml", "name: orphan\n", "account_id", "required"),
@@ -161,8 +161,9 @@ def test_bad_account_file_exits_2_naming_file_and_field(tmp_path, capsys, name, 
     assert code == 2
     assert out == ""
     assert "Traceback" not in err
-    line = next(line for line in err.splitlines() if name in line)
-    assert f": {field}:" in line
+    line = next(line for line in err.splitlines() if name in line and line.startswith("error:"))
+    # A problem of the whole file names no field (no "(file)" placeholder).
+    assert f": {field}:" in line if not field.startswith("(") else field not in line
     assert hint in line
 
 
@@ -180,7 +181,7 @@ def test_bad_setting_exits_2_naming_variable_and_field(
 
     assert code == 2
     assert out == ""
-    line = next(line for line in err.splitlines() if variable in line)
+    line = next(line for line in err.splitlines() if variable in line and line.startswith("error:"))
     assert f": {field}:" in line
     assert hint in line
 

@@ -157,7 +157,7 @@ def test_a_key_declared_without_default_must_be_set_by_the_stack(project: Path):
     with pytest.raises(InputError) as raised:
         settings_of("dev")
     assert str(raised.value) == (
-        "Pulumi.yaml: config.target_ous: (missing): is declared without a default or value and"
+        "Pulumi.yaml: config.target_ous: is declared without a default or value and"
         " Pulumi.dev.yaml does not set it; Pulumi stops such a stack with 'Stack ... is missing"
         " configuration value'"
     )

@@ -6,7 +6,9 @@ credentials or runs `pulumi preview`/`up`; the nightly run deploys only the last
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -214,12 +216,29 @@ def test_the_pulumi_cli_is_the_version_of_the_pinned_sdk():
     assert versions == {sdk.group(1)}
 
 
-def test_the_shard_matrix_lists_every_shard_stack_file():
+def test_the_shard_matrix_is_the_base_stacks_shard_stacks(tmp_path: Path):
+    """CI's matrix is `org-backup stacks --json` of the base stack named by PULUMI_STACK, and no
+    one organization's shard files ship in the repository root."""
+    assert not list(ROOT.glob("Pulumi.shard-*.yaml"))
+    # The script run from a copy of the repository's layout that holds one base stack.
+    (tmp_path / ".github" / "scripts").mkdir(parents=True)
+    script = tmp_path / ".github" / "scripts" / "shards"
+    shutil.copy(ROOT / ".github" / "scripts" / "shards", script)
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path)
+    (tmp_path / ".venv").symlink_to(ROOT / ".venv")
+    (tmp_path / "Pulumi.ci-test-base.yaml").write_text("config:\n  org-backup:shard_count: 3\n")
+    unset = subprocess.run(["bash", str(script)], capture_output=True, text=True, env={})
+    assert unset.returncode == 2 and "PULUMI_STACK" in unset.stderr
     out = subprocess.run(
-        ["bash", str(ROOT / ".github" / "scripts" / "shards")],
+        ["bash", str(script)],
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "PULUMI_STACK": "ci-test-base"},
     ).stdout
-    files = sorted(int(p.stem.split("-")[1]) for p in ROOT.glob("Pulumi.shard-*.yaml"))
-    assert out == f"list=[{','.join(map(str, files))}]\n"
+    assert out == 'list=["ci-test-base", "ci-test-base-shard-1", "ci-test-base-shard-2"]\n'
+    up = load("shards-up.yml")
+    assert up["jobs"]["up"]["strategy"]["matrix"] == {
+        "stack": "${{ fromJSON(needs.shards.outputs.list) }}"
+    }
+    assert up["jobs"]["up"]["env"]["STACK"] == "${{ matrix.stack }}"

@@ -154,14 +154,14 @@ VIOLATIONS = [
     pytest.param(
         f"{A}-us-east-1-restore-testing-selection",
         _pop("iamRoleArn"),
-        "iamRoleArn: (missing)",
+        "iamRoleArn: is required",
         "is required",
         id="required",
     ),
     pytest.param(
         f"{A}-us-east-1-plan",
         lambda inputs: inputs["rules"][0].pop("targetVaultName"),
-        "rules[0].targetVaultName: (missing)",
+        "rules[0].targetVaultName: is required",
         "is required",
         id="required-nested",
     ),
@@ -245,7 +245,7 @@ VIOLATIONS = [
     pytest.param(
         f"{A}-us-east-1-vault-policy",
         _pop("backupVaultName"),
-        "backupVaultName: (missing)",
+        "backupVaultName: is required",
         "is required",
         id="member-vault-policy-required",
     ),

@@ -54,7 +54,7 @@ def test_out_file_gets_the_format_of_its_extension(
     assert result.code == 1
     assert result.out == ""
     assert out.read_bytes().decode("utf-8") == golden(GOLDEN[format_name])
-    assert f"report: NON_COMPLIANT, 6 finding(s); written to {out}" in result.err
+    assert f"report: NON_COMPLIANT, 6 findings; wrote {out}" in result.err
     assert not list(tmp_path.glob("*.partial"))
 
 

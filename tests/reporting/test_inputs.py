@@ -43,7 +43,7 @@ def test_empty_file_exits_2_saying_it_is_empty(report, write) -> None:
     result = report("--input", path)
 
     assert result.code == 2
-    assert f"{path}: (document): '\\n': is empty" in result.err
+    assert f"{path}: '\\n': is empty" in result.err
 
 
 def test_unknown_schema_version_exits_2_naming_the_file(report, small, write) -> None:
@@ -63,7 +63,7 @@ def test_schema_violation_names_the_file_and_the_field(report, small, write) -> 
     result = report("--input", path)
 
     assert result.code == 2
-    assert f"{path}: accounts.1.ou_path: (missing): required field is missing" in result.err
+    assert f"{path}: accounts.1.ou_path: required field is missing" in result.err
     assert f"{path}: accounts.0.regions.0.plan.rules.0.delete_after_days: 'forever'" in result.err
 
 
@@ -193,16 +193,40 @@ def test_a_shard_given_twice_is_a_finding(report, manifest, write) -> None:
     ]
 
 
-def test_an_account_covered_in_two_inputs_exits_2_naming_both(report, small, write) -> None:
-    first, second = write("prod.json", small), write("copy.json", small)
+def test_the_same_input_twice_is_one_line(report, small, write) -> None:
+    first, copy = write("prod.json", small), write("copy.json", small)
+
+    for args in ((first, first), (first, copy)):
+        result = report("--input", args[0], "--input", args[1])
+        assert result.code == 2
+        [line] = result.err.splitlines()
+        assert line.startswith(f"error: command line: --input: {args[1]}")
+        assert line.endswith("is given twice")
+
+
+def test_two_inputs_that_overlap_are_one_line_per_pair(report, small, write) -> None:
+    other = {**small, "shard": {"index": 0, "count": 1}, "accounts": small["accounts"][:2]}
+    other["accounts"] = [{**small["accounts"][0]}, {**small["accounts"][1], "name": "renamed"}]
+    first, second = write("prod.json", small), write("other.json", other)
 
     result = report("--input", first, "--input", second)
 
     assert result.code == 2
-    assert (
-        f"{second}: accounts.0.account_id: '111122223333': account 111122223333 (ml-prod) is"
-        f" covered here and in {first} (accounts.0)"
-    ) in result.err
+    [line] = result.err.splitlines()
+    assert line.startswith(f"error: {first} and {second}: ")
+    assert "covered in both (e.g. 111122223333 ml-prod" in line
+    assert line.endswith("give each stack or shard once")
+
+
+def test_a_report_given_as_input_is_named_for_what_it_is(report, small, write) -> None:
+    first = write("prod.json", small)
+    assert report("--input", first, "-f", "json", "-o", first.replace("prod", "r")).code == 1
+
+    result = report("--input", first.replace("prod", "r"))
+
+    assert result.code == 2
+    [line] = result.err.splitlines()
+    assert "is a report (report --format json), not a manifest" in line
 
 
 def test_covered_in_one_input_and_skipped_in_another_is_one_covered_row(

@@ -83,7 +83,7 @@ class Nightly:
 
     def cli(self, command: str, *args: str) -> Run:
         self.capsys.readouterr()
-        argv = [command, "--accounts-dir", str(self.accounts_dir), *args]
+        argv = [command, "-q", "--accounts-dir", str(self.accounts_dir), *args]
         if self.refused:
             with enable_iam_authentication():
                 code = main(argv)

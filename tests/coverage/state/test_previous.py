@@ -146,5 +146,5 @@ def test_a_backend_that_cannot_answer_stops_the_program(monkeypatch):
 
     with pytest.raises(RuntimeError, match="no backend client"):
         run_mocked(program, project="org-backup", stack="prod")
-    assert "stack prod: outputs: (missing): cannot be read" in str(caught[0])
+    assert "stack prod: outputs: cannot be read" in str(caught[0])
     assert "removal guard cannot run" in str(caught[0])

@@ -38,6 +38,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from org_backup.cli import main as cli
+from org_backup.config.pulumi_files import STACK_VARIABLE, find_project, stack_file
 from org_backup.demo.deployment import deploy_manifest
 from org_backup.demo.gaps import BackupGaps
 from org_backup.demo.seed import (
@@ -57,8 +58,10 @@ FRESH = timedelta(hours=2)
 STALE_ACCOUNT, STALE_REGION, STALE = "ml-prod", DEMO_REGIONS[1], timedelta(days=3)
 DRIFTED_ACCOUNT, DRIFTED_REGION = "analytics", DEMO_REGIONS[0]
 NEVER_BACKED_UP = (SHORT_RETENTION_ACCOUNT, DEMO_REGIONS[0])
-SETTINGS = {"ORG_BACKUP_REGIONS": json.dumps(list(DEMO_REGIONS))}
-"""The demo's settings beyond Pulumi.yaml's defaults, exported like the AWS variables."""
+STACK = "demo"
+"""The demo's stack: its file holds the settings beyond Pulumi.yaml's defaults, and env.sh
+selects it with PULUMI_STACK, as a user selects theirs."""
+STACK_HEADER = "# Written by make demo (python -m org_backup.demo); make demo-stop removes it.\n"
 _FILES = ("env.sh", "server.pid", "server.log", "deployed.json")
 
 
@@ -75,9 +78,10 @@ def serve(port: int, directory: Path) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        _write_stack_file()
         _post(f"{endpoint}/moto-api/reset")
         _post(f"{endpoint}/moto-api/seed?a={SEED}")
-        environ = {**client_environ(endpoint), **SETTINGS}
+        environ = {**client_environ(endpoint), STACK_VARIABLE: STACK}
         os.environ.update(environ)
         seeded = seed_organization(boto3.Session(), demo_spec())
         _deploy(directory, seeded, gaps)
@@ -142,10 +146,24 @@ def _member_backup(account_id: str, region: str):  # type: ignore[no-untyped-def
     )
 
 
+def demo_stack_file() -> Path:
+    """Pulumi.demo.yaml of the project around the working directory (as pulumi finds it)."""
+    return stack_file(STACK, find_project(Path.cwd()))
+
+
+def _write_stack_file() -> None:
+    """The demo stack's settings; never over a file the demo did not write."""
+    path = demo_stack_file()
+    if path.exists() and not path.read_text().startswith(STACK_HEADER):
+        raise SystemExit(f"demo: {path} exists and was not written by the demo; move it away")
+    regions = "".join(f"    - {region}\n" for region in DEMO_REGIONS)
+    _write_atomically(path, f"{STACK_HEADER}config:\n  org-backup:regions:\n{regions}")
+
+
 def env_script(environ: dict[str, str]) -> str:
-    """The lines to paste (or `source`): the emulator's AWS variables, the settings, and PATH
+    """The lines to paste (or `source`): the emulator's AWS variables, the demo stack, and PATH
     with this virtualenv's `bin` first, so `org-backup` and `python` are the project's."""
-    names = sorted(name for name in environ if name.startswith("AWS_")) + sorted(SETTINGS)
+    names = [*sorted(name for name in environ if name.startswith("AWS_")), STACK_VARIABLE]
     lines = ["unset AWS_PROFILE"]
     lines += [f"export {name}={shlex.quote(environ[name])}" for name in names]
     lines.append(f'export PATH={shlex.quote(str(Path(sys.executable).parent))}:"$PATH"')
@@ -209,6 +227,9 @@ def stop(directory: Path) -> int:
             time.sleep(0.1)
     for name in _FILES:
         (directory / name).unlink(missing_ok=True)
+    stack = demo_stack_file()
+    if stack.is_file() and stack.read_text().startswith(STACK_HEADER):
+        stack.unlink()
     accounts = directory / "accounts"
     if accounts.is_dir():
         for path in accounts.glob("*.yaml"):

@@ -29,17 +29,17 @@ def test_a_busy_port_is_one_line_naming_another(tmp_path: Path, capsys: pytest.C
 
 
 def test_the_export_lines_point_a_shell_at_the_emulator_alone():
-    environ = {**client_environ("http://127.0.0.1:5055"), "ORG_BACKUP_REGIONS": '["us-east-1"]'}
+    environ = {**client_environ("http://127.0.0.1:5055"), "PULUMI_STACK": "demo"}
     script = env_script(environ)
 
     shell = subprocess.run(
-        ["bash", "-c", f'{script}\necho "$AWS_ENDPOINT_URL|$AWS_PROFILE|$ORG_BACKUP_REGIONS"'],
+        ["bash", "-c", f'{script}\necho "$AWS_ENDPOINT_URL|$AWS_PROFILE|$PULUMI_STACK"'],
         env={"PATH": "/usr/bin:/bin", "AWS_PROFILE": "production"},
         capture_output=True,
         text=True,
         check=True,
     )
-    assert shell.stdout == 'http://127.0.0.1:5055||["us-east-1"]\n'
+    assert shell.stdout == "http://127.0.0.1:5055||demo\n"
     assert all(line.startswith(("export ", "unset ")) for line in script.splitlines())
 
 

@@ -4,6 +4,7 @@ every run, `make demo-stop` ends it."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -53,11 +54,7 @@ def test_the_readme_walkthrough_finds_the_seeded_problems_and_stops_cleanly(tmp_
     environ = {
         key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "ORG_"))
     }
-    environ |= {
-        "VENV": str(Path(sys.executable).parent.parent),
-        "DEMO_PORT": str(free_port()),
-        "PYTHONPATH": str(ROOT),
-    }
+    environ |= {"VENV": str(Path(sys.executable).parent.parent), "DEMO_PORT": str(free_port())}
     result = subprocess.run(
         ["bash", "-c", walkthrough()],
         cwd=tmp_path,
@@ -71,27 +68,34 @@ def test_the_readme_walkthrough_finds_the_seeded_problems_and_stops_cleanly(tmp_
     assert "audit exit 1" in output, output
     assert "demo: stopped" in output, output
 
-    report = (tmp_path / "build/demo/report.html").read_text()
-    audit = (tmp_path / "build/demo/audit.md").read_text()
-    for kind in ("retention below minimum", "required region missing"):
-        assert kind in report, kind
-    for kind in (
+    demo = tmp_path / "build/demo"
+    report, audit = (
+        json.loads(next(demo.glob(f"org-backup-{c}-*.json")).read_text())
+        for c in ("report", "audit")
+    )
+    assert {"retention below minimum", "required region missing"} <= set(
+        report["summary"]["findings_by_kind"]
+    )
+    assert {
         "retention below minimum",
         "file system unprotected",
         "latest backup too old",
         "never backed up",
         "no backup plan",
-    ):
-        assert kind in audit, kind
-    assert ORGANIZATION in audit
-    for name, account_id in ACCOUNTS.items():
-        assert f"Account {account_id} ({name})" in audit + report, name
-    assert "old-project" not in re.sub(r"(?s).*## Findings\n", "", audit)  # suspended: skipped
+    } <= set(audit["summary"]["findings_by_kind"])
+    assert report["summary"]["organizations"] == audit["summary"]["organizations"] == [ORGANIZATION]
+    named = {
+        (row["account_name"], row["account_id"])
+        for row in report["rows"] + audit["rows"]
+        if row["findings"]
+    }
+    assert named == set(ACCOUNTS.items())  # the suspended old-project is skipped, not a finding
 
     pid = int(re.search(r"\(pid (\d+),", output).group(1))  # type: ignore[union-attr]
     assert not running(pid), "make demo-stop left the emulator running"
-    assert sorted(path.name for path in (tmp_path / "build/demo").iterdir()) == [
-        "audit.md",
-        "manifest.json",
-        "report.html",
-    ]
+    assert not (tmp_path / "Pulumi.demo.yaml").exists()
+    left = sorted(path.suffix for path in demo.iterdir() if path.name.startswith("org-backup-"))
+    assert left == [".html", ".html", ".json", ".json", ".md", ".md"]
+    assert sorted(
+        path.name for path in demo.iterdir() if not path.name.startswith("org-backup-")
+    ) == ["manifest.json"]

@@ -12,6 +12,7 @@ from org_backup.commands.options import positive
 from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.errors import MISSING, InputError, Problem
 from org_backup.manifest.reader import LoadedManifest
+from org_backup.organization.sharding import shard_stack_names
 from org_backup.reporting.inputs import shard_findings
 from org_backup.rollout.state_moves import moves, script
 from org_backup.rollout.synthesize import PROJECT
@@ -45,6 +46,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="one current shard's output or `pulumi stack export`; give every shard once",
     )
     parser.add_argument(
+        "-s",
+        "--stack",
+        metavar="BASE",
+        help="the base stack (shard 0): shard i is BASE-shard-<i> (see org-backup stacks);"
+        " default: the stack named by shard 0's `pulumi stack export`, else shard-0, shard-1, ...",
+    )
+    parser.add_argument(
         "--project",
         default=PROJECT,
         help=f"the Pulumi project name in the URNs (Pulumi.yaml `name`; default {PROJECT})",
@@ -60,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
         for item, previous in loaded
         for account in previous.baseline.values()
     ]
+    stacks = _stack_names(loaded, args.stack, max(old_count, args.to))
     moved = moves(placed, args.to)
-    sys.stdout.write(script(moved, old_count, args.to, args.project))
+    sys.stdout.write(script(moved, old_count, args.to, args.project, stacks))
     share = f" ({len(moved) / len(placed):.0%})" if placed else ""
     print(
         f"reshard: {len(moved)} of {len(placed)} deployed account(s) change shard{share},"
@@ -69,6 +78,36 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _stack_names(
+    loaded: list[tuple[LoadedManifest, PreviousState]], base: str | None, count: int
+) -> list[str]:
+    """Each shard index's stack, by the naming rule from the base stack; an input that names its
+    stack (a `pulumi stack export`) must be the stack the rule gives its shard."""
+    named = {
+        item.manifest.shard.index: previous.state.stack
+        for item, previous in loaded
+        if previous.state is not None and previous.state.stack
+    }
+    stacks = shard_stack_names(base or named.get(0) or "shard-0", count)
+    problems = [
+        Problem(
+            item.source,
+            "root stack URN",
+            previous.state.stack,
+            f"is the stack of shard {item.manifest.shard.index}, which is"
+            f" {stacks[item.manifest.shard.index]} by the naming of {stacks[0]} (org-backup"
+            " stacks); rename it with `pulumi stack rename`, not a state move",
+        )
+        for item, previous in loaded
+        if previous.state is not None
+        and previous.state.stack
+        and previous.state.stack != stacks[item.manifest.shard.index]
+    ]
+    if problems:
+        raise InputError(problems)
+    return stacks
 
 
 def _load(path: str) -> tuple[LoadedManifest, PreviousState]:

@@ -28,11 +28,6 @@ def shard_of(account_id: str, shard_count: int) -> int:
     return max(range(shard_count), key=lambda index: (_weight(account_id, index), -index))
 
 
-def shard_stack_name(index: int) -> str:
-    """The stack that deploys shard `index` (what the workflows and `reshard` select)."""
-    return f"shard-{index}"
-
-
 def shard_stack_names(base: str, shard_count: int) -> list[str]:
     """The stacks of one deployment: shard 0 is the base stack itself (it already holds the
     organization-level resources, so going from one shard to several moves none of them), shard

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from org_backup.coverage import names
 from org_backup.coverage.state.previous import CoveredBefore
-from org_backup.organization.sharding import shard_of, shard_stack_name
+from org_backup.organization.sharding import shard_of
 
 # URNs per command: one `state move` rewrites both stacks' whole state once, so accounts are
 # batched, but not so many that a failed batch is hard to retry or the line hard to review.
@@ -57,18 +57,22 @@ def moves(placed: Iterable[tuple[int, CoveredBefore]], new_count: int) -> list[M
     )
 
 
-def script(moved: Sequence[Move], old_count: int, new_count: int, project: str) -> str:
-    """The shell script: new stacks first, then the moves per (source, destination)."""
+def script(
+    moved: Sequence[Move], old_count: int, new_count: int, project: str, stacks: Sequence[str]
+) -> str:
+    """The shell script: new stacks first, then the moves per (source, destination); `stacks`
+    names the stack of each shard index (at least max(old_count, new_count) of them)."""
+    base = stacks[0]
     lines = [
         f"# Reshard from {old_count} to {new_count} shards: {len(moved)} account(s) change stack.",
         "# Run with no rollout in progress, from the project directory, before the first",
         f"# `pulumi up` with shard_count {new_count}; nothing in AWS is touched. Then run every",
         "# stack's first `pulumi up` with its state exported (`make up STACK=...`, or the",
         "# workflows): moved accounts are in a stack's state before any of its outputs list them.",
+        f"pulumi config set org-backup:shard_count {new_count} -s {base}",
+        f"org-backup stacks sync -s {base}  # writes every shard stack's file; commit them",
     ]
-    for index in range(old_count, new_count):
-        stack = shard_stack_name(index)
-        lines.append(f"pulumi stack init {stack}  # and commit Pulumi.{stack}.yaml")
+    lines += [f"pulumi stack init {stacks[index]}" for index in range(old_count, new_count)]
     pairs: dict[tuple[int, int], list[Move]] = {}
     for move in moved:
         pairs.setdefault((move.source, move.dest), []).append(move)
@@ -77,19 +81,13 @@ def script(moved: Sequence[Move], old_count: int, new_count: int, project: str) 
             batch = group[start : start + BATCH]
             lines.append("")
             lines.extend(f"# {m.account_id} {m.name or '(found only in the state)'}" for m in batch)
-            lines.append(
-                f"pulumi state move --source {shard_stack_name(source)}"
-                f" --dest {shard_stack_name(dest)} \\"
-            )
+            lines.append(f"pulumi state move --source {stacks[source]} --dest {stacks[dest]} \\")
             urns = [
-                shlex.quote(component_urn(shard_stack_name(source), project, m.account_id))
-                for m in batch
+                shlex.quote(component_urn(stacks[source], project, m.account_id)) for m in batch
             ]
             lines.extend(f"  {urn} \\" for urn in urns[:-1])
             lines.append(f"  {urns[-1]}")
     for index in range(new_count, old_count):
         lines.append("")
-        lines.append(
-            f"# {shard_stack_name(index)} is now empty: pulumi stack rm {shard_stack_name(index)}"
-        )
+        lines.append(f"# {stacks[index]} is now empty: pulumi stack rm {stacks[index]}")
     return "\n".join(lines) + "\n"

@@ -43,9 +43,7 @@ def test_help_cites_only_files_that_ship():
     }
     assert "docs/manifest.md" in cited
     for path in cited - {"build/manifest.json"}:  # synth's default output, written on demand
-        assert (ROOT / path).exists() or path == "accounts/README.md" and (ROOT / path).exists(), (
-            path
-        )
+        assert (ROOT / path).exists(), path
 
 
 def test_a_usage_error_is_one_line_naming_the_help(capsys):

@@ -5,7 +5,10 @@ moto server holds every per-account request open, as a slow AWS would."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
+import pty
 import signal
 import subprocess
 import sys
@@ -153,3 +156,25 @@ def test_an_interrupt_is_one_line_exit_130_and_nothing_written(held_organization
     assert child.returncode == 143
     assert err == "org-backup discover: interrupted; nothing was written\n"
     assert out.read_text() == "old"
+
+
+def test_synth_shows_its_registration_progress_on_a_terminal(held_organization, tmp_path: Path):
+    proxy, environ = held_organization
+    (tmp_path / "accounts").mkdir()
+    terminal, child_side = pty.openpty()
+    child = subprocess.Popen(
+        [COMMAND, "synth", "--offline", "-o", str(tmp_path / "m.json")],
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.DEVNULL,
+        stderr=child_side,
+    )
+    os.close(child_side)
+    seen = b""
+    with contextlib.suppress(OSError):  # EIO once the child has closed the terminal
+        while chunk := os.read(terminal, 4096):
+            seen += chunk
+    os.close(terminal)
+    assert child.wait(timeout=30) == 0
+    assert b"\rsynth: registering: 12/12 accounts" in seen
+    assert proxy.held == 0

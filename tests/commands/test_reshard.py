@@ -238,3 +238,27 @@ def test_a_moved_component_leaves_no_provider_without_its_parent(tmp_path: Path)
             resource["parent"] = component_urn("shard-0", "org-backup", account)
     with pytest.raises(IntegrityError, match="refers to missing parent"):
         state_move(nested, None, [component_urn("shard-0", "org-backup", account)], "shard-1")
+
+
+def test_reshard_names_the_stacks_from_the_base_stack(tmp_path: Path, capsys):
+    """One stack `prod` going to two shards: prod keeps shard 0, prod-shard-1 is new."""
+    accounts = [_account(account_id, "covered") for account_id in IDS[:50]]
+    path = tmp_path / "prod.json"
+    path.write_text(json.dumps({"org_backup": _manifest(0, 1, accounts)}))
+
+    assert main(["reshard", "--to", "2", "-i", str(path), "-s", "prod"]) == 0
+
+    out = capsys.readouterr().out
+    commands = _commands(out)
+    assert ["pulumi", "config", "set", "org-backup:shard_count", "2", "-s", "prod"] in commands
+    assert ["org-backup", "stacks", "sync", "-s", "prod"] in commands
+    assert ["pulumi", "stack", "init", "prod-shard-1"] in commands
+    moves = [c for c in commands if c[:3] == ["pulumi", "state", "move"]]
+    assert moves and all(c[3:7] == ["--source", "prod", "--dest", "prod-shard-1"] for c in moves)
+    assert all(
+        word.startswith("urn:pulumi:prod::org-backup::")
+        for c in moves
+        for word in c
+        if word.startswith("urn:")
+    )
+    assert "shard-0" not in out

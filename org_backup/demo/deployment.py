@@ -9,24 +9,15 @@ for `pulumi up`, not a deployment path of the product: it says so wherever it is
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import boto3
 
 from org_backup.aws_rules.arns import role_arn
 from org_backup.manifest.model import Account, Manifest, Region
+from org_backup.rollout.trust import service_trust_policy
 
-BACKUP_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "backup.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+BACKUP_TRUST = service_trust_policy("backup.amazonaws.com")  # the rollout's own
 _SESSION_NAME = "org-backup-demo-deployment"
 
 
@@ -59,9 +50,7 @@ def _member_session(session: boto3.Session, account: Account, partition: str) ->
 
 def _backup_role(member: boto3.Session, account: Account) -> str:
     name = (account.backup_role_arn or "role/OrgBackupServiceRole").rsplit("/", 1)[-1]
-    created = member.client("iam").create_role(
-        RoleName=name, AssumeRolePolicyDocument=json.dumps(BACKUP_TRUST)
-    )
+    created = member.client("iam").create_role(RoleName=name, AssumeRolePolicyDocument=BACKUP_TRUST)
     return created["Role"]["Arn"]
 
 

@@ -66,9 +66,11 @@ _FILES = ("env.sh", "server.pid", "server.log", "deployed.json")
 
 
 def serve(port: int, directory: Path) -> int:
-    """Run the emulator until SIGTERM or ^C; `env.sh` appears once it is ready."""
+    """Run the emulator until SIGTERM or ^C; `env.sh` appears once it is ready, and goes (with
+    the pid and the stack file) when it ends."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "env.sh").unlink(missing_ok=True)
+    (directory / "server.pid").write_text(f"{os.getpid()}\n")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     gaps = BackupGaps()
     app = gaps.wrap(DomainDispatcherApplication(create_backend_app))
@@ -85,7 +87,6 @@ def serve(port: int, directory: Path) -> int:
         os.environ.update(environ)
         seeded = seed_organization(boto3.Session(), demo_spec())
         _deploy(directory, seeded, gaps)
-        (directory / "server.pid").write_text(f"{os.getpid()}\n")
         _write_atomically(directory / "env.sh", env_script(environ))
         print(f"demo: ready on {endpoint}", flush=True)
         stop.wait()
@@ -93,6 +94,9 @@ def serve(port: int, directory: Path) -> int:
         return 130
     finally:
         server.shutdown()
+        for name in ("env.sh", "server.pid"):
+            (directory / name).unlink(missing_ok=True)
+        _remove_stack_file()
     return 0
 
 
@@ -160,6 +164,12 @@ def _write_stack_file() -> None:
     _write_atomically(path, f"{STACK_HEADER}config:\n  org-backup:regions:\n{regions}")
 
 
+def _remove_stack_file() -> None:
+    path = demo_stack_file()
+    if path.is_file() and path.read_text().startswith(STACK_HEADER):
+        path.unlink()
+
+
 def env_script(environ: dict[str, str]) -> str:
     """The lines to paste (or `source`): the emulator's AWS variables, the demo stack, and PATH
     with this virtualenv's `bin` first, so `org-backup` and `python` are the project's."""
@@ -213,13 +223,16 @@ def start(port: int, directory: Path) -> int:
         f" {directory / 'server.log'}); paste these lines, or `source {env}`:"
     )
     sys.stdout.write(env.read_text())
-    print("demo: `make demo-stop` ends it")
+    print(
+        f"demo: then `org-backup discover -d {directory / 'accounts'}`, and synth, report and audit"
+        " as in the README's walk-through; `make demo-stop` ends it"
+    )
     return 0
 
 
 def stop(directory: Path) -> int:
     """End the emulator `start` launched (its pid file only) and remove what it wrote."""
-    pid = _running_pid(directory)
+    pid = _started_pid(directory)
     if pid is not None:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + 10
@@ -227,9 +240,7 @@ def stop(directory: Path) -> int:
             time.sleep(0.1)
     for name in _FILES:
         (directory / name).unlink(missing_ok=True)
-    stack = demo_stack_file()
-    if stack.is_file() and stack.read_text().startswith(STACK_HEADER):
-        stack.unlink()
+    _remove_stack_file()
     accounts = directory / "accounts"
     if accounts.is_dir():
         for path in accounts.glob("*.yaml"):
@@ -242,11 +253,18 @@ def stop(directory: Path) -> int:
 
 
 def _running_pid(directory: Path) -> int | None:
+    """The emulator's pid once it is ready (its env.sh written)."""
+    pid = _started_pid(directory)
+    return pid if pid is not None and (directory / "env.sh").exists() else None
+
+
+def _started_pid(directory: Path) -> int | None:
+    """The pid `serve` wrote, while that process runs (ready or not)."""
     try:
         pid = int((directory / "server.pid").read_text())
     except (OSError, ValueError):
         return None
-    return pid if _alive(pid) and (directory / "env.sh").exists() else None
+    return pid if _alive(pid) else None
 
 
 def _alive(pid: int) -> bool:

@@ -189,6 +189,7 @@ _SCRIPT = """
   var filter = document.getElementById("filter");
   var shown = document.getElementById("shown");
   var choices = document.getElementById("status");
+  choices.hidden = false;  // with scripts off every row shows, so no status to choose
   function chosen() {
     var checked = choices.querySelector("input:checked");
     return checked ? checked.value : "";
@@ -493,7 +494,7 @@ def _table(report: Report, columns: Sequence[str]) -> list[str]:
     parts = [
         '<h2 id="details">Every row</h2>',
         '<section class="table">',
-        f'<div class="controls"><fieldset class="status" id="status"><legend hidden>Status'
+        f'<div class="controls"><fieldset class="status" id="status" hidden><legend hidden>Status'
         f"</legend>{radios}</fieldset>"
         '<input id="filter" type="search"'
         ' placeholder="Filter rows: every word must match"'

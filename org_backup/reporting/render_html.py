@@ -149,9 +149,11 @@ section.table { content-visibility: auto; contain-intrinsic-size: auto 100000px;
 #rows tr.NON_COMPLIANT td { background: #fdecea; }
 #rows tr.SKIPPED td { color: #666; }
 #rows tr.more { display: none; }
+#printed { display: none; }
 @media print {
   body { margin: 0; font-size: 10px; }
   .controls, #rows thead button::after { display: none; }
+  #printed:not([hidden]) { display: block; }
   #rows thead th { position: static; }
   #rows tr.more:not([hidden]) { display: table-row; }
   #rows { min-width: 0 !important; font-size: 8.5px; }
@@ -168,6 +170,7 @@ _SCRIPT = """
   var body = table.tBodies[0];
   var rows = Array.prototype.slice.call(body.rows);
   var more = document.getElementById("more");
+  var printed = document.getElementById("printed");
   var paged = rows.length > %(limit)d;
   var count = rows.length;
   function page() {  // only the first rows on screen: the browser lays out those alone
@@ -183,6 +186,9 @@ _SCRIPT = """
     more.textContent = "show all " + count;
     shown.textContent = count + " of " + rows.length + " rows" +
       (cut ? ", the first %(limit)d on screen" : "");
+    printed.hidden = count === rows.length;  // a printed page says what it leaves out
+    printed.textContent = "Printed: the " + count + " of " + rows.length + " rows that match" +
+      " the status and words chosen above the table; choose All and clear the words for every row.";
   }
   more.addEventListener("click", function () { paged = false; page(); });
   var texts = null;
@@ -501,6 +507,7 @@ def _table(report: Report, columns: Sequence[str]) -> list[str]:
         ' aria-label="Filter rows" aria-controls="rows">'
         f' <span id="shown">{count} of {count} rows</span>'
         ' <button type="button" id="more" hidden></button></div>',
+        '<p id="printed" hidden></p>',
     ]
     if folded:
         parts.append(

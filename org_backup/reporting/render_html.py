@@ -1,11 +1,13 @@
 """HTML: one self-contained page (no external script, style, font or image) a central team reads
-from the top: the summary, what changed, compliance per OU, findings by kind, every account's
-regions at a glance, then the detailed table (sortable, filterable, noisy columns folded).
+from the top: the summary, what changed, compliance per OU, findings by kind, the accounts with
+findings at a glance per OU, then the detailed table, opening on what is wrong (a status
+control, sortable, filterable, one line per value, noisy columns folded).
 
 Everything above the table is static markup: it reads (and prints) with scripts off. Every value
 from the inputs goes through html.escape, in text and attributes alike; table cells are also
 made spreadsheet-safe, as Excel opens HTML tables. The script embeds no data: it only filters,
-sorts and hides rows, and turns a click on a kind or an account into a filter.
+sorts and hides rows, turns a click on a kind or an account into a filter, and a click on a cut
+value into the whole value.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint format docs preview up bench report-screenshots clean
+.PHONY: help install test lint format docs preview demo demo-stop up bench report-screenshots clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,6 +40,14 @@ docs: install ## regenerate the settings reference in docs/settings.md from the 
 
 preview: install ## demo organization on a local moto server: discover, synth, report into build/
 	$(PY) -m org_backup.demo.preview
+
+DEMO_PORT ?= 5055
+
+demo: install ## emulated organization with findings on 127.0.0.1 (DEMO_PORT=5055), left running; prints the export lines
+	$(PY) -m org_backup.demo start --port $(DEMO_PORT)
+
+demo-stop: ## end the emulator of make demo and remove its files
+	$(PY) -m org_backup.demo stop
 
 up: install ## pulumi up of STACK (default: the selected one), its state exported first for the removal guard
 	bash .github/scripts/up-stack "$(STACK)" $(UP_FLAGS)

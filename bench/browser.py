@@ -47,10 +47,49 @@ _PROBE = """
   function type(text) {
     return function () { filter.value = text; filter.dispatchEvent(new Event("input")); };
   }
+  function lines(node) {  // how many lines of text a cell's content takes
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var height = range.getBoundingClientRect().height;
+    return height / parseFloat(getComputedStyle(node).lineHeight);
+  }
+  function layout() {  // what a reader of the table sees first, measured as laid out
+    var visible = Array.prototype.filter.call(
+      document.querySelectorAll("#rows tbody tr"), function (row) {
+        return !row.hidden && row.offsetHeight > 0;
+      }).slice(0, 50);
+    var columns = Array.prototype.map.call(
+      document.querySelectorAll("#rows thead th"), function (th) { return th.title; });
+    var most = { cell: 0, ou_path: 0 };
+    visible.forEach(function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, index) {
+        if (columns[index] === "findings" || !cell.textContent) { return; }
+        var key = columns[index] === "ou_path" ? "ou_path" : "cell";
+        most[key] = Math.max(most[key], lines(cell));
+      });
+    });
+    var header = 0;
+    Array.prototype.forEach.call(document.querySelectorAll("#rows thead th"), function (th) {
+      if (th.offsetWidth) { header = Math.max(header, lines(th.firstElementChild || th)); }
+    });
+    var blocks = document.querySelectorAll(".map .block");
+    return {
+      first_row_status: visible.length ? visible[0].className : null,
+      most_lines_in_a_cell: Math.round(most.cell * 10) / 10,
+      most_lines_in_an_ou_path: Math.round(most.ou_path * 10) / 10,
+      most_lines_in_a_header: Math.round(header * 10) / 10,
+      map_blocks: blocks.length,
+      map_blocks_unlabelled: Array.prototype.filter.call(blocks, function (block) {
+        var label = block.querySelector("h3");
+        return !label || !label.textContent.trim();
+      }).length
+    };
+  }
   window.addEventListener("load", function () {
     frame(function () {
       out.load_ms = performance.now();
       step("scroll_ms", function () { filter.scrollIntoView(); }, function () {
+        out.layout = layout();
         step("filter_ms", type("%(word)s"), function () {
           out.shown = document.getElementById("shown").textContent;
           step("clear_ms", type(""), function () {
@@ -106,7 +145,10 @@ def print_to_pdf(browser: str, page: Path, out: Path) -> Path:
 
 
 def page_timings(browser: str, page: Path, word: str, runs: int = 3) -> dict[str, Any]:
-    """Load, scroll, filter, clear and sort times in the browser, the slowest of `runs`."""
+    """Load, scroll, filter, clear and sort times in the browser, the slowest of `runs`, and
+    the table's layout as first shown (`layout`: the first row's status, the most lines any
+    cell but the findings, any OU path and any header takes, the map's blocks and how many
+    have no label)."""
     html = page.read_text(encoding="utf-8")
     samples = []
     with tempfile.TemporaryDirectory(prefix="org-backup-page-") as scratch:
@@ -119,6 +161,7 @@ def page_timings(browser: str, page: Path, word: str, runs: int = 3) -> dict[str
     keys = ("load_ms", "scroll_ms", "filter_ms", "clear_ms", "sort_ms")
     figures: dict[str, Any] = {key: round(max(s[key] for s in samples)) for key in keys}
     figures.update(runs=runs, rows=samples[0]["rows"], filter_word=word, shown=samples[0]["shown"])
+    figures["layout"] = samples[0]["layout"]
     figures["page_mib"] = round(len(html.encode("utf-8")) / 2**20, 2)
     figures["load_average"] = round(os.getloadavg()[0], 1)
     return figures

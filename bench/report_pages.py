@@ -1,6 +1,8 @@
 """`make report-screenshots`: the HTML report of a 16-row and a 4,000-row organization, as a
 browser shows it (PNG screenshots, the printed PDF and what it holds, the 16 rows with what
-changed since a night before) and how fast the 4,000 rows load and filter there.
+changed since a night before) and how fast the 4,000 rows load and filter there; exits 1 when the table's layout fails a check
+(`layout_problems`: opens on a non-compliant row, one line per cell but the findings, headers
+in at most two lines, every map block labelled).
 
     python -m bench.report_pages [--out build/report-pages]
 
@@ -13,6 +15,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from bench.browser import find_browser, page_timings, print_to_pdf, screenshot
 from bench.report_sample import THRESHOLDS, sample_manifest
@@ -75,6 +78,15 @@ def _as_printed(page: Path) -> Path:
     return printed
 
 
+def _table_only(page: Path) -> Path:
+    """A copy showing the row table alone, to screenshot its first rows at full size."""
+    table = page.with_name(page.stem + "-table.html")
+    only = "<style>body > :not(section.table) { display: none; } section.table {"
+    only += " content-visibility: visible; }</style></body>"
+    table.write_text(page.read_text(encoding="utf-8").replace("</body>", only, 1))
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.report_pages")
     parser.add_argument("--out", type=Path, default=Path("build/report-pages"))
@@ -90,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     shots = [
         screenshot(browser, pages["16-rows"], args.out / "report-16-rows.png", WIDTH, 2200),
         screenshot(browser, pages["4000-rows"], args.out / "report-4000-rows-top.png", WIDTH, 3000),
+        screenshot(
+            browser,
+            _table_only(pages["4000-rows"]),
+            args.out / "report-4000-rows-table.png",
+            WIDTH,
+            900,
+        ),
         print_to_pdf(browser, pages["16-rows"], args.out / "report-16-rows-print.pdf"),
         screenshot(
             browser, pages["16-rows-since"], args.out / "report-16-rows-since.png", WIDTH, 1400
@@ -103,7 +122,14 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     timings = page_timings(browser, pages["4000-rows"], FILTER_WORD)
+    small = page_timings(browser, pages["16-rows"], FILTER_WORD, runs=1)
+    timings["layout_16_rows"] = small["layout"]
     (args.out / "browser-timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+    failed = [
+        f"{label}: {problem}"
+        for label, facts in (("4,000 rows", timings["layout"]), ("16 rows", small["layout"]))
+        for problem in layout_problems(facts)
+    ]
     for path in shots:
         print(f"wrote {path}")
     print(
@@ -112,7 +138,27 @@ def main(argv: list[str] | None = None) -> int:
         f" filter '{FILTER_WORD}' {timings['filter_ms']} ms ({timings['shown']}),"
         f" clear {timings['clear_ms']} ms, sort {timings['sort_ms']} ms"
     )
-    return 0
+    for problem in failed:
+        print(f"report-screenshots: {problem}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def layout_problems(facts: dict[str, Any]) -> list[str]:
+    """What a reader of the table would trip over, from the facts measured in the browser."""
+    checks = [
+        (
+            facts["first_row_status"] == "NON_COMPLIANT",
+            "the table does not open on a non-compliant row",
+        ),
+        (facts["most_lines_in_a_cell"] <= 1.5, "a cell other than the findings wraps"),
+        (facts["most_lines_in_an_ou_path"] <= 3.5, "an OU path takes more than 3 lines"),
+        (facts["most_lines_in_a_header"] <= 2.5, "a header takes more than 2 lines"),
+        (
+            facts["map_blocks"] > 0 and facts["map_blocks_unlabelled"] == 0,
+            "a map block has no label",
+        ),
+    ]
+    return [f"{problem} ({facts})" for ok, problem in checks if not ok]
 
 
 if __name__ == "__main__":

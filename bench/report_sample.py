@@ -1,6 +1,8 @@
 """A deployed-looking organization manifest of any size, for the report's page checks: nested
-OUs, four regions, and a realistic spread of findings (short retention, no vault lock, a weekly
-schedule, a missing region, a refused deploy role, a degraded account, skips by policy).
+OUs (one with a long name), four regions, a central account every other account copies into
+(so every row has a copy ARN), and a realistic spread of findings (short retention, no vault
+lock, a weekly schedule, a missing region, a refused deploy role, a degraded account, skips by
+policy).
 
 Deterministic: the same size gives the same manifest, so screenshots and timings compare.
 """
@@ -16,26 +18,49 @@ OUS = (
     "Root/Workloads/ML/Dev",
     "Root/Workloads/Data/Prod",
     "Root/Workloads/Data/Dev",
-    "Root/Workloads/Analytics",
+    "Root/Workloads/Inference-Platform",
     "Root/Platform/Shared",
     "Root/Platform/Network",
     "Root/Sandbox",
 )
+CENTRAL_OU = "Root/Platform/Backup"
+CENTRAL_VAULT = "org-backup-central"
 THRESHOLDS = ("--min-retention-days", "35", "--require-vault-lock", "--max-interval-hours", "24")
 
 
 def sample_manifest(accounts: int, regions: tuple[str, ...] = REGIONS) -> dict[str, Any]:
-    """`accounts` accounts, each covered in every region (a few skipped), spread over OUS."""
+    """`accounts` accounts, each covered in every region (a few skipped), spread over OUS;
+    account 0 is the central account."""
     return {
         "schema_version": 1,
         "organization": {"id": "o-sample12345", "management_account_id": "999999999999"},
         "shard": {"index": 0, "count": 1},
+        "central": {
+            "account_id": _account_id(0),
+            "vault_name": CENTRAL_VAULT,
+            "kind": "standard",
+            "regions": [
+                {"region": region, "vault_arn": _central_vault(region)} for region in regions
+            ],
+        },
         "accounts": [_account(number, regions) for number in range(accounts)],
     }
 
 
+def _account_id(number: int) -> str:
+    return f"{200000000000 + number * 7919:012d}"
+
+
+def _central_vault(region: str) -> str:
+    return f"arn:aws:backup:{region}:{_account_id(0)}:backup-vault:{CENTRAL_VAULT}"
+
+
 def _account(number: int, regions: tuple[str, ...]) -> dict[str, Any]:
-    account_id = f"{200000000000 + number * 7919:012d}"
+    account_id = _account_id(number)
+    if number == 0:
+        base = {"account_id": account_id, "name": "backup-central", "ou_path": CENTRAL_OU}
+        covered = [_region(account_id, region, index) for index, region in enumerate(regions)]
+        return {**base, "status": "covered", "skip_reason": None, "regions": covered}
     ou = OUS[number % len(OUS)]
     name = f"{ou.rsplit('/', 1)[-1].lower()}-{number:04d}"
     base = {"account_id": account_id, "name": name, "ou_path": ou}
@@ -43,7 +68,10 @@ def _account(number: int, regions: tuple[str, ...]) -> dict[str, Any]:
         return {**base, "status": "skipped", "skip_reason": "deploy role cannot be assumed"}
     if number % 53 == 7:
         return {**base, "status": "skipped", "skip_reason": "excluded"}
-    covered = [_region(account_id, region, index) for index, region in enumerate(regions)]
+    covered = [
+        _region(account_id, region, index, copy_to=_central_vault(region))
+        for index, region in enumerate(regions)
+    ]
     if number % 41 == 5:
         covered = covered[:-1]  # a required region missing
     if number % 11 == 3:
@@ -59,7 +87,8 @@ def _account(number: int, regions: tuple[str, ...]) -> dict[str, Any]:
     return account
 
 
-def _region(account_id: str, region: str, index: int) -> dict[str, Any]:
+def _region(account_id: str, region: str, index: int, copy_to: str | None = None) -> dict[str, Any]:
+    copies = [{"destination_vault_arn": copy_to, "delete_after_days": 90}] if copy_to else []
     plan_id = f"{int(account_id) % 10**8:08d}-1111-4222-8333-{index:012d}"
     return copy.deepcopy(
         {
@@ -89,6 +118,7 @@ def _region(account_id: str, region: str, index: int) -> dict[str, Any]:
                         "completion_window_minutes": 360,
                         "delete_after_days": 90,
                         "cold_storage_after_days": None,
+                        "copy_actions": copies,
                     }
                 ],
             },

@@ -53,7 +53,13 @@ from org_backup.manifest.model import (
     Vault,
 )
 from org_backup.reporting import kinds
-from org_backup.reporting.checks import account_entries, account_rows, subject, summary
+from org_backup.reporting.checks import (
+    account_entries,
+    account_rows,
+    file_system_subject,
+    subject,
+    summary,
+)
 from org_backup.reporting.copies import CentralIndex
 from org_backup.reporting.inputs import Inputs
 from org_backup.reporting.kinds import Thresholds
@@ -203,7 +209,7 @@ def _file_system_findings(
     now: datetime,
 ) -> Iterator[Finding]:
     where = f"{subject(account, region.region)}: "
-    efs = f"EFS file system {file_system.arn}"
+    efs = file_system_subject(file_system.arn)
     if policy is None:
         yield Finding(
             kinds.FILE_SYSTEM_UNPROTECTED,

@@ -22,6 +22,7 @@ from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.central import CentralCoverage, vault_access_policy
 from org_backup.coverage.model import Coverage
 from org_backup.reporting import kinds
+from org_backup.reporting.checks import file_system_subject, subject_of
 from org_backup.reporting.model import Finding
 
 # A copy job starts once its backup job completes, and a large EFS copy to another region can
@@ -96,8 +97,8 @@ def file_system_copy_findings(
     allowed = allowed_copy_age_hours(policy)
     if allowed is None or destination is None or destination.latest_copies is None:
         return  # nothing copies, or the central region's own row says why it was not read
-    where = f"Account {row.account_id} ({row.account_name}) {row.region}: "
-    efs = f"EFS file system {row.resource_arn}"
+    where = f"{subject_of(row.account_id, row.account_name, row.region)}: "
+    efs = file_system_subject(row.resource_arn)
     vault = (
         f"central vault {central.vault_name} ({destination.region}, account {central.account_id})"
     )

@@ -17,6 +17,7 @@ from org_backup.audit.observations import FileSystemState, RegionState, RestoreT
 from org_backup.audit.targets import Target
 from org_backup.coverage.shape import restore_testing_name
 from org_backup.reporting import kinds
+from org_backup.reporting.checks import file_system_subject
 
 NEVER_RESTORE_TESTED = kinds.NEVER_RESTORE_TESTED
 RESTORE_TEST_TOO_OLD = kinds.RESTORE_TEST_TOO_OLD
@@ -37,7 +38,7 @@ def restore_test_findings(
     region: RegionState, file_system: FileSystemState, max_age_days: int, now: datetime
 ) -> Iterator[tuple[str, str]]:
     """(kind, sentence) pairs; each sentence completes "Account ... region: "."""
-    efs = f"EFS file system {file_system.arn}"
+    efs = file_system_subject(file_system.arn)
     plan = region.restore_testing_plan
     if region.restore_testing_plan_arn is None:
         yield (

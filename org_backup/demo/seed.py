@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
-import yaml
 from botocore.client import BaseClient
 
 from org_backup.aws_rules.arns import role_arn
+from org_backup.config.account_files import dump_account_file
 from org_backup.demo.server import pin_account
 
 ROOT = "Root"
@@ -284,31 +284,37 @@ def _create_file_systems(
     return tuple(created)
 
 
-class _QuotedStr(str):
-    """Dumped in double quotes: a 12-digit id must never be read back as a number."""
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(
-    _QuotedStr, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", data, '"')
-)
-
-
 def write_demo_accounts_dir(path: Path | str, seeded: SeededOrg) -> None:
     """Write the demo's `--accounts-dir` at `path`: one override file, for OVERRIDDEN_ACCOUNT."""
-    override = {
-        "account_id": _QuotedStr(seeded.account_ids[OVERRIDDEN_ACCOUNT]),
-        "name": OVERRIDDEN_ACCOUNT,
+    _write_account_files(Path(path), seeded, {OVERRIDDEN_ACCOUNT: _OVERRIDES[OVERRIDDEN_ACCOUNT]})
+
+
+def write_demo_problem_files(path: Path | str, seeded: SeededOrg) -> None:
+    """The accounts/ files of `make demo`: the override above plus two reviewed-looking files
+    that weaken coverage, for the report to find (SHORT_RETENTION_ACCOUNT keeps backups 14
+    days; ONE_REGION_ACCOUNT covers eu-west-1 only)."""
+    _write_account_files(Path(path), seeded, _OVERRIDES)
+
+
+SHORT_RETENTION_ACCOUNT = "data-lake"
+ONE_REGION_ACCOUNT = "ml-dev"
+_OVERRIDES: dict[str, dict[str, object]] = {
+    OVERRIDDEN_ACCOUNT: {
         "regions": list(DEMO_REGIONS),
-        "backup": {"delete_after_days": 365, "schedule": _QuotedStr("cron(0 3 * * ? *)")},
-    }
-    directory = Path(path)
+        "backup": {"delete_after_days": 365, "schedule": "cron(0 3 * * ? *)"},
+    },
+    SHORT_RETENTION_ACCOUNT: {"backup": {"delete_after_days": 14}},
+    ONE_REGION_ACCOUNT: {"regions": [DEMO_REGIONS[1]]},
+}
+
+
+def _write_account_files(
+    directory: Path, seeded: SeededOrg, overrides: dict[str, dict[str, object]]
+) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    text = yaml.dump(override, Dumper=_Dumper, sort_keys=False, default_flow_style=None)
-    (directory / f"{OVERRIDDEN_ACCOUNT}.yaml").write_text(text, encoding="utf-8")
+    for name, fields in overrides.items():
+        document = {"account_id": seeded.account_ids[name], "name": name, **fields}
+        (directory / f"{name}.yaml").write_text(dump_account_file(document), encoding="utf-8")
 
 
 def demo_settings(seeded: SeededOrg) -> dict[str, str]:

@@ -32,8 +32,18 @@ from org_backup.reporting.region_checks import Place, describe_selection
 
 def subject(account: Account, region: str | None = None) -> str:
     """How every finding (report's and audit's) names its account, and region if any."""
+    return subject_of(account.account_id, account.name, region)
+
+
+def subject_of(account_id: str | None, name: str | None, region: str | None = None) -> str:
+    """`subject` from a row's cells: what a finding starts with, followed by ": "."""
     where = f" {region}" if region else ""
-    return f"Account {account.account_id} ({account.name}){where}"
+    return f"Account {account_id} ({name}){where}"
+
+
+def file_system_subject(arn: str) -> str:
+    """How an audit finding names its file system, after the account and region."""
+    return f"EFS file system {arn}"
 
 
 def build_report(

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from org_backup.reporting.kinds import thresholds_text
-from org_backup.reporting.model import Summary
+from org_backup.reporting.model import AccountChange, Changes, FindingRef, GoneFinding, Summary
+
+NOT_RESOLVED = (
+    "Not resolved: these findings' account, region or file system left the report, so it"
+    " cannot tell whether they still hold."
+)
+
+ChangeItem = FindingRef | GoneFinding | AccountChange
+
+
+def change_sections(changes: Changes) -> list[tuple[str, str | None, Sequence[ChangeItem]]]:
+    """Heading, a note to show above a list that has items (or None), and the items of each
+    list of the `--since` section, in reading order: the same in Markdown and HTML."""
+    return [
+        ("New findings", None, changes.new_findings),
+        ("Resolved findings", None, changes.resolved_findings),
+        ("Accounts added to coverage", None, changes.accounts_added),
+        ("Accounts removed from coverage", None, changes.accounts_removed),
+        ("No longer reported", NOT_RESOLVED, changes.no_longer_reported),
+    ]
 
 
 def summary_items(summary: Summary) -> list[tuple[str, str]]:
     """Label and text of each summary line, in reading order."""
     skipped = ", ".join(f"{reason}: {count}" for reason, count in summary.skipped_by_reason.items())
     percent = "n/a" if summary.compliant_percent is None else f"{summary.compliant_percent:g}%"
+    compliant = summary.account_regions_compliant
+    judged = compliant + summary.account_regions_non_compliant
     plan = (
         [("Judged as", "a plan (--planned): its policy only, nothing here shows it deployed")]
         if summary.planned
@@ -20,9 +43,8 @@ def summary_items(summary: Summary) -> list[tuple[str, str]]:
         ("Status", summary.status),
         *plan,
         ("Findings", str(summary.finding_count)),
-        ("Compliant account-regions", percent),
-        ("Account-regions compliant", str(summary.account_regions_compliant)),
-        ("Account-regions non-compliant", str(summary.account_regions_non_compliant)),
+        ("Account-regions compliant", f"{compliant:,} of {judged:,} ({percent})"),
+        ("Account-regions non-compliant", f"{summary.account_regions_non_compliant:,}"),
         *(
             [("Account-regions unguarded", _unguarded(summary.account_regions_unguarded))]
             if summary.account_regions_unguarded is not None

@@ -149,6 +149,19 @@ class FindingRef(NamedTuple):
     resource_arn: str | None = None
 
 
+class GoneFinding(NamedTuple):
+    """An earlier finding whose place this report no longer judges, so it is neither open nor
+    resolved: `reason` says why (the account skipped or absent, the region no longer covered,
+    the file system no longer found)."""
+
+    account_id: str | None
+    region: str | None
+    finding: str
+    detail: str
+    reason: str
+    resource_arn: str | None = None
+
+
 class AccountChange(NamedTuple):
     """An account that entered or left coverage; `was` and `now` are `covered`, `skipped
     (<reason>)` or `absent`."""
@@ -162,7 +175,11 @@ class AccountChange(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What changed since an earlier report (`--since`); `since` is its generated_at."""
+    """What changed since an earlier report (`--since`); `since` is its generated_at.
+
+    A finding is resolved only where this report still judges its place (the account-region,
+    or the file system for audit rows); earlier findings of places that left the report are
+    `no_longer_reported`, with the reason."""
 
     since: str
     since_input: str
@@ -170,6 +187,7 @@ class Changes:
     resolved_findings: tuple[FindingRef, ...]
     accounts_added: tuple[AccountChange, ...]
     accounts_removed: tuple[AccountChange, ...]
+    no_longer_reported: tuple[GoneFinding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

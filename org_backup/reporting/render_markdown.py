@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 import re
 
-from org_backup.reporting.labels import summary_items
-from org_backup.reporting.model import AccountChange, Changes, FindingRef, Report
+from org_backup.reporting.labels import ChangeItem, change_sections, summary_items
+from org_backup.reporting.model import AccountChange, Changes, FindingRef, GoneFinding, Report
 from org_backup.reporting.rollup import findings_by_kind, ou_rollup
 
 # `_` inside a word (NON_COMPLIANT, data_lake) is never emphasis in GitHub Markdown: left alone.
@@ -56,21 +56,25 @@ def render_markdown(report: Report) -> str:
 def _changes(changes: Changes) -> list[str]:
     """The section a nightly CI job posts: new findings are incidents, resolved ones closed."""
     lines = ["", f"## What changed since {literal(changes.since)} ({literal(changes.since_input)})"]
-    sections: list[tuple[str, list[str]]] = [
-        ("New findings", [_finding(item) for item in changes.new_findings]),
-        ("Resolved findings", [_finding(item) for item in changes.resolved_findings]),
-        ("Accounts added to coverage", [_account(item) for item in changes.accounts_added]),
-        ("Accounts removed from coverage", [_account(item) for item in changes.accounts_removed]),
-    ]
-    for heading, items in sections:
+    for heading, note, items in change_sections(changes):
         lines.extend(["", f"### {heading}: {len(items)}", ""])
-        lines.extend(f"- {item}" for item in items)
+        if note and items:
+            lines.extend([note, ""])
+        lines.extend(f"- {_item(item)}" for item in items)
         if not items:
             lines.append("None.")
     return lines
 
 
-def _finding(item: FindingRef) -> str:
+def _item(item: ChangeItem) -> str:
+    if isinstance(item, AccountChange):
+        return _account(item)
+    if isinstance(item, GoneFinding):
+        return f"{_finding(item)} ({literal(item.reason)})"
+    return _finding(item)
+
+
+def _finding(item: FindingRef | GoneFinding) -> str:
     where = " ".join(part for part in (item.account_id, item.region) if part) or "inputs"
     on = f" {item.resource_arn}" if item.resource_arn else ""
     return f"{literal(where)}{literal(on)}: **{literal(item.finding)}**: {literal(item.detail)}"

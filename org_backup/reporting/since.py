@@ -2,8 +2,12 @@
 
 A finding's identity is (account_id, region, kind), plus the file system for audit rows: the
 sentence may word a value differently from one day to the next (an age, a threshold), the kind
-does not. Accounts are compared by coverage: added = covered now and not before, removed =
-covered before and not now (skipped, or gone from the inputs).
+does not. An earlier finding absent now is resolved only where this report still judges its
+place; where the place left the report (the account skipped or gone, the region no longer
+covered, the file system not found) it is "no longer reported", which says nothing about the
+problem. Accounts are compared by coverage: added = covered now and not before, removed =
+covered before and not now (skipped, or gone from the inputs). Reports of different
+organizations are not compared at all.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from org_backup.reporting.model import (
     AccountEntry,
     Changes,
     FindingRef,
+    GoneFinding,
     Report,
     ReportRow,
 )
@@ -36,6 +41,7 @@ class _Loose(BaseModel):
 
 class _Summary(_Loose):
     generated_at: str
+    organizations: list[str] = []
 
 
 class _Row(_Loose):
@@ -75,6 +81,7 @@ class Earlier:
     generated_at: str
     findings: dict[tuple[str | None, str | None, str, str | None], FindingRef]
     accounts: dict[str, AccountEntry]
+    organizations: tuple[str, ...] = ()
 
 
 def read_earlier(path: str) -> Earlier:
@@ -116,11 +123,19 @@ def read_earlier(path: str) -> Earlier:
         )
         for item in earlier.accounts
     }
-    return Earlier(path, sha256_hex(data), earlier.summary.generated_at, findings, accounts)
+    return Earlier(
+        path,
+        sha256_hex(data),
+        earlier.summary.generated_at,
+        findings,
+        accounts,
+        tuple(earlier.summary.organizations),
+    )
 
 
 def compare(report: Report, earlier: Earlier) -> Changes:
-    """The changes section: findings new and resolved, accounts entering and leaving coverage."""
+    """The changes section: findings new, resolved and no longer reported, accounts entering
+    and leaving coverage."""
     now = _identities(
         (row.account_id, row.region, _resource(row), ((f.kind, f.text) for f in row.findings))
         for row in report.rows
@@ -136,16 +151,85 @@ def compare(report: Report, earlier: Earlier) -> Changes:
         for account_id, entry in earlier.accounts.items()
         if entry.covered and not _covered(current.get(account_id))
     ]
+    unjudged = _Unjudged(report.rows, current)
+    resolved, gone = [], []
+    for key in sorted(earlier.findings.keys() - now, key=_order):
+        item = earlier.findings[key]
+        reason = unjudged.reason(item)
+        if reason is None:
+            resolved.append(item)
+        else:
+            gone.append(
+                GoneFinding(
+                    item.account_id,
+                    item.region,
+                    item.finding,
+                    item.detail,
+                    reason,
+                    item.resource_arn,
+                )
+            )
     return Changes(
         since=earlier.generated_at,
         since_input=earlier.source,
         new_findings=tuple(now[key] for key in sorted(now.keys() - earlier.findings, key=_order)),
-        resolved_findings=tuple(
-            earlier.findings[key] for key in sorted(earlier.findings.keys() - now, key=_order)
-        ),
+        resolved_findings=tuple(resolved),
         accounts_added=tuple(sorted(added)),
         accounts_removed=tuple(sorted(removed)),
+        no_longer_reported=tuple(gone),
     )
+
+
+class _Unjudged:
+    """Which places this report judges (a compliant or non-compliant row), and for those it
+    does not, why."""
+
+    def __init__(self, rows: Iterable[ReportRow], accounts: dict[str, AccountEntry]):
+        self.accounts = accounts
+        self.judged: set[tuple[str | None, str | None, str | None]] = set()
+        self.regions: set[tuple[str | None, str | None]] = set()
+        self.failed: set[str | None] = set()  # accounts with an account-wide finding
+        for row in rows:
+            self.regions.add((row.account_id, row.region))
+            if row.status != "SKIPPED":
+                self.judged.add((row.account_id, row.region, _resource(row)))
+            if row.region is None and row.findings:
+                self.failed.add(row.account_id)
+
+    def reason(self, item: FindingRef) -> str | None:
+        """None when the place is judged now (so the finding is resolved), else why not."""
+        account_id, region = item.account_id, item.region
+        if account_id is None or (account_id, region, item.resource_arn) in self.judged:
+            return None  # the inputs as a whole are judged by every report
+        entry = self.accounts.get(account_id)
+        if entry is None:
+            return "account not in the inputs"
+        if not entry.covered:
+            return f"account skipped ({entry.skip_reason or 'no reason given'})"
+        if region is None:
+            return None  # covered now: its account-wide finding went away
+        if (account_id, region) not in self.regions:
+            if account_id in self.failed:
+                return "region not judged (see the account's own finding)"
+            return "region no longer covered"
+        return "file system no longer found"
+
+
+def _check_same_organization(report: Report, earlier: Earlier) -> None:
+    """Exit 2 when the two reports are of different organizations: their differences would
+    read as findings resolved and accounts added by the hundred."""
+    before, after = set(earlier.organizations), set(report.summary.organizations)
+    if before and after and before != after:
+        raise _error(
+            earlier.source,
+            earlier.source,
+            f"is a report of {_organizations(before)}, this one is of {_organizations(after)};"
+            " compare reports of one organization",
+        )
+
+
+def _organizations(ids: set[str]) -> str:
+    return ("organization " if len(ids) == 1 else "organizations ") + ", ".join(sorted(ids))
 
 
 def _identities(
@@ -203,10 +287,11 @@ def as_json(changes: Changes) -> dict[str, Any]:
         "resolved_findings": [_finding_json(item) for item in changes.resolved_findings],
         "accounts_added": [item._asdict() for item in changes.accounts_added],
         "accounts_removed": [item._asdict() for item in changes.accounts_removed],
+        "no_longer_reported": [_finding_json(item) for item in changes.no_longer_reported],
     }
 
 
-def _finding_json(item: FindingRef) -> dict[str, str | None]:
+def _finding_json(item: FindingRef | GoneFinding) -> dict[str, str | None]:
     document = item._asdict()
     if document["resource_arn"] is None:
         del document["resource_arn"]
@@ -214,7 +299,9 @@ def _finding_json(item: FindingRef) -> dict[str, str | None]:
 
 
 def with_changes(report: Report, earlier: Earlier) -> Report:
-    """The report with its changes section, and the earlier report among the files it read."""
+    """The report with its changes section, and the earlier report among the files it read;
+    exit 2 (InputError) for a report of another organization."""
+    _check_same_organization(report, earlier)
     hashes = {**report.summary.input_sha256, earlier.source: earlier.sha256}
     return replace(
         report,

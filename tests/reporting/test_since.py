@@ -18,7 +18,7 @@ CHECKS = ("--min-retention-days", "35", "--require-vault-lock")
 def days(small, write, report, monkeypatch) -> dict[str, Any]:
     """Yesterday's report, and today's manifest after a night of changes: ml-prod's eu-west-1
     rule drops to 30 days (a new finding); ml "dev" is excluded (removed from coverage, its
-    findings resolved); the data account, whose role was refused, is now covered (added, its
+    findings no longer reported: not resolved); the data account, whose role was refused, is now covered (added, its
     finding resolved); the management account (skipped by policy) is no longer listed."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", YESTERDAY)
     yesterday = report("--input", write("yesterday.json", small), "--format", "json", *CHECKS)
@@ -53,10 +53,16 @@ def test_json_lists_exactly_the_new_and_resolved_findings_and_accounts(report, d
         "Account 111122223333 (ml-prod) eu-west-1: retention 30 days is below the required 35."
     )
     assert [(f["account_id"], f["region"], f["finding"]) for f in changes["resolved_findings"]] == [
-        ("222233334444", "us-east-1", "retention below minimum"),
-        ("222233334444", "us-east-1", "selection not EFS-only"),
-        ("222233334444", "us-east-1", "vault lock missing"),
         ("444455556666", None, "skipped by failure"),
+    ]
+    # ml "dev" left the report: its findings are not resolved, they are no longer reported
+    assert [
+        (f["account_id"], f["region"], f["finding"], f["reason"])
+        for f in changes["no_longer_reported"]
+    ] == [
+        ("222233334444", "us-east-1", "retention below minimum", "account skipped (excluded)"),
+        ("222233334444", "us-east-1", "selection not EFS-only", "account skipped (excluded)"),
+        ("222233334444", "us-east-1", "vault lock missing", "account skipped (excluded)"),
     ]
     assert changes["accounts_added"] == [
         {
@@ -94,8 +100,11 @@ def test_a_new_finding_is_new_and_a_gone_account_is_removed(report, small, write
     assert "retention 20 days" in changes["new_findings"][0]["detail"]
     assert [a["account_id"] for a in changes["accounts_removed"]] == ["222233334444"]
     assert changes["accounts_removed"][0]["now"] == "absent"
-    # ml "dev" went away with its findings: resolved, as far as this report can tell
-    assert {f["account_id"] for f in changes["resolved_findings"]} == {"222233334444"}
+    # ml "dev" went away with its findings: not resolved, no longer reported
+    assert changes["resolved_findings"] == []
+    assert {(f["account_id"], f["reason"]) for f in changes["no_longer_reported"]} == {
+        ("222233334444", "account not in the inputs")
+    }
 
 
 def test_a_reworded_finding_of_the_same_kind_is_not_new(report, small, write) -> None:
@@ -122,11 +131,12 @@ def test_markdown_shows_the_same_changes_as_a_section(report, days) -> None:
     assert (
         "### New findings: 1\n\n- 111122223333 eu-west-1: **retention below minimum**:" in section
     )
-    assert "### Resolved findings: 4\n" in section
+    assert "### Resolved findings: 1\n" in section
+    assert "### No longer reported: 3\n\nNot resolved: " in section
     assert (
         '- 222233334444 us-east-1: **vault lock missing**: Account 222233334444 (ml "dev")'
         " us-east-1: vault org-backup has no vault lock, and --require-vault-lock is set."
-        in section
+        " (account skipped (excluded))" in section
     )
     assert "- 444455556666: **skipped by failure**: Account 444455556666 (data)" in section
     assert "### Accounts added to coverage: 1\n\n- 444455556666 (data, Root/Data):" in section
@@ -213,3 +223,54 @@ def test_a_manifest_given_as_since_is_refused(report, small, write) -> None:
 
     assert result.code == 2
     assert "is not a report" in result.err
+
+
+def test_a_region_that_left_coverage_is_no_longer_reported_not_resolved(report, small, write):
+    small["accounts"][0]["regions"][1]["plan"]["rules"][0]["delete_after_days"] = 20
+    earlier = write(
+        "e.json", report("--input", write("a.json", small), "--format", "json", *CHECKS).out
+    )
+    small["accounts"][0]["regions"] = small["accounts"][0]["regions"][:1]  # eu-west-1 dropped
+
+    result = report(
+        "--input", write("b.json", small), "--since", earlier, "--format", "json", *CHECKS
+    )
+
+    changes = json.loads(result.out)["changes"]
+    assert changes["resolved_findings"] == []
+    assert [
+        (f["account_id"], f["region"], f["finding"], f["reason"])
+        for f in changes["no_longer_reported"]
+    ] == [("111122223333", "eu-west-1", "retention below minimum", "region no longer covered")]
+    assert "retention 20 days" in changes["no_longer_reported"][0]["detail"]
+
+
+def test_html_lists_what_is_no_longer_reported_apart_from_what_is_resolved(report, days):
+    page = report(
+        "--input", days["today"], "--since", days["earlier"], "--format", "html", *CHECKS
+    ).out
+
+    section = page[page.index("<h3>Resolved findings: 1</h3>") :]
+    gone = section[section.index("<h3>No longer reported: 3</h3>") :]
+    assert (
+        "444455556666: <strong>skipped by failure</strong>" in section[: len(section) - len(gone)]
+    )
+    assert gone.count("(account skipped (excluded))</li>") == 3
+
+
+def test_a_report_of_another_organization_is_refused_in_one_line(report, small, write, tmp_path):
+    earlier = write("e.json", report("--input", write("a.json", small), "--format", "json").out)
+    small["organization"]["id"] = "o-otherorg999"
+    out = tmp_path / "today.json"
+
+    result = report("--input", write("b.json", small), "--since", earlier, "--out", str(out))
+
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert lines[0].startswith(f"error: {earlier}: --since: ")
+    assert (
+        "is a report of organization o-exampleorg1, this one is of organization o-otherorg999"
+        in lines[0]
+    )
+    assert "compare reports of one organization" in lines[0]
+    assert not out.exists()

@@ -65,3 +65,23 @@ def test_the_audit_names_the_digest_of_every_account_file_it_read(world: World) 
         str(override): hashlib.sha256(override.read_bytes()).hexdigest()
     }
     assert report.summary.generated_at == "2026-03-02T12:00:00Z"  # the audit's own clock
+
+
+def test_a_deleted_file_system_is_no_longer_reported_not_resolved(world: World, tmp_path):
+    prod = world.org.accounts["ml-prod"]
+    world.deploy(prod)
+    late = world.file_system(prod)
+    world.recovery_points[late] = [recovery_point(NOW - timedelta(hours=40))]
+    yesterday = tmp_path / "yesterday.json"
+    yesterday.write_text(render_json(world.run(), AUDIT_COLUMNS))
+
+    efs = world.member(prod, "efs")
+    efs.delete_file_system(FileSystemId=late.rsplit("/", 1)[-1])
+    today = with_changes(world.run(), read_earlier(str(yesterday)))
+
+    changes = json.loads(render_json(today, AUDIT_COLUMNS))["changes"]
+    assert changes["resolved_findings"] == []
+    assert [
+        (f["account_id"], f["region"], f["finding"], f["resource_arn"], f["reason"])
+        for f in changes["no_longer_reported"]
+    ] == [(prod, EAST, "latest backup too old", late, "file system no longer found")]

@@ -64,7 +64,7 @@ def _synth(size: Mapping[str, Any]) -> list[Target]:
         program, ratios = size[run], size["ratios"][run]
         name = f"{accounts}, {label}"
         targets += [
-            _same_resources(name, program["types"], floor["types"]),
+            _same_resources(name, program, floor),
             _ratio(f"{name}: synth time within {MAX_SDK_RATIO}x of the SDK floor", ratios["time"]),
             _ratio(
                 f"{name}: synth peak memory within {MAX_SDK_RATIO}x of the SDK floor",
@@ -85,13 +85,18 @@ def _synth(size: Mapping[str, Any]) -> list[Target]:
     return targets
 
 
-def _same_resources(name: str, program: Mapping[str, int], floor: Mapping[str, int]) -> Target:
-    """The comparison is only fair if the bare program registered the very same resources."""
-    return Target(
-        f"{name}: SDK floor registers the same resources of each type",
-        dict(program) == dict(floor),
-        f"{sum(program.values())} resources" if program == floor else f"{program} vs {floor}",
-    )
+def _same_resources(name: str, program: Mapping[str, Any], floor: Mapping[str, Any]) -> Target:
+    """The comparison is only fair if the floor registered the very same resources: types,
+    names, parents, providers, inputs and options (the digest of synth's `resources` list)."""
+    same = program["registrations_sha256"] == floor["registrations_sha256"]
+    count = f"{sum(program['types'].values())} resources"
+    if same:
+        detail = f"{count}, identical registrations"
+    elif program["types"] == floor["types"]:
+        detail = f"{count} of the same types, but registrations differ (inputs or options)"
+    else:
+        detail = f"{program['types']} vs {floor['types']}"
+    return Target(f"{name}: SDK floor registers the same resources", same, detail)
 
 
 def _ratio(name: str, ratio: float) -> Target:

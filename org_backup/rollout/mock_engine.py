@@ -457,17 +457,21 @@ def run_mocked(
     stack: str,
     stack_outputs: dict[str, Any] | None = None,
     states: list[dict[str, Any]] | None = None,
+    make_monitor: Callable[[AwsMocks, list[dict[str, Any]] | None], RecordingMonitor] = (
+        RecordingMonitor
+    ),
 ) -> tuple[T, list[dict[str, Any]]]:
     """Run `program` under the mocks; return what its Output resolved to and the registrations.
 
     `stack_outputs` are what the stack exported at its last update (none: a new stack).
     Entries are sorted by logical name (account first), so the list is stable between runs.
     `states`, when given, receives the state the engine would hold after the update, in
-    registration order (what `pulumi stack export` lists).
+    registration order (what `pulumi stack export` lists). `make_monitor` lets a caller record
+    more of each registration (bench/graph.py).
     Raises ProviderRuleError when any registration or invoke breaks the provider's rules.
     """
     mocks = AwsMocks(stack_outputs)
-    monitor = RecordingMonitor(mocks, states)
+    monitor = make_monitor(mocks, states)
 
     async def main() -> T:
         # Inside the loop's task: the settings and root stack live in this run's context only.

@@ -3,9 +3,10 @@ when a target is missed (the table says which).
 
 One step after the other, so no measurement shares the 2 cores with another. For 400, then
 1,000 accounts in 20 OUs: a moto server (child process) seeded with them; at 1,000, discovery
-with default-enabled regions, then with one opt-in region; then `synth` of a new stack (every
-vault looked up for adoption), `synth --previous` with that run's manifest, and the bare SDK
-floor, each in a child of its own. Then `report` in every format on the 1,000-account manifest;
+with default-enabled regions, then with one opt-in region; then, in two interleaved rounds,
+`synth` of a new stack (every vault looked up for adoption), `synth --previous` with that run's
+manifest, and the SDK floor replaying the resource graph synth registered (recorded once, not
+timed: bench/record_child.py), each in a child of its own. Then `report` in every format on the 1,000-account manifest;
 and, where a Chromium is installed, that 4,000-row HTML report loaded and filtered in the browser.
 """
 

@@ -14,7 +14,7 @@ RUNS = {"new_stack": "new stack", "previous": "--previous"}
 MAX_REPORT_SECONDS = 2.0
 MAX_PAGE_LOAD_MS = 3000  # the 4,000-row page loaded and painted, on a shared 2-core machine
 MAX_PAGE_FILTER_MS = 1000  # one word typed into the filter, layout included
-MAX_TOTAL_SECONDS = 300.0
+MAX_TOTAL_SECONDS = 600.0  # two interleaved rounds of every synth run and the floor, at two sizes
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def check_targets(results: Mapping[str, Any]) -> list[Target]:
         *(_report(name, seconds) for name, seconds in results["report"]["seconds"].items()),
         *_browser(results.get("browser")),
         Target(
-            "whole bench under 5 minutes",
+            f"whole bench under {MAX_TOTAL_SECONDS / 60:.0f} minutes",
             results["total_seconds"] < MAX_TOTAL_SECONDS,
             f"{results['total_seconds']:.0f} s (limit {MAX_TOTAL_SECONDS:.0f} s)",
         ),

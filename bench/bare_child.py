@@ -18,7 +18,10 @@ coverage resolution, the vault lookups for adoption, the previous state and the 
 each region's shape, names and policy documents, the `Args` objects (the floor passes the same
 values as dictionaries), each account's `DeployedAccount`, and the manifest.
 
-    python -m bench.bare_child GRAPH.json
+    python -m bench.bare_child GRAPH.json RESOURCES_OUT
+
+RESOURCES_OUT receives its `resources` entries (as synth's manifest lists them), written after
+the measurement, so that a floor that registered anything differently can be shown.
 """
 
 from __future__ import annotations
@@ -47,13 +50,14 @@ def program(graph: list[dict[str, Any]]) -> pulumi.Output[int]:
     return pulumi.Output.all(*(resource.urn for resource in resources)).apply(len)
 
 
-def main(graph_path: Path) -> None:
+def main(graph_path: Path, resources_path: Path) -> None:
     graph = json.loads(graph_path.read_text())
     (_, resources), figures = measure(
         lambda: run_mocked(lambda: program(graph), project="org-backup", stack="bench")
     )
     emit({**figures, **registrations(resources)})
+    resources_path.write_text(json.dumps(resources))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -123,7 +123,7 @@ def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage)
     scratch.mkdir()
     regions = json.dumps(list(DEFAULT_REGIONS))
     new_manifest, next_manifest = scratch / "new-stack.json", scratch / "previous.json"
-    graph = scratch / "graph.json"
+    graph, floor_resources = scratch / "graph.json", scratch / "floor-resources.json"
     label = f"{size:,} accounts"
     rounds: dict[str, list[dict[str, Any]]] = {run: [] for run in (*RUNS, "sdk_floor")}
     for round_ in range(1, ROUNDS + 1):
@@ -138,9 +138,10 @@ def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage)
             _step(f"{label}: the graph synth --previous registers, recorded (not measured)")
             _child("bench.record_child", accounts_dir, regions, graph, new_manifest)
         _step(f"{step} SDK floor, the graph replayed (child process)")
-        rounds["sdk_floor"].append(_child("bench.bare_child", graph))
+        rounds["sdk_floor"].append(_child("bench.bare_child", graph, floor_resources))
     runs = {run: _best(figures) for run, figures in rounds.items()}
     floor = runs["sdk_floor"]
+    floor["differences"] = _differences(next_manifest, floor_resources)
     return {
         "accounts": size,  # seeded member accounts; the management account is one more
         "covered": len(plan.covered),
@@ -153,6 +154,23 @@ def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage)
             for run in RUNS
         },
     }
+
+
+def _differences(manifest: Path, floor_resources: Path) -> list[str]:
+    """Where the floor's registrations differ from synth's, the first few: empty when the floor
+    registered exactly the same resources."""
+    program = {entry["name"]: entry for entry in json.loads(manifest.read_text())["resources"]}
+    floor = {entry["name"]: entry for entry in json.loads(floor_resources.read_text())}
+    found = [
+        f"{name}: {key} {json.dumps(program[name].get(key))[:200]} vs"
+        f" {json.dumps(floor[name].get(key))[:200]}"
+        for name in sorted(program.keys() & floor.keys())
+        for key in sorted(program[name].keys() | floor[name].keys())
+        if program[name].get(key) != floor[name].get(key)
+    ]
+    found += [f"{name}: only in synth" for name in sorted(program.keys() - floor.keys())]
+    found += [f"{name}: only in the floor" for name in sorted(floor.keys() - program.keys())]
+    return found[:5]
 
 
 def _best(rounds: list[dict[str, Any]]) -> dict[str, Any]:

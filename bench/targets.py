@@ -93,7 +93,8 @@ def _same_resources(name: str, program: Mapping[str, Any], floor: Mapping[str, A
     if same:
         detail = f"{count}, identical registrations"
     elif program["types"] == floor["types"]:
-        detail = f"{count} of the same types, but registrations differ (inputs or options)"
+        differences = "; ".join(floor.get("differences", ())) or "in another round"
+        detail = f"{count} of the same types, but registrations differ: {differences}"
     else:
         detail = f"{program['types']} vs {floor['types']}"
     return Target(f"{name}: SDK floor registers the same resources", same, detail)

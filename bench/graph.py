@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -45,11 +46,18 @@ class GraphRecorder(RecordingMonitor):
         self.graph: list[dict[str, Any]] = []
         self._refs: dict[str, int] = {}  # URN -> position in `graph`
         self._outputs: list[dict[str, Any]] = []  # each registration's id and outputs
+        self._lock = threading.Lock()
 
     def RegisterResource(self, request):  # the gRPC method's name
-        response = super().RegisterResource(request)
-        if request.type == ROOT_STACK_TYPE:
-            return response
+        # The SDK calls this from several threads at once: one registration at a time, or two
+        # could take the same position in the graph.
+        with self._lock:
+            response = super().RegisterResource(request)
+            if request.type != ROOT_STACK_TYPE:
+                self._record(request, response)
+        return response
+
+    def _record(self, request: Any, response: Any) -> None:
         inputs = rpc.deserialize_properties(request.object)
         self._refs[response.urn] = len(self.graph)
         state = self.resources[response.urn].state if request.custom else {}
@@ -86,15 +94,18 @@ class GraphRecorder(RecordingMonitor):
         }
         entry.update({key: value for key, value in options.items() if value})
         self.graph.append(entry)
-        return response
 
     def RegisterResourceOutputs(self, request):  # a component's (or the stack's) outputs
+        with self._lock:
+            self._record_outputs(request)
+        return super().RegisterResourceOutputs(request)
+
+    def _record_outputs(self, request: Any) -> None:
         ref = self._refs.get(request.urn)
         if ref is not None:
             outputs = rpc.deserialize_properties(request.outputs)
             children = [i for i, entry in enumerate(self.graph) if entry["parent"] == ref]
             self.graph[ref]["outputs"] = self._wire(outputs, children)
-        return super().RegisterResourceOutputs(request)
 
     def _ref(self, urn: str) -> int | None:
         return self._refs.get(urn) if urn else None

@@ -138,10 +138,13 @@ def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage)
             _step(f"{label}: the graph synth --previous registers, recorded (not measured)")
             _child("bench.record_child", accounts_dir, regions, graph, new_manifest)
         _step(f"{step} SDK floor, the graph replayed (child process)")
-        rounds["sdk_floor"].append(_child("bench.bare_child", graph, floor_resources))
+        floor_run = _child("bench.bare_child", graph, floor_resources)
+        # against this round's --previous: the floor's registrations, resource by resource
+        rounds["sdk_floor"].append(
+            {**floor_run, "differences": _differences(next_manifest, floor_resources)}
+        )
     runs = {run: _best(figures) for run, figures in rounds.items()}
     floor = runs["sdk_floor"]
-    floor["differences"] = _differences(next_manifest, floor_resources)
     return {
         "accounts": size,  # seeded member accounts; the management account is one more
         "covered": len(plan.covered),
@@ -159,23 +162,36 @@ def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage)
 def _differences(manifest: Path, floor_resources: Path) -> list[str]:
     """Where the floor's registrations differ from synth's, the first few: empty when the floor
     registered exactly the same resources."""
-    program = {entry["name"]: entry for entry in json.loads(manifest.read_text())["resources"]}
-    floor = {entry["name"]: entry for entry in json.loads(floor_resources.read_text())}
+    program = {_key(entry): entry for entry in json.loads(manifest.read_text())["resources"]}
+    floor = {_key(entry): entry for entry in json.loads(floor_resources.read_text())}
     found = [
-        f"{name}: {key} {json.dumps(program[name].get(key))[:200]} vs"
+        f"{' '.join(name)}: {key} {json.dumps(program[name].get(key))[:200]} vs"
         f" {json.dumps(floor[name].get(key))[:200]}"
         for name in sorted(program.keys() & floor.keys())
         for key in sorted(program[name].keys() | floor[name].keys())
         if program[name].get(key) != floor[name].get(key)
     ]
-    found += [f"{name}: only in synth" for name in sorted(program.keys() - floor.keys())]
-    found += [f"{name}: only in the floor" for name in sorted(floor.keys() - program.keys())]
+    found += [f"{' '.join(name)}: only in synth" for name in sorted(program.keys() - floor.keys())]
+    found += [
+        f"{' '.join(name)}: only in the floor" for name in sorted(floor.keys() - program.keys())
+    ]
     return found[:5]
+
+
+def _key(entry: dict[str, Any]) -> tuple[str, str]:
+    return entry["type"], entry["name"]
 
 
 def _best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     """The fastest round's time and the lowest peak, with every round's figures beside them."""
-    keep = ("seconds", "peak_rss_mib", "baseline_rss_mib", "load_average")
+    keep = (
+        "seconds",
+        "cpu_seconds",
+        "peak_rss_mib",
+        "baseline_rss_mib",
+        "load_average",
+        "registrations_sha256",
+    )
     return {
         **rounds[0],
         "seconds": min(figures["seconds"] for figures in rounds),

@@ -93,7 +93,7 @@ def _same_resources(name: str, program: Mapping[str, Any], floor: Mapping[str, A
     if same:
         detail = f"{count}, identical registrations"
     elif program["types"] == floor["types"]:
-        differences = "; ".join(floor.get("differences", ())) or "in another round"
+        differences = "; ".join(floor["differences"]) or "in another round"
         detail = f"{count} of the same types, but registrations differ: {differences}"
     else:
         detail = f"{program['types']} vs {floor['types']}"

@@ -6,33 +6,39 @@ the other's figures; the peak is read before anything is written, so output cost
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from bench.memory import peak_rss_mib
 
 
 def measure(work: Callable[[], Any]) -> tuple[Any, dict[str, float]]:
-    """Run `work`; return its result with wall seconds, the peak RSS before it (imports and
-    input loaded: the baseline) and the process's peak RSS after it."""
+    """Run `work`; return its result with wall seconds, CPU seconds (all of the process's
+    threads: what contention for the cores does not inflate), the peak RSS before it (imports
+    and input loaded: the baseline) and the process's peak RSS after it."""
     baseline = peak_rss_mib()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = work()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return result, {
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "baseline_rss_mib": round(baseline, 1),
         "peak_rss_mib": round(peak_rss_mib(), 1),
     }
 
 
-def type_counts(resources: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Registrations per resource type, the fairness check between synth and the bare program."""
-    return dict(sorted(Counter(entry["type"] for entry in resources).items()))
+def registrations(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fairness check between synth and the floor: registrations per resource type, and a
+    digest of every registration (type, name, parent, provider, inputs, options) in name order."""
+    types = dict(sorted(Counter(entry["type"] for entry in resources).items()))
+    digest = hashlib.sha256(json.dumps(resources, sort_keys=True).encode()).hexdigest()
+    return {"types": types, "registrations_sha256": digest}
 
 
 def emit(figures: dict[str, Any]) -> None:

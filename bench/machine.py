@@ -11,12 +11,14 @@ from typing import Any
 
 
 def machine_info() -> dict[str, Any]:
-    """Enough to compare two bench.json files: hardware, interpreter, the pinned SDKs."""
+    """Enough to compare two bench.json files: hardware, load, interpreter, the pinned SDKs."""
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu_count": os.cpu_count(),
         "cpu_model": _cpu_model(),
         "memory_gib": round(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30, 1),
+        # 1, 5 and 15 minutes when the bench ends: the cores are shared, this says how busy
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "platform": platform.platform(),
         "python": platform.python_version(),
         "pulumi": version("pulumi"),

@@ -12,22 +12,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from bench.child import emit, measure, type_counts
+from bench.child import emit, measure, registrations
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.coverage.state.previous import PreviousState, read_previous
+from org_backup.rollout.mock_engine import RecordingMonitor
 from org_backup.rollout.synthesize import synthesize_program
 
 STACK = "bench"
 
 
-def synth(accounts_dir: Path, regions: list[str], previous_path: str | None) -> dict[str, Any]:
-    """`commands/synth.run` without its summary and its file: the manifest with `resources`."""
+def synth(
+    accounts_dir: Path,
+    regions: list[str],
+    previous_path: str | None,
+    make_monitor: Callable[..., RecordingMonitor] = RecordingMonitor,
+) -> dict[str, Any]:
+    """`commands/synth.run` without its summary and its file: the manifest with `resources`.
+    `make_monitor`: the mock engine's monitor (bench/record_child.py records the graph)."""
     previous = read_previous(previous_path) if previous_path else None
     session = boto3.Session()
     entering: list[int] = []
@@ -40,14 +48,15 @@ def synth(accounts_dir: Path, regions: list[str], previous_path: str | None) -> 
         entering.append(sum(a.account_id not in covered_before for a in adoption.coverage.covered))
         return adoption.coverage
 
-    _, result = synthesize_program(resolve_coverage, STACK, previous)
+    _, result = synthesize_program(resolve_coverage, STACK, previous, make_monitor=make_monitor)
     return {**result, "entering_accounts": entering[0]}
 
 
 def main(accounts_dir: Path, regions: list[str], manifest_path: Path, previous: str | None) -> None:
     result, figures = measure(lambda: synth(accounts_dir, regions, previous))
     entering = result.pop("entering_accounts")
-    emit({**figures, "entering_accounts": entering, "types": type_counts(result["resources"])})
+    resources = result["resources"]
+    emit({**figures, "entering_accounts": entering, **registrations(resources)})
     manifest_path.write_text(json.dumps(result))  # the next run's --previous, and the report's
 
 

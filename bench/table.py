@@ -23,6 +23,8 @@ def _header(results: Mapping[str, Any]) -> list[str]:
         f"org-backup bench, {machine['date']}: {machine['cpu_count']} CPUs ({machine['cpu_model']}),"
         f" {machine['memory_gib']} GiB, Python {machine['python']}, pulumi {machine['pulumi']},"
         f" pulumi-aws {machine['pulumi_aws']}, moto {machine['moto']}",
+        "load average at the end (1, 5, 15 min): "
+        + ", ".join(f"{load:.2f}" for load in machine["load_average"]),
         f"organization: {org['accounts']:,} accounts ({org['suspended']} suspended) in"
         f" {org['ous']} OUs, seeded into a moto server in {org['seed_seconds']:.1f} s",
     ]
@@ -58,13 +60,13 @@ def _discovery(discovery: Mapping[str, Any]) -> list[str]:
 
 
 def _synth(synth: Mapping[str, Any]) -> list[str]:
-    """Per organization and run: wall seconds and peak RSS of synth and of the SDK floor, the
-    ratios, and what the peak grew by above the baseline (interpreter, imports, input) per
-    1,000 resources."""
+    """Per organization and run: wall seconds and peak RSS of synth and of the SDK floor (the
+    fastest round, the lowest peak), the ratios, what the peak grew by above the baseline
+    (interpreter, imports, input) per 1,000 resources, and the load average over the rounds."""
     lines = [
         f"{'synth (' + synth['mode'] + ')':<22}{'accounts':>9}{'resources':>10}{'entering':>9}"
         f"{'synth s':>9}{'floor s':>9}{'ratio':>7}{'synth MiB':>11}{'floor MiB':>11}"
-        f"{'ratio':>7}{'MiB/1k res':>12}"
+        f"{'ratio':>7}{'MiB/1k res':>12}{'load':>11}"
     ]
     for size in synth["sizes"].values():
         floor = size["sdk_floor"]
@@ -72,14 +74,24 @@ def _synth(synth: Mapping[str, Any]) -> list[str]:
             program, ratios = size[run], size["ratios"][run]
             resources = sum(program["types"].values())
             grown = (program["peak_rss_mib"] - program["baseline_rss_mib"]) / (resources / 1000)
+            loads = [load for figures in (program, floor) for load in _loads(figures)]
             lines.append(
                 f"  {label:<20}{size['accounts']:>9,}{resources:>10,}"
                 f"{program['entering_accounts']:>9,}{program['seconds']:>9.1f}"
                 f"{floor['seconds']:>9.1f}{ratios['time']:>6.2f}x"
                 f"{program['peak_rss_mib']:>11,.0f}{floor['peak_rss_mib']:>11,.0f}"
                 f"{ratios['memory']:>6.2f}x{grown:>12.1f}"
+                f"{min(loads):>6.1f}-{max(loads):<4.1f}"
             )
+    lines.append(
+        f"  fastest of {synth['rounds']} interleaved rounds (new stack, --previous, floor);"
+        " load: 1-minute load average at the start and end of each"
+    )
     return lines
+
+
+def _loads(figures: Mapping[str, Any]) -> list[float]:
+    return [load for run in figures["rounds"] for load in run["load_average"]]
 
 
 def _report(report: Mapping[str, Any], page: Mapping[str, Any] | None) -> list[str]:

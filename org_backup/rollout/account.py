@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -20,7 +21,6 @@ from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.coverage.model import AccountCoverage
 from org_backup.coverage.shape import RegionShape, VaultShape, region_shapes
 from org_backup.rollout.alert_forwarding import register_forwarder_role, register_forwarding_rule
-from org_backup.rollout.export import DeployedAccount
 from org_backup.rollout.providers import account_provider
 from org_backup.rollout.restore_testing import register_restore_testing
 from org_backup.rollout.trust import service_trust_policy
@@ -36,9 +36,10 @@ _TRUST_POLICY = service_trust_policy("backup.amazonaws.com")
 
 
 class AccountBackup(pulumi.ComponentResource):
-    """Everything org-backup deploys into one account; `deployed` resolves to its ids and ARNs."""
+    """Everything org-backup deploys into one account; `outputs` holds the Outputs of its ids
+    and ARNs, in the shape of `DeployedAccount`."""
 
-    deployed: pulumi.Output[DeployedAccount]
+    outputs: dict[str, Any]
 
     def __init__(
         self,
@@ -108,9 +109,8 @@ class AccountBackup(pulumi.ComponentResource):
                 "selection_id": selection.id,
                 "vault_kms_key_arn": vault.kms_key_arn if shape.vault.kms_key_id else None,
             }
-        outputs = {"backup_role_arn": role.arn, "regions": regions}
-        self.deployed = pulumi.Output.from_input(outputs).apply(DeployedAccount.model_validate)
-        self.register_outputs(outputs)
+        self.outputs = {"backup_role_arn": role.arn, "regions": regions}
+        self.register_outputs(self.outputs)
 
 
 def _service_role(

@@ -478,6 +478,7 @@ def run_mocked(
     stack_outputs: dict[str, Any] | None = None,
     states: list[dict[str, Any]] | None = None,
     on_register: Callable[[str], None] | None = None,
+    make_monitor: Callable[..., RecordingMonitor] = RecordingMonitor,
 ) -> tuple[T, list[dict[str, Any]]]:
     """Run `program` under the mocks; return what its Output resolved to and the registrations.
 
@@ -485,11 +486,12 @@ def run_mocked(
     Entries are sorted by logical name (account first), so the list is stable between runs.
     `states`, when given, receives the state the engine would hold after the update, in
     registration order (what `pulumi stack export` lists). `on_register` is called with each
-    registration's type, from the SDK's worker threads.
+    registration's type, from the SDK's worker threads. `make_monitor` lets a caller record
+    more of each registration (bench/graph.py).
     Raises ProviderRuleError when any registration or invoke breaks the provider's rules.
     """
     mocks = AwsMocks(stack_outputs)
-    monitor = RecordingMonitor(mocks, states, on_register)
+    monitor = make_monitor(mocks, states, on_register)
 
     async def main() -> T:
         # The SDK registers through the loop's default executor; on an interrupt, asyncio's

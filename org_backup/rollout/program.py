@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -12,7 +12,7 @@ from org_backup.coverage.model import Coverage
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.rollout.account import AccountBackup
 from org_backup.rollout.central_alerts import register_central_alerts
-from org_backup.rollout.export import build_manifest
+from org_backup.rollout.export import DeployedAccount, build_manifest
 from org_backup.rollout.organization import register_organization
 from org_backup.rollout.stack_output import read_own_previous
 
@@ -61,10 +61,43 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
         )
         for account in coverage.covered
     }
-    deployed = pulumi.Output.from_input(
-        {account_id: component.deployed for account_id, component in components.items()}
+    deployed = resolve_all({account_id: c.outputs for account_id, c in components.items()})
+    return deployed.apply(
+        lambda ids: build_manifest(
+            coverage, {key: DeployedAccount.model_validate(value) for key, value in ids.items()}
+        )
     )
-    return deployed.apply(lambda ids: build_manifest(coverage, ids))
+
+
+def resolve_all(nested: Mapping[str, Any]) -> pulumi.Output[dict[str, Any]]:
+    """A nested dict of Outputs (and plain values) as one Output of the plain dict.
+
+    One gather of every leaf: `Output.from_input` would make an Output of its own for every
+    dict on the way, each rescanned for unknowns when it resolves (thousands per organization).
+    Empty dicts are not kept.
+    """
+    paths: list[tuple[str, ...]] = []
+    leaves: list[Any] = []
+
+    def walk(value: Any, path: tuple[str, ...]) -> None:
+        if isinstance(value, Mapping):
+            for key, inner in value.items():
+                walk(inner, (*path, key))
+        else:
+            paths.append(path)
+            leaves.append(value)
+
+    def rebuild(values: list[Any]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for path, value in zip(paths, values, strict=True):
+            node = result
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = value
+        return result
+
+    walk(nested, ())
+    return pulumi.Output.all(*leaves).apply(rebuild)
 
 
 def run_program(

@@ -53,7 +53,7 @@ class Footprint:
         return Footprint(self.account + other.account, self.region + other.region)
 
 
-# Counted from synths, not derived: tests/operations/test_sizing.py synthesizes one account in
+# Counted from synths, not derived: tests/rollout/test_sizing.py synthesizes one account in
 # one and in two regions with each feature alone, and with all of them, and compares.
 # The AccountBackup component, its provider, the service role and its 2 policy attachments;
 # per region a vault, a plan and a selection.

@@ -8,7 +8,7 @@ from typing import Any
 
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.state.previous import PreviousState
-from org_backup.rollout.mock_engine import run_mocked
+from org_backup.rollout.mock_engine import RecordingMonitor, run_mocked
 from org_backup.rollout.program import run_program
 
 PROJECT = "org-backup"
@@ -24,11 +24,14 @@ def synthesize_program(
     stack: str = "synth",
     previous: PreviousState | None = None,
     on_register: Callable[[str], None] | None = None,
+    *,
+    make_monitor: Callable[..., RecordingMonitor] = RecordingMonitor,
 ) -> tuple[Coverage, dict[str, Any]]:
     """`run_program` under the mocks, the engine holding `previous` as the stack's last output
     (and, when `previous` is a `pulumi stack export`, the program reading its state as `pulumi
     up` reads the export taken for it); returns the coverage `resolve_coverage` made and the
-    manifest with `resources`. `on_register` is told each registration's type (for progress)."""
+    manifest with `resources`. `on_register` is told each registration's type (for progress);
+    `make_monitor` as for `run_mocked`."""
     saved = gc.get_threshold()  # run_program defers full collections while it registers
     planned: list[Coverage] = []
     exported = previous if previous is not None and previous.state is not None else None
@@ -47,6 +50,7 @@ def synthesize_program(
             stack=stack,
             stack_outputs=previous.stack_outputs() if previous else {},
             on_register=on_register,
+            make_monitor=make_monitor,
         )
     finally:
         gc.set_threshold(*saved)

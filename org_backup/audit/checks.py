@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 
 from org_backup.audit.copy_checks import with_copy_findings
-from org_backup.audit.freshness import most_frequent, rule_allowed_hours
+from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.observations import (
     AccountState,
     CentralState,

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from org_backup.audit.freshness import most_frequent, rule_allowed_hours
+from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.observations import CentralRegionState, CentralState
 from org_backup.audit.rows import AuditRow, as_sentence
 from org_backup.config.policy import BackupPolicy

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict
 from org_backup.aws_rules.arns import same_account_role
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.audit_evidence import AuditFrameworksConfig, AuditReportsConfig
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.errors import Problem
+from org_backup.manifest.model import ConfigRecording
 
 
 def reading_role(
@@ -57,6 +59,9 @@ class AccountCoverage(BaseModel):
     # region -> import id (`<name>@<region>`) of an existing vault of ours to import instead of
     # creating it, for regions that enter coverage (coverage/adoption.py).
     import_vaults: dict[str, str] = {}
+    # region -> what AWS Config records there, for the audit frameworks (check_config_recording;
+    # absent: not looked up).
+    config_recording: dict[str, ConfigRecording] = {}
 
     @property
     def covered(self) -> bool:
@@ -88,6 +93,8 @@ class Coverage(BaseModel):
     restore_testing: RestoreTestingConfig | None = None
     central: CentralCoverage | None = None  # none means no copies
     guardrails: GuardrailsCoverage | None = None  # none: guardrails off
+    audit_frameworks: AuditFrameworksConfig | None = None  # none: no frameworks
+    audit_reports: AuditReportsConfig | None = None  # none: no organization report plans
 
     @property
     def covered(self) -> list[AccountCoverage]:

@@ -20,6 +20,7 @@ from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
 from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, entering_regions
+from org_backup.coverage.audit_evidence import frameworks_from, reports_from
 from org_backup.coverage.central import resolve_central, share_removals
 from org_backup.coverage.guardrails import guardrail_problems, resolve_guardrails
 from org_backup.coverage.model import Coverage
@@ -141,7 +142,13 @@ def discover_and_cover(
     )
     coverage = resolve.cover(
         settings, inventory, scoped, default_regions, lookups, previous_regions, drift, central
-    ).model_copy(update={"guardrails": resolve_guardrails(settings, files, inventory)})
+    ).model_copy(
+        update={
+            "guardrails": resolve_guardrails(settings, files, inventory),
+            "audit_frameworks": frameworks_from(settings),
+            "audit_reports": reports_from(settings),
+        }
+    )
     if previous is not None:
         found = check_removals(previous, coverage, settings.max_accounts_removed)
         check_degraded(coverage, settings.max_accounts_degraded)

@@ -120,6 +120,37 @@ class Guardrails(_Open):
     exempt_role_names: list[str]
 
 
+class FrameworkControl(_Open):
+    """One Backup Audit Manager control: its API name, parameters and the tag it evaluates."""
+
+    name: str
+    parameters: dict[str, str] = {}
+    scope_tags: dict[str, str] = {}
+
+
+class ConfigRecording(_Open):
+    """Whether AWS Config records, in the account-region, what the framework's controls need."""
+
+    recorder: str | None = None  # the customer managed recorder's name; null: none
+    recording: bool = False
+    missing_types: list[str] = []  # needed, but not recorded
+    error: str | None = None  # the lookup failed: the operation, region and AWS's reason
+
+    @property
+    def records_all(self) -> bool:
+        return self.error is None and self.recording and not self.missing_types
+
+
+class Framework(_Open):
+    """The account-region's Backup Audit Manager framework."""
+
+    name: str
+    arn: str | None = None
+    controls: list[FrameworkControl] = []
+    recorded_types: list[str] = []  # what AWS Config must record for the controls
+    config: ConfigRecording | None = None  # null: not looked up
+
+
 class Region(_Open):
     region: str
     vault: Vault | None = None
@@ -128,6 +159,7 @@ class Region(_Open):
     alerts: RegionAlerts | None = None
     restore_testing: RestoreTesting | None = None
     guardrails: RegionGuardrails | None = None  # null: unguarded (guardrails off, or older)
+    framework: Framework | None = None  # null: audit frameworks off (or older)
 
 
 class Account(_Open):
@@ -167,6 +199,22 @@ class Central(_Open):
     shared_with: list[str] | None = None
 
 
+class ReportPlan(_Open):
+    name: str
+    template: str
+    arn: str | None = None  # known to shard 0 only, after deployment
+
+
+class AuditReports(_Open):
+    """The organization's Backup Audit Manager report plans (shard 0, management account)."""
+
+    bucket: str
+    prefix: str
+    region: str
+    organization_units: list[str] = []  # empty: the whole organization (ROOT)
+    report_plans: list[ReportPlan] = []
+
+
 class Manifest(_Open):
     schema_version: Literal[1]
     organization: Organization
@@ -174,4 +222,5 @@ class Manifest(_Open):
     alerts: CentralAlerts | None = None
     central: Central | None = None
     guardrails: Guardrails | None = None
+    audit_reports: AuditReports | None = None
     accounts: list[Account]

@@ -15,7 +15,9 @@ import pulumi_aws as aws
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage import names
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.audit_evidence import AuditFrameworksConfig
 from org_backup.coverage.central import CentralCoverage
+from org_backup.coverage.framework import FrameworkShape
 from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.coverage.model import AccountCoverage
 from org_backup.coverage.shape import RegionShape, VaultShape, region_shapes
@@ -52,6 +54,7 @@ class AccountBackup(pulumi.ComponentResource):
         alerts: AlertsConfig | None = None,
         restore_testing: RestoreTestingConfig | None = None,
         guardrails: GuardrailsCoverage | None = None,
+        audit_frameworks: AuditFrameworksConfig | None = None,
     ) -> None:
         if account.policy is None or account.deploy_role_arn is None or not account.regions:
             raise ValueError(f"account {account.account_id} is not covered; nothing to deploy")
@@ -89,6 +92,7 @@ class AccountBackup(pulumi.ComponentResource):
             alerts,
             restore_testing,
             guardrails,
+            audit_frameworks,
         )
         for shape in shapes:
             vault, plan, selection = _region(
@@ -100,7 +104,11 @@ class AccountBackup(pulumi.ComponentResource):
                 )
             if shape.alert_rule is not None and forwarder is not None:
                 register_forwarding_rule(shape, shape.alert_rule, *forwarder, child)
+            framework = (
+                _framework(shape, shape.framework, child) if shape.framework is not None else None
+            )
             regions[shape.region] = {
+                "framework_arn": framework.arn if framework is not None else None,
                 "vault_arn": vault.arn,
                 "plan_id": plan.id,
                 "plan_arn": plan.arn,
@@ -237,6 +245,35 @@ def _region(
         opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=attachments)),
     )
     return vault, plan, selection
+
+
+def _framework(
+    shape: RegionShape, framework: FrameworkShape, child: pulumi.ResourceOptions
+) -> aws.backup.Framework:
+    """The account-region's Backup Audit Manager framework. Always named: pulumi-aws would
+    auto-name it `<logical>-<hex>`, which the name's pattern refuses (pulumi/pulumi-aws#5570).
+    Registered whatever AWS Config records: its deployment then reports FAILED, which the
+    provider accepts (terraform-provider-aws internal/service/backup/framework.go,
+    waitFrameworkCreated), and `report --require-frameworks` and `audit` report it."""
+    return aws.backup.Framework(
+        shape.resource_name("framework"),
+        name=framework.name,
+        description=framework.description,
+        controls=[
+            aws.backup.FrameworkControlArgs(
+                name=control.name,
+                input_parameters=[
+                    aws.backup.FrameworkControlInputParameterArgs(name=name, value=value)
+                    for name, value in control.parameters
+                ]
+                or None,
+                scope=aws.backup.FrameworkControlScopeArgs(tags=dict([control.scope_tag])),
+            )
+            for control in framework.controls
+        ],
+        region=shape.region,
+        opts=child,
+    )
 
 
 def _vault_key_arn(

@@ -58,13 +58,19 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
             alerts=coverage.alerts,
             restore_testing=coverage.restore_testing,
             guardrails=coverage.guardrails,
+            audit_frameworks=coverage.audit_frameworks,
         )
         for account in coverage.covered
     }
     deployed = pulumi.Output.from_input(
         {account_id: component.deployed for account_id, component in components.items()}
     )
-    return deployed.apply(lambda ids: build_manifest(coverage, ids))
+    report_plans = pulumi.Output.from_input(
+        organization.report_plan_arns if organization is not None else {}
+    )
+    return pulumi.Output.all(deployed, report_plans).apply(
+        lambda both: build_manifest(coverage, both[0], both[1])
+    )
 
 
 def run_program(

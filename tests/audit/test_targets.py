@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from org_backup.audit.freshness import most_frequent, rule_allowed_hours
+from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.targets import scan_regions, targets
 from tests.support.plans import covered, org, policy, skipped
 

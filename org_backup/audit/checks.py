@@ -14,7 +14,6 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 
 from org_backup.audit.copy_checks import with_copy_findings
-from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.observations import (
     AccountState,
     CentralState,
@@ -30,6 +29,7 @@ from org_backup.audit.restore_tests import restore_test_findings
 from org_backup.audit.rows import AuditRow, as_sentence
 from org_backup.aws_rules import limits
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.shape import (
     TAG_CONDITION_PREFIX,

@@ -21,12 +21,12 @@ from org_backup.config.policy import known_kms_key_arn, vault_key_id
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
 from org_backup.coverage.audit_evidence import AuditFrameworksConfig
 from org_backup.coverage.central import CentralCoverage, CopyTarget, copy_targets
+from org_backup.coverage.framework import FrameworkShape, framework_shape
 from org_backup.coverage.guardrail_documents import (
     MANAGED_TAG_KEY,
     MANAGED_TAG_VALUE,
     member_vault_policy,
 )
-from org_backup.coverage.framework import FrameworkShape, framework_shape
 from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.coverage.names import regional_resource_name

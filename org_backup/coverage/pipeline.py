@@ -22,6 +22,7 @@ from org_backup.coverage import resolve
 from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, entering_regions
 from org_backup.coverage.audit_evidence import frameworks_from, reports_from
 from org_backup.coverage.central import resolve_central, share_removals
+from org_backup.coverage.config_lookup import with_config_recording
 from org_backup.coverage.guardrails import guardrail_problems, resolve_guardrails
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
@@ -57,7 +58,8 @@ def load_coverage(
     accounts than `max_accounts_degraded` raise DegradedRunError (exit 3).
     """
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
-    return discover_and_cover(settings, files, session, progress=progress, previous=previous)
+    coverage = discover_and_cover(settings, files, session, progress=progress, previous=previous)
+    return _with_config(coverage, settings, session, progress)
 
 
 def load_rollout_coverage(
@@ -90,6 +92,7 @@ def load_rollout_coverage(
             " adopt (no member-account credentials); the approved deployment looks them up"
         )
         return Adoption(coverage, (note,) if entering else ())
+    coverage = _with_config(coverage, settings, session, progress)
     return adopt_existing_vaults(
         coverage,
         previous,
@@ -162,6 +165,22 @@ def discover_and_cover(
             update={"removed": tuple(deletions), "replacements": tuple(replaced)}
         )
     return coverage
+
+
+def _with_config(
+    coverage: Coverage, settings: Settings, session: Session | None, progress: bool
+) -> Coverage:
+    """With `check_config_recording`, what AWS Config records where the frameworks evaluate."""
+    if not settings.check_config_recording or coverage.audit_frameworks is None:
+        return coverage
+    return with_config_recording(
+        coverage,
+        session,
+        settings.max_workers,
+        settings.readonly_role_name,
+        settings.account_timeout_seconds,
+        progress,
+    )
 
 
 def load_inputs(

@@ -192,6 +192,7 @@ class DeployedRegion(BaseModel):
     # edges (KMS aliases): the key ARN the vault was given, an alias resolved by KMS.
     vault_kms_key_arn: str | None = None
     framework_arn: str | None = None
+    framework_deployment_status: str | None = None
 
 
 def region_shapes(
@@ -361,7 +362,7 @@ def manifest_region(
         if shape.guardrail_scp
         else None,
         framework=shape.framework.manifest_entry(ids.framework_arn).model_copy(
-            update={"config": config}
+            update={"config": config, "deployment_status": ids.framework_deployment_status}
         )
         if shape.framework
         else None,

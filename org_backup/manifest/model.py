@@ -146,6 +146,10 @@ class Framework(_Open):
 
     name: str
     arn: str | None = None
+    # as AWS reports them: COMPLETED or FAILED, ...; ACTIVE, PARTIALLY_ACTIVE, INACTIVE or
+    # UNAVAILABLE (botocore DescribeFramework). Null: not known (before deployment).
+    deployment_status: str | None = None
+    status: str | None = None
     controls: list[FrameworkControl] = []
     recorded_types: list[str] = []  # what AWS Config must record for the controls
     config: ConfigRecording | None = None  # null: not looked up

@@ -109,6 +109,9 @@ class AccountBackup(pulumi.ComponentResource):
             )
             regions[shape.region] = {
                 "framework_arn": framework.arn if framework is not None else None,
+                "framework_deployment_status": framework.deployment_status
+                if framework is not None
+                else None,
                 "vault_arn": vault.arn,
                 "plan_id": plan.id,
                 "plan_arn": plan.arn,

@@ -62,15 +62,29 @@ def recorded(world: World, monkeypatch: pytest.MonkeyPatch) -> Calls:
 
 
 def _everything_the_audit_reads(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A central vault with its policy and copies, restore testing, an opt-in scan region."""
+    """A central vault with its policy and copies, restore testing, an opt-in scan region, the
+    audit frameworks, and a file system EFS also backs up on its own."""
     hub = world.org.account("backup-central", "Backup")
-    for name, value in {**FLAGS, "ORG_BACKUP_CENTRAL_ACCOUNT_ID": hub}.items():
+    settings = {
+        **FLAGS,
+        "ORG_BACKUP_CENTRAL_ACCOUNT_ID": hub,
+        "ORG_BACKUP_AUDIT_FRAMEWORKS_ENABLED": "true",
+    }
+    for name, value in settings.items():
         monkeypatch.setenv(name, value)
     prod = world.org.accounts["ml-prod"]
     world.deploy(prod)
     world.deploy(world.org.accounts["ml-dev"])
     world.member(hub, "backup").create_backup_vault(BackupVaultName="org-backup-central")
     world.file_system(prod)
+    world.member(prod, "efs", EAST).create_file_system(
+        CreationToken="console",
+        Backup=True,
+        Tags=[
+            {"Key": "Name", "Value": "AIFilesystem"},
+            {"Key": "aws:elasticfilesystem:default-backup", "Value": "enabled"},
+        ],
+    )
     answers = {
         "GetRestoreTestingPlan": lambda params, _r: {
             "RestoreTestingPlan": {
@@ -84,6 +98,7 @@ def _everything_the_audit_reads(world: World, monkeypatch: pytest.MonkeyPatch) -
             "Policy": json.dumps({}),
         },
         "ListRecoveryPointsByBackupVault": lambda _p, _r: {"RecoveryPoints": []},
+        "DescribeFramework": lambda params, _r: {"FrameworkName": params["FrameworkName"]},
     }
     for operation, answer in answers.items():
         world.canned.on("backup", operation, answer)

@@ -25,19 +25,6 @@ class Recording:
     recording: bool
     missing_types: tuple[str, ...]
 
-    @property
-    def problem(self) -> str | None:
-        """What keeps the controls from evaluating, as a sentence part; None: nothing."""
-        if self.recorder is None:
-            return "there is no configuration recorder"
-        if not self.recording:
-            return f"configuration recorder {self.recorder} is not recording"
-        if self.missing_types:
-            return f"configuration recorder {self.recorder} does not record " + ", ".join(
-                self.missing_types
-            )
-        return None
-
 
 def judge(
     recorders: Sequence[Mapping[str, Any]],

@@ -328,7 +328,7 @@ class Settings(BaseSettings):
         default=False,
         description="Look up AWS Config's recorder in every covered account-region during"
         " discover, synth and pulumi up (2 calls each), so the manifest says whether the"
-        " frameworks can evaluate; off: only discover --check-config and audit look.",
+        " frameworks can evaluate; off: only audit looks.",
     )
     efs_automatic_backups: EfsAutomaticBackups = Field(
         default="leave",

@@ -140,6 +140,21 @@ class ConfigRecording(_Open):
     def records_all(self) -> bool:
         return self.error is None and self.recording and not self.missing_types
 
+    @property
+    def problem(self) -> str | None:
+        """What keeps the controls from evaluating, as a sentence part; None: nothing."""
+        if self.error:
+            return f"could not be checked: {self.error.rstrip('.')}"
+        if self.recorder is None:
+            return "there is no configuration recorder"
+        if not self.recording:
+            return f"configuration recorder {self.recorder} is not recording"
+        if self.missing_types:
+            return f"configuration recorder {self.recorder} does not record " + ", ".join(
+                self.missing_types
+            )
+        return None
+
 
 class Framework(_Open):
     """The account-region's Backup Audit Manager framework."""

@@ -275,21 +275,10 @@ def config_gaps(framework: Framework, synthesized: bool | None) -> Sentences:
             f"whether AWS Config records what framework {framework.name} needs could not be"
             f" checked: {config.error.rstrip('.')}."
         )
-        return
-    problem = (
-        "there is no configuration recorder"
-        if config.recorder is None
-        else f"configuration recorder {config.recorder} is not recording"
-        if not config.recording
-        else f"configuration recorder {config.recorder} does not record "
-        + ", ".join(config.missing_types)
-        if config.missing_types
-        else None
-    )
-    if problem:
+    elif config.problem:
         yield (
             f"AWS Config cannot evaluate Backup Audit Manager framework {framework.name}:"
-            f" {problem} (its controls need {needed})."
+            f" {config.problem} (its controls need {needed})."
         )
 
 

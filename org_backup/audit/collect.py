@@ -51,11 +51,11 @@ from org_backup.aws.answers import MalformedAnswer
 from org_backup.aws.sessions import Session, assume_role, client, describe_error
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.config_lookup import config_recording
+from org_backup.coverage.efs_automatic import tagged_file_systems
 from org_backup.coverage.pipeline import DeployRoleError
 from org_backup.errors import AccountFailure
 from org_backup.organization.regions import OptInLookup
 
-EFS_FILE_SYSTEM = "elasticfilesystem:file-system"
 BACKUP_SERVICE = "backup.amazonaws.com"
 # AVAILABLE is what newer recovery points report instead of COMPLETED; both can be restored.
 USABLE_STATUSES = frozenset({"COMPLETED", "AVAILABLE"})
@@ -385,23 +385,20 @@ def _tagged_with_defaults(
 ) -> list[tuple[str, bool]]:
     """(ARN, whether EFS's automatic-backup system tag is on it), sorted by ARN: the same
     calls, since GetResources returns every tag of what it finds."""
-    tagging = client(session, "resourcegroupstaggingapi", region)
     with _reading("tag:GetResources", region):
-        pages = tagging.get_paginator("get_resources").paginate(
-            ResourceTypeFilters=[EFS_FILE_SYSTEM],
-            TagFilters=[{"Key": policy.selection_tag_key, "Values": [policy.selection_tag_value]}],
+        found = tagged_file_systems(
+            session, region, policy.selection_tag_key, policy.selection_tag_value
         )
-        return sorted(
-            (
-                item["ResourceARN"],
-                any(
-                    tag.get("Key") == AUTOMATIC_TAG_KEY and tag.get("Value") == AUTOMATIC_TAG_VALUE
-                    for tag in item.get("Tags") or ()
-                ),
-            )
-            for page in pages
-            for item in page["ResourceTagMappingList"]
+    return [
+        (
+            arn,
+            any(
+                tag.get("Key") == AUTOMATIC_TAG_KEY and tag.get("Value") == AUTOMATIC_TAG_VALUE
+                for tag in tags
+            ),
         )
+        for arn, tags in found
+    ]
 
 
 def _file_system(

@@ -62,6 +62,9 @@ class AccountCoverage(BaseModel):
     # region -> what AWS Config records there, for the audit frameworks (check_config_recording;
     # absent: not looked up).
     config_recording: dict[str, ConfigRecording] = {}
+    # region -> the tagged EFS file systems whose automatic backups are kept off
+    # (efs_automatic_backups = disable; coverage/efs_automatic.py)
+    managed_file_systems: dict[str, tuple[str, ...]] = {}
 
     @property
     def covered(self) -> bool:

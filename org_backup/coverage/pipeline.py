@@ -23,6 +23,7 @@ from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, enteri
 from org_backup.coverage.audit_evidence import frameworks_from, reports_from
 from org_backup.coverage.central import resolve_central, share_removals
 from org_backup.coverage.config_lookup import with_config_recording
+from org_backup.coverage.efs_automatic import with_managed_file_systems
 from org_backup.coverage.guardrails import guardrail_problems, resolve_guardrails
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
@@ -85,15 +86,25 @@ def load_rollout_coverage(
     coverage = discover_and_cover(
         settings, files, session, progress=progress, previous=previous, offline=offline
     )
+    coverage, efs_notes = with_managed_file_systems(
+        coverage,
+        previous,
+        session,
+        settings.max_workers,
+        settings.readonly_role_name,
+        settings.account_timeout_seconds,
+        offline=offline,
+        progress=progress,
+    )
     if offline:
         entering = sum(len(regions) for regions in entering_regions(coverage, previous).values())
         note = (
             f"NOTE: offline: {entering} entering account-region(s) not looked up for a vault to"
             " adopt (no member-account credentials); the approved deployment looks them up"
         )
-        return Adoption(coverage, (note,) if entering else ())
+        return Adoption(coverage, ((note,) if entering else ()) + efs_notes)
     coverage = _with_config(coverage, settings, session, progress)
-    return adopt_existing_vaults(
+    adoption = adopt_existing_vaults(
         coverage,
         previous,
         session,
@@ -102,6 +113,7 @@ def load_rollout_coverage(
         settings.readonly_role_name,
         budget_seconds=settings.account_timeout_seconds,
     )
+    return Adoption(adoption.coverage, adoption.warnings + efs_notes)
 
 
 def discover_and_cover(

@@ -32,6 +32,7 @@ from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.coverage.names import regional_resource_name
 from org_backup.manifest.model import (
     ConfigRecording,
+    EfsAutomaticBackups,
     Lock,
     Plan,
     Region,
@@ -153,6 +154,14 @@ class RestoreTestingShape:
 
 
 @dataclass(frozen=True, slots=True)
+class AutomaticBackupsShape:
+    """EFS's own automatic backups: accepted, or kept off on `file_system_ids` (disable)."""
+
+    mode: Literal["accept", "disable"]
+    file_system_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AlertRuleShape:
     """The rule on the region's default bus that forwards failed jobs to the central bus."""
 
@@ -175,6 +184,7 @@ class RegionShape:
     guardrail_scp: str | None = None
     # the Backup Audit Manager framework (None: audit frameworks off)
     framework: FrameworkShape | None = None
+    automatic_backups: AutomaticBackupsShape | None = None  # None: left alone
 
     def resource_name(self, kind: str) -> str:
         """The logical name of the region's resource of `kind`, e.g. `<account>-<region>-vault`."""
@@ -294,9 +304,20 @@ def region_shapes(
                 alert_rule=alert_rule,
                 guardrail_scp=guardrails.scp_name if guarded and guardrails else None,
                 framework=framework,
+                automatic_backups=_automatic_backups(account, region),
             )
         )
     return tuple(shapes)
+
+
+def _automatic_backups(account: AccountCoverage, region: str) -> AutomaticBackupsShape | None:
+    assert account.policy is not None
+    mode = account.policy.efs_automatic_backups
+    if mode == "leave":
+        return None
+    if mode == "accept":
+        return AutomaticBackupsShape("accept")
+    return AutomaticBackupsShape("disable", account.managed_file_systems.get(region, ()))
 
 
 def coverage_shapes(coverage: Coverage, account: AccountCoverage) -> tuple[RegionShape, ...]:
@@ -365,5 +386,11 @@ def manifest_region(
             update={"config": config, "deployment_status": ids.framework_deployment_status}
         )
         if shape.framework
+        else None,
+        efs_automatic_backups=EfsAutomaticBackups(
+            mode=shape.automatic_backups.mode,
+            managed_file_systems=list(shape.automatic_backups.file_system_ids),
+        )
+        if shape.automatic_backups
         else None,
     )

@@ -170,6 +170,14 @@ class Framework(_Open):
     config: ConfigRecording | None = None  # null: not looked up
 
 
+class EfsAutomaticBackups(_Open):
+    """What org-backup does about EFS's own automatic backups of the account's tagged file
+    systems: `accept` them, or `disable` them on `managed_file_systems`."""
+
+    mode: Literal["leave", "accept", "disable"]
+    managed_file_systems: list[str] = []
+
+
 class Region(_Open):
     region: str
     vault: Vault | None = None
@@ -179,6 +187,7 @@ class Region(_Open):
     restore_testing: RestoreTesting | None = None
     guardrails: RegionGuardrails | None = None  # null: unguarded (guardrails off, or older)
     framework: Framework | None = None  # null: audit frameworks off (or older)
+    efs_automatic_backups: EfsAutomaticBackups | None = None  # null: left alone (or older)
 
 
 class Account(_Open):

@@ -107,6 +107,8 @@ class AccountBackup(pulumi.ComponentResource):
             framework = (
                 _framework(shape, shape.framework, child) if shape.framework is not None else None
             )
+            if shape.automatic_backups is not None:
+                _automatic_backups_off(shape, shape.automatic_backups.file_system_ids, child)
             regions[shape.region] = {
                 "framework_arn": framework.arn if framework is not None else None,
                 "framework_deployment_status": framework.deployment_status
@@ -277,6 +279,23 @@ def _framework(
         region=shape.region,
         opts=child,
     )
+
+
+def _automatic_backups_off(
+    shape: RegionShape, file_system_ids: tuple[str, ...], child: pulumi.ResourceOptions
+) -> None:
+    """EFS's automatic backups off for each tagged file system (`efs_automatic_backups =
+    disable`). Deleting such a resource also leaves them off (the provider's Delete puts
+    DISABLED: terraform-provider-aws internal/service/efs/backup_policy.go), so org-backup
+    never turns them back on."""
+    for file_system_id in file_system_ids:
+        aws.efs.BackupPolicy(
+            shape.resource_name(f"efs-backup-policy-{file_system_id}"),
+            file_system_id=file_system_id,
+            backup_policy=aws.efs.BackupPolicyBackupPolicyArgs(status="DISABLED"),
+            region=shape.region,
+            opts=child,
+        )
 
 
 def _vault_key_arn(

@@ -320,8 +320,15 @@ def _report_plan(name: str, inputs: dict, account: str, region: str, partition: 
     return plan, {"arn": f"arn:{partition}:backup:{region}:{account}:report-plan:{plan}-{suffix}"}
 
 
+def _efs_backup_policy(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    return inputs["fileSystemId"], {}
+
+
 _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:iam/role:Role": _role,
+    "aws:efs/backupPolicy:BackupPolicy": _efs_backup_policy,
     "aws:backup/framework:Framework": _framework,
     "aws:backup/reportPlan:ReportPlan": _report_plan,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _attachment,

@@ -306,6 +306,15 @@ def _report_plan(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> 
     }
 
 
+def _efs_backup_policy(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "PutBackupPolicy", {
+        "FileSystemId": inputs.get("fileSystemId"),
+        "BackupPolicy": {"Status": (inputs.get("backupPolicy") or {}).get("status")},
+    }
+
+
 def _tag_list(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> list | None:
     """EventBridge and SNS take tags as a list of Key/Value pairs."""
     tags = _tags(inputs, default_tags)
@@ -438,6 +447,7 @@ _TRANSLATIONS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], tuple[
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": _restore_testing_plan,
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": _restore_testing_selection,
     "aws:backup/framework:Framework": _framework,
+    "aws:efs/backupPolicy:BackupPolicy": _efs_backup_policy,
     "aws:backup/reportPlan:ReportPlan": _report_plan,
     "aws:cloudwatch/eventRule:EventRule": Flat(
         "PutRule",
@@ -499,6 +509,7 @@ _SERVICES = {
     "aws:sns": "sns",
     "aws:iam": "iam",
     "aws:organizations": "organizations",
+    "aws:efs": "efs",
 }
 
 

@@ -111,8 +111,9 @@ class Coverage(BaseModel):
     @property
     def warnings(self) -> list[str]:
         """What a user must see before deploying: drifted `accounts/` files, accounts this run
-        stops covering, resources it replaces, accounts the OU walk could not place, then
-        irreversible vault locks, one line per setting."""
+        stops covering, resources it replaces, accounts the OU walk could not place, audit
+        frameworks without reports, EFS automatic backups turned off, then irreversible vault
+        locks, one line per setting."""
         by_days: dict[int, list[AccountCoverage]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
@@ -126,6 +127,23 @@ class Coverage(BaseModel):
             for account in self.accounts
             if account.placement
         ]
+        if self.audit_frameworks is not None and self.audit_reports is None:
+            messages.append(
+                "WARNING: audit frameworks evaluate in every covered account-region, but no"
+                " report plan delivers their evidence: set audit_reports_bucket"
+                " (docs/audit-evidence.md)."
+            )
+        disabling = sum(
+            len(files)
+            for account in self.covered
+            for files in account.managed_file_systems.values()
+        )
+        if disabling:
+            messages.append(
+                f"WARNING: EFS automatic backups are turned off for {disabling} tagged file"
+                " system(s) (efs_automatic_backups = disable); org-backup never turns them back"
+                " on, not even when the setting changes (docs/audit-evidence.md)."
+            )
         for days, accounts in sorted(by_days.items()):
             shown = ", ".join(f"{a.account_id} ({a.name})" for a in accounts[:5])
             more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""

@@ -3,11 +3,17 @@ AWS Config recorder behind it, and tagged file systems that EFS also backs up on
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from org_backup.reporting.formats import FORMATS, render
 from org_backup.reporting.kinds import Thresholds
+from org_backup.reporting.model import AUDIT_COLUMNS
+from org_backup.reporting.render_json import render_json
+from org_backup.reporting.rollup import findings_by_kind, ou_rollup
+from org_backup.reporting.since import read_earlier, with_changes
 from tests.support.faults import Edge
 from tests.support.world import (
     EAST,
@@ -161,3 +167,28 @@ def test_accepted_automatic_backups_are_no_finding(world: World, monkeypatch):
     _automatic(world, prod)
 
     assert findings(world.run(), "ml-prod") == []
+
+
+def test_both_show_in_every_format_the_ou_rollup_and_since(world: World, monkeypatch, tmp_path):
+    monkeypatch.setenv("ORG_BACKUP_AUDIT_FRAMEWORKS_ENABLED", "true")
+    prod, dev = world.org.accounts["ml-prod"], world.org.accounts["ml-dev"]
+    world.deploy(prod)
+    world.deploy(dev)
+    _record_everything(world, prod)
+    _frameworks(world)
+    yesterday = tmp_path / "yesterday.json"
+    yesterday.write_text(render_json(world.run(), AUDIT_COLUMNS))
+    duplicated = _automatic(world, prod)
+
+    today = with_changes(world.run(), read_earlier(str(yesterday)))
+
+    for format_name in FORMATS:
+        text = render(today, format_name, AUDIT_COLUMNS)
+        assert f"{duplicated} also has EFS automatic backups" in text, format_name
+        assert "there is no configuration recorder" in text, format_name
+    kinds = {line.kind: line.findings for line in findings_by_kind(today.rows)}
+    assert kinds == {"config not recording": 1, "duplicate automatic backups": 1}
+    ml = {line.path: line for line in ou_rollup(today)}
+    assert ml["Root/ML/Prod"].compliant == 0 and ml["Root/ML/Dev"].compliant == 0
+    changes = json.loads(render_json(today, AUDIT_COLUMNS))["changes"]
+    assert [f["finding"] for f in changes["new_findings"]] == ["duplicate automatic backups"]

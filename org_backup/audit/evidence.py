@@ -13,7 +13,7 @@ from org_backup.audit.targets import Target
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.audit_evidence import AuditFrameworksConfig
 from org_backup.coverage.model import Coverage
-from org_backup.coverage.shape import region_shapes
+from org_backup.coverage.shape import coverage_shapes
 from org_backup.manifest.model import Framework
 from org_backup.reporting import kinds
 from org_backup.reporting.region_checks import config_gaps, framework_failures
@@ -28,7 +28,9 @@ AUTOMATIC_TAG_VALUE = "enabled"
 def with_frameworks(found: Sequence[Target], coverage: Coverage) -> list[Target]:
     """Targets asked to read the framework of each covered region (the one the policy sets, or,
     with frameworks off, the one it would set) and what AWS Config records there."""
-    config = coverage.audit_frameworks or AuditFrameworksConfig()
+    wanted = coverage.model_copy(
+        update={"audit_frameworks": coverage.audit_frameworks or AuditFrameworksConfig()}
+    )
     accounts = {account.account_id: account for account in coverage.covered}
     updated = []
     for target in found:
@@ -36,19 +38,9 @@ def with_frameworks(found: Sequence[Target], coverage: Coverage) -> list[Target]
         if account is None:
             updated.append(target)
             continue
-        shapes = region_shapes(
-            account,
-            coverage.partition,
-            coverage.management_account_id,
-            coverage.central,
-            coverage.alerts,
-            coverage.restore_testing,
-            coverage.guardrails,
-            config,
-        )
         frameworks = {
             shape.region: (shape.framework.name, shape.framework.recorded_types)
-            for shape in shapes
+            for shape in coverage_shapes(wanted, account)
             if shape.framework is not None
         }
         updated.append(replace(target, frameworks=frameworks))

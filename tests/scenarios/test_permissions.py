@@ -179,3 +179,27 @@ def test_placing_an_account_the_walk_missed_uses_only_the_walk_repair_statement(
         assert repair == {"organizations:ListParents", "organizations:DescribeOrganizationalUnit"}
         assert called <= allowed_actions(POLICIES[name]) | repair, name
     assert "organizations:ListParents" in called
+
+
+def test_the_programs_config_and_efs_lookups_stay_within_the_read_only_role(
+    world: World, recorded: Calls, monkeypatch: pytest.MonkeyPatch, tmp_path
+):
+    """With check_config_recording and efs_automatic_backups = disable, the program reads AWS
+    Config and the tagged file systems through the read-only role, nothing else."""
+    for name, value in {
+        "ORG_BACKUP_AUDIT_FRAMEWORKS_ENABLED": "true",
+        "ORG_BACKUP_CHECK_CONFIG_RECORDING": "true",
+        "ORG_BACKUP_EFS_AUTOMATIC_BACKUPS": "disable",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert main(["synth", "--accounts-dir", str(world.accounts_dir), "--out", "s.json"]) == 0
+
+    assert recorded.by_principal["caller"] <= program_part(POLICIES["deploy-caller"])
+    assert recorded.by_principal[READONLY] == {
+        "backup:DescribeBackupVault",
+        "config:DescribeConfigurationRecorderStatus",
+        "config:DescribeConfigurationRecorders",
+        "tag:GetResources",
+    }
+    assert recorded.by_principal[READONLY] <= allowed_actions(POLICIES["readonly-member"])

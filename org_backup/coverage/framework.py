@@ -12,18 +12,30 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from org_backup.aws_rules import audit_controls as controls
 from org_backup.aws_rules.schedule import longest_gap_hours
 from org_backup.coverage.audit_evidence import AuditFrameworksConfig
-from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
+from org_backup.coverage.central import CopyTarget
+from org_backup.coverage.freshness import ScheduledRule, most_frequent, rule_allowed_hours
 from org_backup.coverage.guardrail_documents import MANAGED_TAG_KEY, MANAGED_TAG_VALUE
 from org_backup.manifest.model import Framework, FrameworkControl
 
 _NOT_NAME_CHARACTER = re.compile(r"[^A-Za-z0-9_]")
 _ARN_ACCOUNT = 4
 _ARN_REGION = 3
+
+
+class PlannedRule(ScheduledRule, Protocol):
+    """A rule of the backup shape (`RuleShape`): its schedule, retention and copies."""
+
+    @property
+    def delete_after_days(self) -> int: ...
+    @property
+    def copy_actions(self) -> tuple[CopyTarget, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +87,7 @@ def framework_shape(
     account_id: str,
     region: str,
     plan_name: str,
-    rules: tuple,
+    rules: Sequence[PlannedRule],
     selection_tag: tuple[str, str],
     lock: tuple[int, int] | None,
     guard_role_arn: str | None,

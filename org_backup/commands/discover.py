@@ -115,7 +115,11 @@ def _audit_evidence(coverage: Coverage) -> list[str]:
             for region, found in account.config_recording.items()
         }
         short = sorted(key for key, found in looked.items() if not found.records_all)
-        checked = f"; AWS Config checked in {len(looked)}" if looked else ""
+        checked = (
+            f"; AWS Config checked in {len(looked)}"
+            if looked
+            else "; AWS Config not checked (set check_config_recording, or run audit)"
+        )
         lines.append(
             "Backup Audit Manager: a framework in each covered account-region" + checked + "."
         )

@@ -56,3 +56,13 @@ def test_the_json_plan_fails_report_require_frameworks(frameworks: World, capsys
     code = main(["report", "--input", str(path), "--planned", "--require-frameworks"])
     assert code == 1
     assert "config not recording" in capsys.readouterr().out
+
+
+def test_without_the_check_the_table_says_config_was_not_checked(
+    frameworks: World, monkeypatch, capsys
+):
+    monkeypatch.setenv("ORG_BACKUP_CHECK_CONFIG_RECORDING", "false")
+    assert main(["discover", "--accounts-dir", str(frameworks.accounts_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "AWS Config not checked (set check_config_recording, or run audit)" in out
+    assert "do not record" not in out

@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 
 from org_backup.audit.copy_checks import with_copy_findings
-from org_backup.audit.freshness import most_frequent, rule_allowed_hours
+from org_backup.audit.evidence import duplicate_findings, framework_findings, live_framework
 from org_backup.audit.observations import (
     AccountState,
     CentralState,
@@ -30,6 +30,7 @@ from org_backup.audit.restore_tests import restore_test_findings
 from org_backup.audit.rows import AuditRow, as_sentence
 from org_backup.aws_rules import limits
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.shape import (
     TAG_CONDITION_PREFIX,
@@ -146,8 +147,9 @@ def _account_rows(
     tag = TagCondition(policy.selection_tag_key, policy.selection_tag_value)
     live = account.model_copy(update={"regions": [_as_manifest(region, tag) for region in covered]})
     drift = {
-        region.region: tuple(
-            _drift(account, region, shapes[region.region], policy.backup_role_name, state.role)
+        region.region: (
+            *_drift(account, region, shapes[region.region], policy.backup_role_name, state.role),
+            *_framework_findings(account, region, shapes[region.region], thresholds),
         )
         for region in covered
     }
@@ -156,6 +158,17 @@ def _account_rows(
         for row in account_rows(live, thresholds, central=index)
     ]
     return rows + _file_system_rows(account, policy, state, now, thresholds)
+
+
+def _framework_findings(
+    account: Account, region: RegionState, shape: RegionShape, thresholds: Thresholds
+) -> Iterator[Finding]:
+    """The policy's frameworks judged as `--require-frameworks` would, when that flag is off
+    (with it on, the report's own checks see the live framework)."""
+    wanted = shape.framework is not None and not thresholds.require_frameworks
+    where = f"{subject(account, region.region)}: "
+    for kind, sentence in framework_findings(region, wanted):
+        yield Finding(kind, where + sentence)
 
 
 def _file_system_rows(
@@ -224,6 +237,8 @@ def _file_system_findings(
             " this account, so it is not backed up.",
         )
         return
+    for kind, sentence in duplicate_findings(region, file_system, policy):
+        yield Finding(kind, where + sentence)
     if file_system.lookup_error:
         yield Finding(
             kinds.RECOVERY_POINTS_UNREADABLE,
@@ -299,6 +314,7 @@ def _as_manifest(region: RegionState, tag: TagCondition) -> Region:
         )
         if selection
         else None,
+        framework=live_framework(region),
     )
 
 

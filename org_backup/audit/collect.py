@@ -2,7 +2,10 @@
 
 Per covered region: backup DescribeBackupVault, ListBackupPlans, GetBackupPlan,
 ListBackupSelections, GetBackupSelection, tag GetResources, and ListRecoveryPointsByResource per
-tagged file system (with --max-restore-test-age-days also GetRestoreTestingPlan, and
+tagged file system (where EFS automatic backups show, elasticfilesystem DescribeBackupPolicy per
+such file system and GetBackupPlan of EFS's plan; with audit frameworks, backup
+DescribeFramework and config DescribeConfigurationRecorders and
+DescribeConfigurationRecorderStatus) (with --max-restore-test-age-days also GetRestoreTestingPlan, and
 ListRestoreJobsByProtectedResource per tagged file system); per uncovered scan region:
 GetResources only; per account: iam GetRole.
 A failed call fails the account with the operation, the region and AWS's reason (the report
@@ -21,11 +24,20 @@ from urllib.parse import unquote
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from org_backup.audit.evidence import (
+    AUTOMATIC_PLAN,
+    AUTOMATIC_TAG_KEY,
+    AUTOMATIC_TAG_VALUE,
+    AUTOMATIC_VAULT,
+)
 from org_backup.audit.observations import (
     AccountState,
+    AutomaticBackupState,
+    AutomaticPlanState,
     Condition,
     CopyActionState,
     FileSystemState,
+    FrameworkState,
     PlanState,
     RegionState,
     RestoreTestState,
@@ -38,11 +50,12 @@ from org_backup.audit.targets import Target
 from org_backup.aws.answers import MalformedAnswer
 from org_backup.aws.sessions import Session, assume_role, client, describe_error
 from org_backup.config.policy import BackupPolicy
+from org_backup.coverage.config_lookup import config_recording
+from org_backup.coverage.efs_automatic import tagged_file_systems
 from org_backup.coverage.pipeline import DeployRoleError
 from org_backup.errors import AccountFailure
 from org_backup.organization.regions import OptInLookup
 
-EFS_FILE_SYSTEM = "elasticfilesystem:file-system"
 BACKUP_SERVICE = "backup.amazonaws.com"
 # AVAILABLE is what newer recovery points report instead of COMPLETED; both can be restored.
 USABLE_STATUSES = frozenset({"COMPLETED", "AVAILABLE"})
@@ -78,7 +91,8 @@ def collect_account(caller: Session, target: Target, opt_in: OptInLookup) -> Acc
         if target.restore_testing_plan
         else region
         for region in (
-            _covered_region(session, policy, region) for region in target.covered_regions
+            _covered_region(session, policy, region, target.frameworks.get(region))
+            for region in target.covered_regions
         )
     ]
     regions.extend(
@@ -158,20 +172,102 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _covered_region(session: Session, policy: BackupPolicy, region: str) -> RegionState:
+def _covered_region(
+    session: Session,
+    policy: BackupPolicy,
+    region: str,
+    framework: tuple[str, tuple[str, ...]] | None = None,
+) -> RegionState:
+    """The region's backup resources and tagged file systems; with `framework` (its name and
+    the AWS Config types it needs) also the framework and what AWS Config records. A file
+    system that EFS also backs up on its own (the system tag, or points in EFS's vault) costs
+    one DescribeBackupPolicy, and the region one GetBackupPlan of EFS's automatic plan."""
     backup = client(session, "backup", region)
-    plan = _plan(backup, region, policy.plan_name)
-    return RegionState(
+    plans = _listed_plans(backup, region)
+    plan = _plan(backup, region, policy.plan_name, plans.get(policy.plan_name))
+    vault = _vault(backup, region, policy.vault_name)
+    selection = _selection(backup, region, plan.id, policy.selection_name) if plan else None
+    file_systems = tuple(
+        _file_system(backup, region, arn, policy.vault_name, tagged)
+        for arn, tagged in _tagged_with_defaults(session, region, policy)
+    )
+    if any(fs.automatic_backups for fs in file_systems):
+        file_systems = _with_backup_policies(session, region, file_systems)
+    duplicated = any(fs.automatic_backups and fs.automatic_backups.on for fs in file_systems)
+    state = RegionState(
         region,
         covered=True,
-        vault=_vault(backup, region, policy.vault_name),
+        vault=vault,
         plan=plan,
-        selection=_selection(backup, region, plan.id, policy.selection_name) if plan else None,
-        file_systems=tuple(
-            _file_system(backup, region, arn, policy.vault_name)
-            for arn in _tagged(session, region, policy)
-        ),
+        selection=selection,
+        file_systems=file_systems,
+        automatic_plan=_automatic_plan(backup, region, plans.get(AUTOMATIC_PLAN))
+        if duplicated
+        else None,
     )
+    if framework is None:
+        return state
+    name, needed = framework
+    return replace(
+        state,
+        framework_name=name,
+        framework=_framework(backup, region, name),
+        config_types=needed,
+        config=config_recording(session, region, needed),
+    )
+
+
+def _framework(backup: Any, region: str, name: str) -> FrameworkState | None:
+    with _reading("backup:DescribeFramework", region):
+        try:
+            found = backup.describe_framework(FrameworkName=name)
+        except ClientError as error:
+            if _missing(error, "ResourceNotFoundException"):
+                return None
+            raise
+    return FrameworkState(name, found.get("DeploymentStatus"), found.get("FrameworkStatus"))
+
+
+def _automatic_plan(backup: Any, region: str, plan_id: str | None) -> AutomaticPlanState | None:
+    if plan_id is None:
+        return None
+    with _reading("backup:GetBackupPlan", region):
+        rules = backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["Rules"]
+    first = rules[0] if rules else {}
+    return AutomaticPlanState(
+        schedule=first.get("ScheduleExpression"),
+        delete_after_days=(first.get("Lifecycle") or {}).get("DeleteAfterDays"),
+    )
+
+
+def _with_backup_policies(
+    session: Session, region: str, file_systems: tuple[FileSystemState, ...]
+) -> tuple[FileSystemState, ...]:
+    """The EFS backup policy of each file system EFS seems to back up on its own: its status
+    decides (PolicyNotFound: none, so off); a failed read keeps the tag's word and says why."""
+    efs = client(session, "efs", region)
+    updated = []
+    for fs in file_systems:
+        seen = fs.automatic_backups
+        if seen is None or not (seen.tagged or seen.points):
+            updated.append(fs)
+            continue
+        try:
+            answer = efs.describe_backup_policy(FileSystemId=fs.arn.rsplit("/", 1)[-1])
+            seen = replace(seen, policy_status=answer["BackupPolicy"]["Status"])
+        except ClientError as error:
+            if _missing(error, "PolicyNotFound"):
+                seen = replace(seen, policy_status="DISABLED")
+            else:
+                seen = replace(
+                    seen,
+                    policy_error=f"elasticfilesystem:DescribeBackupPolicy in {region}: "
+                    + describe_error(error),
+                )
+        except (BotoCoreError, KeyError) as error:
+            seen = replace(seen, policy_error=f"elasticfilesystem:DescribeBackupPolicy: {error}")
+        updated.append(replace(fs, automatic_backups=seen))
+    return tuple(updated)
 
 
 def _vault(backup: Any, region: str, name: str) -> VaultState | None:
@@ -193,19 +289,22 @@ def _vault(backup: Any, region: str, name: str) -> VaultState | None:
     )
 
 
-def _plan(backup: Any, region: str, name: str) -> PlanState | None:
-    """Found by name: plan ids differ per account and region, names are the policy's."""
+def _listed_plans(backup: Any, region: str) -> dict[str, str]:
+    """Plan name -> id (the first of a name): plan ids differ per account and region, names
+    are the policy's (and EFS's own plan is named alike everywhere)."""
+    found: dict[str, str] = {}
     with _reading("backup:ListBackupPlans", region):
-        listed = [
-            plan
-            for page in backup.get_paginator("list_backup_plans").paginate()
-            for plan in page["BackupPlansList"]
-            if plan.get("BackupPlanName") == name
-        ]
-    if not listed:
+        for page in backup.get_paginator("list_backup_plans").paginate():
+            for plan in page["BackupPlansList"]:
+                found.setdefault(plan.get("BackupPlanName"), plan["BackupPlanId"])
+    return found
+
+
+def _plan(backup: Any, region: str, name: str, plan_id: str | None) -> PlanState | None:
+    if plan_id is None:
         return None
     with _reading("backup:GetBackupPlan", region):
-        found = backup.get_backup_plan(BackupPlanId=listed[0]["BackupPlanId"])
+        found = backup.get_backup_plan(BackupPlanId=plan_id)
     return PlanState(
         name=name,
         id=found["BackupPlanId"],
@@ -278,37 +377,59 @@ def _selection(backup: Any, region: str, plan_id: str, name: str) -> SelectionSt
 
 def _tagged(session: Session, region: str, policy: BackupPolicy) -> list[str]:
     """ARNs of the region's EFS file systems carrying the selection tag: one call per page."""
-    tagging = client(session, "resourcegroupstaggingapi", region)
+    return [arn for arn, _ in _tagged_with_defaults(session, region, policy)]
+
+
+def _tagged_with_defaults(
+    session: Session, region: str, policy: BackupPolicy
+) -> list[tuple[str, bool]]:
+    """(ARN, whether EFS's automatic-backup system tag is on it), sorted by ARN: the same
+    calls, since GetResources returns every tag of what it finds."""
     with _reading("tag:GetResources", region):
-        pages = tagging.get_paginator("get_resources").paginate(
-            ResourceTypeFilters=[EFS_FILE_SYSTEM],
-            TagFilters=[{"Key": policy.selection_tag_key, "Values": [policy.selection_tag_value]}],
+        found = tagged_file_systems(
+            session, region, policy.selection_tag_key, policy.selection_tag_value
         )
-        return sorted(
-            item["ResourceARN"] for page in pages for item in page["ResourceTagMappingList"]
+    return [
+        (
+            arn,
+            any(
+                tag.get("Key") == AUTOMATIC_TAG_KEY and tag.get("Value") == AUTOMATIC_TAG_VALUE
+                for tag in tags
+            ),
         )
+        for arn, tags in found
+    ]
 
 
-def _file_system(backup: Any, region: str, arn: str, vault_name: str) -> FileSystemState:
+def _file_system(
+    backup: Any, region: str, arn: str, vault_name: str, tagged: bool = False
+) -> FileSystemState:
     """The newest usable recovery point in the policy's vault; EFS's own automatic backups
-    (vault aws/efs/automatic-backup-vault) do not prove that the plan works."""
+    (vault aws/efs/automatic-backup-vault) do not prove that the plan works, but are counted:
+    they are evidence of a duplicate."""
     try:
         pages = backup.get_paginator("list_recovery_points_by_resource").paginate(ResourceArn=arn)
-        dates: list[datetime] = [
-            point["CreationDate"]
-            for page in pages
-            for point in page["RecoveryPoints"]
-            if point.get("BackupVaultName") == vault_name
-            and point.get("Status") in USABLE_STATUSES
-            and point.get("CreationDate") is not None
-        ]
+        points = [point for page in pages for point in page["RecoveryPoints"]]
     except (ClientError, BotoCoreError) as error:
         return FileSystemState(
             arn,
             lookup_error=f"backup:ListRecoveryPointsByResource in {region}: "
             + describe_error(error),
+            automatic_backups=AutomaticBackupState(tagged, 0) if tagged else None,
         )
-    return FileSystemState(arn, latest_backup=max(dates, default=None))
+    dates: list[datetime] = [
+        point["CreationDate"]
+        for point in points
+        if point.get("BackupVaultName") == vault_name
+        and point.get("Status") in USABLE_STATUSES
+        and point.get("CreationDate") is not None
+    ]
+    automatic = sum(1 for point in points if point.get("BackupVaultName") == AUTOMATIC_VAULT)
+    return FileSystemState(
+        arn,
+        latest_backup=max(dates, default=None),
+        automatic_backups=AutomaticBackupState(tagged, automatic) if tagged or automatic else None,
+    )
 
 
 # Restore testing

@@ -15,11 +15,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from org_backup.audit.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.observations import CentralRegionState, CentralState
 from org_backup.audit.rows import AuditRow, as_sentence
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.central import CentralCoverage, vault_access_policy
+from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from org_backup.coverage.model import Coverage
 from org_backup.reporting import kinds
 from org_backup.reporting.checks import file_system_subject, subject_of

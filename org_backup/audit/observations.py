@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from org_backup.manifest.model import ConfigRecording
+
 
 @dataclass(frozen=True, slots=True)
 class VaultState:
@@ -90,6 +92,40 @@ class RestoreTestState:
 
 
 @dataclass(frozen=True, slots=True)
+class AutomaticBackupState:
+    """EFS's own automatic backups of a file system, as far as they were seen."""
+
+    tagged: bool  # carries aws:elasticfilesystem:default-backup=enabled
+    points: int  # its recovery points in aws/efs/automatic-backup-vault
+    # its EFS backup policy (ENABLED, ENABLING, DISABLED, DISABLING); None: not read, or none
+    policy_status: str | None = None
+    policy_error: str | None = None  # the backup policy could not be read
+
+    @property
+    def on(self) -> bool:
+        """The policy decides where it was read; else the system tag does."""
+        if self.policy_status is not None:
+            return self.policy_status in ("ENABLED", "ENABLING")
+        return self.tagged
+
+
+@dataclass(frozen=True, slots=True)
+class AutomaticPlanState:
+    """The AWS-owned plan aws/efs/automatic-backup-plan: its (first) rule's schedule and
+    retention, which the console lets an account edit."""
+
+    schedule: str | None
+    delete_after_days: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkState:
+    name: str
+    deployment_status: str | None
+    status: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class FileSystemState:
     """A file system carrying the selection tag, and its latest usable recovery point."""
 
@@ -99,6 +135,7 @@ class FileSystemState:
     # None when not looked up (no --max-restore-test-age-days)
     restore_tests: tuple[RestoreTestState, ...] | None = None
     restore_tests_error: str | None = None  # the restore jobs could not be listed
+    automatic_backups: AutomaticBackupState | None = None  # None: not seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +151,12 @@ class RegionState:
     # the restore testing plan looked for, and its ARN (None: it does not exist)
     restore_testing_plan: str | None = None
     restore_testing_plan_arn: str | None = None
+    # the framework looked for (None: not looked for) and what was found (None: none)
+    framework_name: str | None = None
+    framework: FrameworkState | None = None
+    config_types: tuple[str, ...] = ()  # what the framework's controls need recorded
+    config: ConfigRecording | None = None  # what AWS Config records; None: not looked up
+    automatic_plan: AutomaticPlanState | None = None  # read where a duplicate was seen
 
 
 @dataclass(frozen=True, slots=True)

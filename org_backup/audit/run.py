@@ -19,6 +19,7 @@ from org_backup.audit.checks import build_audit_report
 from org_backup.audit.collect import collect_account
 from org_backup.audit.collect_central import collect_central
 from org_backup.audit.copy_checks import copies_since
+from org_backup.audit.evidence import with_frameworks
 from org_backup.audit.restore_tests import with_restore_testing
 from org_backup.aws.fanout import per_account
 from org_backup.aws.progress import Progress
@@ -61,6 +62,8 @@ def audit(
     )
     if thresholds.max_restore_test_age_days is not None:
         todo = [with_restore_testing(target) for target in todo]
+    if coverage.audit_frameworks is not None or thresholds.require_frameworks:
+        todo = with_frameworks(todo, coverage)
     opt_in = OptInLookup(coverage.management_account_id)
     states, failures = per_account(
         todo,

@@ -9,8 +9,8 @@ skipped by a failure are already findings, so neither is scanned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from org_backup.aws_rules.partitions import partition_of_region
 from org_backup.config.policy import BackupPolicy
@@ -40,6 +40,8 @@ class Target:
     scan_regions: tuple[str, ...]  # uncovered, enabled in every account: scanned for tagged EFS
     opt_in_candidates: tuple[str, ...]  # uncovered opt-in regions: scanned where enabled
     restore_testing_plan: str | None = None  # read its restore jobs when set
+    # covered region -> the framework to look for and the AWS Config types its controls need
+    frameworks: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def scan_regions(

@@ -24,7 +24,11 @@ from botocore.exceptions import BotoCoreError
 from botocore.parsers import ResponseParserError
 
 # IAM action prefixes where they differ from botocore's service id (`tag:GetResources`).
-ACTION_PREFIX = {"resource-groups-tagging-api": "tag"}
+ACTION_PREFIX = {
+    "resource-groups-tagging-api": "tag",
+    "config-service": "config",
+    "efs": "elasticfilesystem",
+}
 
 # Per service id and operation, the fields a successful answer must carry. "A.B": B inside the
 # object A; "A[]": A is a list (empty is fine, absent is not); "A[].B": every item carries B;
@@ -75,7 +79,13 @@ REQUIRED: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "ListRecoveryPointsByBackupVault": ("RecoveryPoints[]",),
         "GetRestoreTestingPlan": ("RestoreTestingPlan.RestoreTestingPlanArn",),
         "ListRestoreJobsByProtectedResource": ("RestoreJobs[]",),
+        "DescribeFramework": ("FrameworkName",),
     },
+    "config-service": {
+        "DescribeConfigurationRecorders": ("ConfigurationRecorders[]",),
+        "DescribeConfigurationRecorderStatus": ("ConfigurationRecordersStatus[]",),
+    },
+    "efs": {"DescribeBackupPolicy": ("BackupPolicy.Status",)},
     "resource-groups-tagging-api": {"GetResources": ("ResourceTagMappingList[].ResourceARN",)},
 }
 

@@ -33,6 +33,11 @@ _ACCOUNT_ID = re.compile(r"^\d{12}$")
 # buses use); "default" is the account's own bus.
 _BUS_NAME = re.compile(r"^[A-Za-z0-9._\-]{1,256}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# S3 general purpose bucket names (Amazon S3 User Guide, bucket naming rules): 3-63 of
+# lowercase letters, digits, '.' and '-', beginning and ending with a letter or digit, no two
+# adjacent periods, not formatted as an IP address.
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IP_ADDRESS = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 
 
 def retention_range(min_days: int | None, max_days: int | None) -> tuple[int, int]:
@@ -142,3 +147,12 @@ def check_email(address: str) -> str | None:
     if _EMAIL.match(address) and len(address) <= 254:
         return None
     return "is not an email address, e.g. backup-oncall@example.com"
+
+
+def check_bucket_name(name: str) -> str | None:
+    if _BUCKET_NAME.match(name) and ".." not in name and not _IP_ADDRESS.match(name):
+        return None
+    return (
+        "must be an S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-', beginning"
+        " and ending with a letter or digit, e.g. acme-backup-audit-reports"
+    )

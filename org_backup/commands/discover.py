@@ -125,11 +125,51 @@ def render_table(coverage: Coverage) -> str:
             f" {central.account_id} in {where} ({', '.join(central.regions)})"
             + ("; this shard registers it." if coverage.shard_index == 0 else ".")
         )
+    lines += _audit_evidence(coverage)
     return "\n".join(lines) + "\n"
 
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _audit_evidence(coverage: Coverage) -> list[str]:
+    """The frameworks and report plans, and where AWS Config was found not to record what the
+    frameworks need (check_config_recording)."""
+    lines = []
+    if coverage.audit_frameworks is not None:
+        looked = {
+            (account.account_id, region): found
+            for account in coverage.covered
+            for region, found in account.config_recording.items()
+        }
+        short = sorted(key for key, found in looked.items() if not found.records_all)
+        checked = (
+            f"; AWS Config checked in {len(looked)}"
+            if looked
+            else "; AWS Config not checked (set check_config_recording, or run audit)"
+        )
+        lines.append(
+            "Backup Audit Manager: a framework in each covered account-region" + checked + "."
+        )
+        if short:
+            lines.append(
+                f"AWS Config: {len(short)} of {len(looked)} covered account-regions do not"
+                " record what the frameworks' controls need:"
+            )
+            lines += [
+                f"  {account_id} {region}: {looked[(account_id, region)].problem}"
+                for account_id, region in short
+            ]
+    reports = coverage.audit_reports
+    if reports is not None:
+        lines.append(
+            f"Audit reports: {', '.join(plan.template for plan in reports.plans)} to"
+            f" s3://{reports.bucket}/{reports.prefix}/ from the management account in"
+            f" {reports.region}"
+            + ("; this shard registers them." if coverage.shard_index == 0 else ".")
+        )
+    return lines
 
 
 def _retention(rule: BackupRule, copies: bool) -> str:

@@ -25,6 +25,7 @@ FEATURE_FLAGS = {
     "alerts": "failure alerts forwarded to the central bus",
     "restore_testing": "restore testing plans",
     "guardrails": "guardrails: vault access policies (and the SCP)",
+    "audit_frameworks": "Backup Audit Manager frameworks (audit_frameworks_enabled)",
 }
 
 

@@ -30,6 +30,8 @@ from org_backup.coverage import names
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.coverage.state.previous import PreviousState, read_previous
+from org_backup.provider_rules.backup import FRAMEWORK, REPORT_PLAN
+from org_backup.provider_rules.efs import BACKUP_POLICY
 from org_backup.rollout import organization
 from org_backup.rollout.synthesize import synthesize_program
 
@@ -37,6 +39,8 @@ DEFAULT_OUT = Path("build/manifest.json")
 PLAN_TYPE = "aws:backup/plan:Plan"
 VAULT_POLICY_TYPE = "aws:backup/vaultPolicy:VaultPolicy"
 SCP_TYPE = "aws:organizations/policy:Policy"
+FRAMEWORK_TYPE, REPORT_PLAN_TYPE = FRAMEWORK, REPORT_PLAN
+EFS_BACKUP_POLICY_TYPE = BACKUP_POLICY
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -150,6 +154,7 @@ def print_summary(
     )
     _print_copies(coverage, resources, children, stream)
     _print_guardrails(coverage, resources, stream)
+    _print_audit_evidence(resources, stream)
     for warning in coverage.warnings:
         stream.write(warning + "\n")
 
@@ -175,6 +180,33 @@ def _print_guardrails(
         f", SCP {guardrails.scp_name} attached to {', '.join(guardrails.targets)}" if scp else ""
     )
     stream.write(f"synth: guardrails: {policies} member vault policies{where}\n")
+
+
+def _print_audit_evidence(resources: Sequence[dict[str, Any]], stream: TextIO) -> None:
+    """The frameworks and their controls, the report plans, the automatic backups turned off."""
+    by_type = Counter(resource["type"] for resource in resources)
+    frameworks = [r for r in resources if r["type"] == FRAMEWORK_TYPE]
+    if frameworks:
+        controls = Counter(
+            control["name"] for r in frameworks for control in r["inputs"].get("controls") or []
+        )
+        stream.write(
+            f"synth: {len(frameworks)} Backup Audit Manager frameworks, controls: "
+            + ", ".join(f"{name} ({count})" for name, count in sorted(controls.items()))
+            + "\n"
+        )
+    plans = [r for r in resources if r["type"] == REPORT_PLAN_TYPE]
+    if plans:
+        stream.write(
+            "synth: audit report plans "
+            + ", ".join(sorted(r["inputs"]["name"] for r in plans))
+            + f" (provider {plans[0]['provider']}, {plans[0]['inputs'].get('region')})\n"
+        )
+    if by_type[EFS_BACKUP_POLICY_TYPE]:
+        stream.write(
+            f"synth: EFS automatic backups turned off on {by_type[EFS_BACKUP_POLICY_TYPE]}"
+            " tagged file systems\n"
+        )
 
 
 def _print_copies(

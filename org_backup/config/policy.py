@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -65,6 +65,8 @@ Timezone = Annotated[str, AfterValidator(_checked(limits.check_timezone))]
 TagKey = Annotated[str, Field(min_length=1, max_length=128)]
 TagValue = Annotated[str, Field(max_length=256)]
 KmsKeyTemplate = Annotated[str, AfterValidator(_checked(_check_kms_template))]
+# What org-backup does about EFS's own automatic backups of the file systems it protects.
+EfsAutomaticBackups = Literal["leave", "accept", "disable"]
 
 
 class VaultLock(BaseModel):
@@ -182,6 +184,7 @@ class PolicyOverrides(BaseModel):
     vault_lock_min_retention_days: Days | None = None
     vault_lock_max_retention_days: Days | None = None
     vault_lock_changeable_for_days: ChangeableDays | None = None
+    efs_automatic_backups: EfsAutomaticBackups | None = None
 
 
 class BackupPolicy(BaseModel):
@@ -200,6 +203,7 @@ class BackupPolicy(BaseModel):
     vault_lock_min_retention_days: Days | None = None
     vault_lock_max_retention_days: Days | None = None
     vault_lock_changeable_for_days: ChangeableDays | None = None
+    efs_automatic_backups: EfsAutomaticBackups = "leave"
 
     @property
     def vault_lock(self) -> VaultLock | None:

@@ -25,6 +25,7 @@ from org_backup.config.policy import (
     ChangeableDays,
     CompletionWindow,
     Days,
+    EfsAutomaticBackups,
     KmsKeyTemplate,
     OrganizationRules,
     RoleName,
@@ -295,6 +296,46 @@ class Settings(BaseSettings):
         description="Deny everyone but the deploy role deleting recovery points and changing"
         " org-backup's resources: a vault policy per vault and an SCP on the covered OUs.",
     )
+    # Audit evidence: Backup Audit Manager, AWS Config, EFS automatic backups
+    # (docs/audit-evidence.md)
+    audit_frameworks_enabled: bool = Field(
+        default=False,
+        description="One AWS Backup Audit Manager framework per covered account-region, its"
+        " controls and their parameters taken from the policy (AWS Config must record there).",
+    )
+    audit_reports_bucket: str | None = Field(
+        default=None,
+        description="S3 bucket the organization's Backup Audit Manager report plans (management"
+        " account, shard 0) deliver to; none: no report plans.",
+    )
+    audit_reports_prefix: str = Field(
+        default="org-backup",
+        min_length=1,
+        max_length=256,
+        description="S3 key prefix of the reports: s3://<bucket>/<prefix>/Backup/<region>/...",
+    )
+    audit_reports_region: str | None = Field(
+        default=None,
+        description="Region of the report plans (default: first of regions).",
+    )
+    restore_testing_max_restore_minutes: int = Field(
+        default=720,
+        ge=1,
+        description="Restore time target, in minutes, of the framework's restore time control"
+        " (with restore testing on).",
+    )
+    check_config_recording: bool = Field(
+        default=False,
+        description="Look up AWS Config's recorder in every covered account-region during"
+        " discover, synth and pulumi up (2 calls each), so the manifest says whether the"
+        " frameworks can evaluate; off: only audit looks.",
+    )
+    efs_automatic_backups: EfsAutomaticBackups = Field(
+        default="leave",
+        description="EFS's own automatic backups of the tagged file systems: 'leave' them (audit"
+        " reports each duplicate), 'accept' them (no finding), or 'disable' them (an EFS backup"
+        " policy DISABLED per tagged file system; org-backup never turns them back on).",
+    )
     rules: list[RuleSpec] = Field(
         default=[],
         description="Retention tiers: a JSON list of rules {name, schedule, delete_after_days, ...};"
@@ -387,9 +428,23 @@ class Settings(BaseSettings):
             raise ValueError(f"{bad[0]!r} {limits.check_email(str(bad[0]))}")
         return value
 
-    @field_validator("alerts_region")
+    @field_validator("audit_reports_bucket")
     @classmethod
-    def _alerts_region(cls, value: str | None) -> str | None:
+    def _bucket(cls, value: str | None) -> str | None:
+        if value is not None and limits.check_bucket_name(value):
+            raise ValueError(limits.check_bucket_name(value))
+        return value
+
+    @field_validator("audit_reports_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if value.startswith("/") or value.endswith("/"):
+            raise ValueError("must not begin or end with '/', e.g. org-backup")
+        return value
+
+    @field_validator("alerts_region", "audit_reports_region")
+    @classmethod
+    def _optional_region(cls, value: str | None) -> str | None:
         if value is not None and limits.check_region(value):
             raise ValueError(f"{value} {limits.check_region(value)}")
         return value

@@ -144,6 +144,19 @@ GROUPS = (
     ),
     Group("Guardrails", "guardrails.md", ("guardrails_enabled",)),
     Group(
+        "Audit evidence",
+        "audit-evidence.md",
+        (
+            "audit_frameworks_enabled",
+            "audit_reports_bucket",
+            "audit_reports_prefix",
+            "audit_reports_region",
+            "restore_testing_max_restore_minutes",
+            "check_config_recording",
+            "efs_automatic_backups",
+        ),
+    ),
+    Group(
         "Shards and run safety",
         "rollout.md#safe-to-run-unattended-previous-state-degraded-accounts-the-removal-guard",
         (

@@ -57,6 +57,7 @@ SCP_DENIES: dict[str, tuple[str, ...]] = {
         "backup:DeleteBackupSelection",
         "backup:UpdateBackupPlan",
     ),
+    "audit frameworks": ("backup:DeleteFramework", "backup:UpdateFramework"),
     "the managed-by tag the plans and recovery points are recognized by": (
         "backup:TagResource",
         "backup:UntagResource",
@@ -108,9 +109,11 @@ def scp_document(
     vault_names: Sequence[str],
     role_names: Sequence[str],
     rule_paths: Sequence[str],
+    frameworks: bool = False,
 ) -> dict[str, Any]:
     """The organization SCP: every statement denies its actions to every principal whose ARN is
-    not one of the deploy roles (in any account of the targets)."""
+    not one of the deploy roles (in any account of the targets). With `frameworks`, the audit
+    frameworks too: the evidence an account's own administrator must not remove."""
     exempt = {
         "ArnNotLike": {
             "aws:PrincipalArn": [
@@ -154,6 +157,15 @@ def scp_document(
             [role_arn(partition, ANY_ACCOUNT, name) for name in [*role_names, *deploy_role_names]],
         ),
     ]
+    if frameworks:
+        statements.append(
+            deny(
+                "OrgBackupFrameworks",
+                "audit frameworks",
+                [f"arn:{partition}:backup:*:*:framework:*"],
+                **tagged,
+            )
+        )
     if rule_paths:
         statements.append(
             deny(

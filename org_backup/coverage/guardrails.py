@@ -47,7 +47,14 @@ def scp_text(settings: Settings, files: list[LoadedAccount], partition: str) -> 
         roles.append(alerts.forwarder_role_name)
         rules = [alerts.forwarding_rule_name, f"{alerts.bus_name}/{alerts.central_rule_name}"]
     return compact(
-        scp_document(partition, exempt_role_names(settings, files), vaults, roles, rules)
+        scp_document(
+            partition,
+            exempt_role_names(settings, files),
+            vaults,
+            roles,
+            rules,
+            frameworks=settings.audit_frameworks_enabled,
+        )
     )
 
 

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ConfigDict
 from org_backup.aws_rules.arns import same_account_role
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.audit_evidence import AuditFrameworksConfig, AuditReportsConfig
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.errors import Problem
+from org_backup.manifest.model import ConfigRecording
 
 
 def reading_role(
@@ -57,6 +59,12 @@ class AccountCoverage(BaseModel):
     # region -> import id (`<name>@<region>`) of an existing vault of ours to import instead of
     # creating it, for regions that enter coverage (coverage/adoption.py).
     import_vaults: dict[str, str] = {}
+    # region -> what AWS Config records there, for the audit frameworks (check_config_recording;
+    # absent: not looked up).
+    config_recording: dict[str, ConfigRecording] = {}
+    # region -> the tagged EFS file systems whose automatic backups are kept off
+    # (efs_automatic_backups = disable; coverage/efs_automatic.py)
+    managed_file_systems: dict[str, tuple[str, ...]] = {}
 
     @property
     def covered(self) -> bool:
@@ -88,6 +96,8 @@ class Coverage(BaseModel):
     restore_testing: RestoreTestingConfig | None = None
     central: CentralCoverage | None = None  # none means no copies
     guardrails: GuardrailsCoverage | None = None  # none: guardrails off
+    audit_frameworks: AuditFrameworksConfig | None = None  # none: no frameworks
+    audit_reports: AuditReportsConfig | None = None  # none: no organization report plans
 
     @property
     def covered(self) -> list[AccountCoverage]:
@@ -101,8 +111,9 @@ class Coverage(BaseModel):
     @property
     def warnings(self) -> list[str]:
         """What a user must see before deploying: drifted `accounts/` files, accounts this run
-        stops covering, resources it replaces, accounts the OU walk could not place, then
-        irreversible vault locks, one line per setting."""
+        stops covering, resources it replaces, accounts the OU walk could not place, audit
+        frameworks without reports, EFS automatic backups turned off, then irreversible vault
+        locks, one line per setting."""
         by_days: dict[int, list[AccountCoverage]] = {}
         for account in self.covered:
             lock = account.policy.vault_lock if account.policy else None
@@ -116,6 +127,23 @@ class Coverage(BaseModel):
             for account in self.accounts
             if account.placement
         ]
+        if self.audit_frameworks is not None and self.audit_reports is None:
+            messages.append(
+                "WARNING: audit frameworks evaluate in every covered account-region, but no"
+                " report plan delivers their evidence: set audit_reports_bucket"
+                " (docs/audit-evidence.md)."
+            )
+        disabling = sum(
+            len(files)
+            for account in self.covered
+            for files in account.managed_file_systems.values()
+        )
+        if disabling:
+            messages.append(
+                f"WARNING: EFS automatic backups are turned off for {disabling} tagged file"
+                " system(s) (efs_automatic_backups = disable); org-backup never turns them back"
+                " on, not even when the setting changes (docs/audit-evidence.md)."
+            )
         for days, accounts in sorted(by_days.items()):
             shown = ", ".join(f"{a.account_id} ({a.name})" for a in accounts[:5])
             more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""

@@ -20,7 +20,10 @@ from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
 from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, entering_regions
+from org_backup.coverage.audit_evidence import frameworks_from, reports_from
 from org_backup.coverage.central import resolve_central, share_removals
+from org_backup.coverage.config_lookup import with_config_recording
+from org_backup.coverage.efs_automatic import with_managed_file_systems
 from org_backup.coverage.guardrails import guardrail_problems, resolve_guardrails
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.resolve import AccountLookup, ScopedAccount
@@ -56,7 +59,8 @@ def load_coverage(
     accounts than `max_accounts_degraded` raise DegradedRunError (exit 3).
     """
     settings, files = load_inputs(accounts_dir, stack_config, stack_source, stack_name)
-    return discover_and_cover(settings, files, session, progress=progress, previous=previous)
+    coverage = discover_and_cover(settings, files, session, progress=progress, previous=previous)
+    return _with_config(coverage, settings, session, progress)
 
 
 def load_rollout_coverage(
@@ -82,14 +86,25 @@ def load_rollout_coverage(
     coverage = discover_and_cover(
         settings, files, session, progress=progress, previous=previous, offline=offline
     )
+    coverage, efs_notes = with_managed_file_systems(
+        coverage,
+        previous,
+        session,
+        settings.max_workers,
+        settings.readonly_role_name,
+        settings.account_timeout_seconds,
+        offline=offline,
+        progress=progress,
+    )
     if offline:
         entering = sum(len(regions) for regions in entering_regions(coverage, previous).values())
         note = (
             f"NOTE: offline: {entering} entering account-region(s) not looked up for a vault to"
             " adopt (no member-account credentials); the approved deployment looks them up"
         )
-        return Adoption(coverage, (note,) if entering else ())
-    return adopt_existing_vaults(
+        return Adoption(coverage, ((note,) if entering else ()) + efs_notes)
+    coverage = _with_config(coverage, settings, session, progress)
+    adoption = adopt_existing_vaults(
         coverage,
         previous,
         session,
@@ -98,6 +113,7 @@ def load_rollout_coverage(
         settings.readonly_role_name,
         budget_seconds=settings.account_timeout_seconds,
     )
+    return Adoption(adoption.coverage, adoption.warnings + efs_notes)
 
 
 def discover_and_cover(
@@ -141,7 +157,13 @@ def discover_and_cover(
     )
     coverage = resolve.cover(
         settings, inventory, scoped, default_regions, lookups, previous_regions, drift, central
-    ).model_copy(update={"guardrails": resolve_guardrails(settings, files, inventory)})
+    ).model_copy(
+        update={
+            "guardrails": resolve_guardrails(settings, files, inventory),
+            "audit_frameworks": frameworks_from(settings),
+            "audit_reports": reports_from(settings),
+        }
+    )
     if previous is not None:
         found = check_removals(previous, coverage, settings.max_accounts_removed)
         check_degraded(coverage, settings.max_accounts_degraded)
@@ -155,6 +177,22 @@ def discover_and_cover(
             update={"removed": tuple(deletions), "replacements": tuple(replaced)}
         )
     return coverage
+
+
+def _with_config(
+    coverage: Coverage, settings: Settings, session: Session | None, progress: bool
+) -> Coverage:
+    """With `check_config_recording`, what AWS Config records where the frameworks evaluate."""
+    if not settings.check_config_recording or coverage.audit_frameworks is None:
+        return coverage
+    return with_config_recording(
+        coverage,
+        session,
+        settings.max_workers,
+        settings.readonly_role_name,
+        settings.account_timeout_seconds,
+        progress,
+    )
 
 
 def load_inputs(

@@ -19,7 +19,9 @@ from pydantic import BaseModel
 from org_backup.aws_rules.arns import efs_file_systems
 from org_backup.config.policy import known_kms_key_arn, vault_key_id
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.audit_evidence import AuditFrameworksConfig
 from org_backup.coverage.central import CentralCoverage, CopyTarget, copy_targets
+from org_backup.coverage.framework import FrameworkShape, framework_shape
 from org_backup.coverage.guardrail_documents import (
     MANAGED_TAG_KEY,
     MANAGED_TAG_VALUE,
@@ -29,6 +31,8 @@ from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.coverage.model import AccountCoverage, Coverage
 from org_backup.coverage.names import regional_resource_name
 from org_backup.manifest.model import (
+    ConfigRecording,
+    EfsAutomaticBackups,
     Lock,
     Plan,
     Region,
@@ -150,6 +154,14 @@ class RestoreTestingShape:
 
 
 @dataclass(frozen=True, slots=True)
+class AutomaticBackupsShape:
+    """EFS's own automatic backups: accepted, or kept off on `file_system_ids` (disable)."""
+
+    mode: Literal["accept", "disable"]
+    file_system_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AlertRuleShape:
     """The rule on the region's default bus that forwards failed jobs to the central bus."""
 
@@ -170,6 +182,9 @@ class RegionShape:
     alert_rule: AlertRuleShape | None = None
     # the organization's guardrail SCP that applies to the account (None: none does)
     guardrail_scp: str | None = None
+    # the Backup Audit Manager framework (None: audit frameworks off)
+    framework: FrameworkShape | None = None
+    automatic_backups: AutomaticBackupsShape | None = None  # None: left alone
 
     def resource_name(self, kind: str) -> str:
         """The logical name of the region's resource of `kind`, e.g. `<account>-<region>-vault`."""
@@ -186,6 +201,8 @@ class DeployedRegion(BaseModel):
     selection_id: str | None = None
     # edges (KMS aliases): the key ARN the vault was given, an alias resolved by KMS.
     vault_kms_key_arn: str | None = None
+    framework_arn: str | None = None
+    framework_deployment_status: str | None = None
 
 
 def region_shapes(
@@ -196,11 +213,14 @@ def region_shapes(
     alerts: AlertsConfig | None = None,
     restore_testing: RestoreTestingConfig | None = None,
     guardrails: GuardrailsCoverage | None = None,
+    audit_frameworks: AuditFrameworksConfig | None = None,
 ) -> tuple[RegionShape, ...]:
     """The shape of each of the account's regions (none for a skipped account).
 
     Guardrails guard member accounts only: the management account is deployed with the caller's
-    own credentials, so there is no deploy role to exempt, and no SCP applies to it.
+    own credentials, so there is no deploy role to exempt, and no SCP applies to it. Recovery
+    points are tagged `managed-by` with guardrails (the SCP recognizes them by it) and with
+    audit frameworks (their recovery point controls are scoped by it).
     """
     policy = account.policy
     if not account.covered or policy is None:
@@ -228,44 +248,76 @@ def region_shapes(
         else None
     )
     alert_rule = AlertRuleShape(alerts.forwarding_rule_name, alerts.bus_arn) if alerts else None
-    return tuple(
-        RegionShape(
-            account_id=account.account_id,
-            region=region,
-            vault=VaultShape(
-                name=policy.vault_name,
-                kms_key_id=vault_key_id(policy, partition, region, account.account_id),
-                lock=LockShape(
-                    lock.min_retention_days, lock.max_retention_days, lock.changeable_for_days
-                )
-                if lock
-                else None,
-                access_policy=access_policy,
-            ),
-            plan=PlanShape(
-                name=policy.plan_name,
-                rules=tuple(
-                    RuleShape(
-                        **rule.model_dump(include=_RULE_VALUES),
-                        copy_actions=tuple(
-                            copy_targets(central, partition, account.account_id, region, rule)
-                        ),
-                    )
-                    for rule in policy.rules
+    shapes = []
+    for region in account.regions:
+        rules = tuple(
+            RuleShape(
+                **rule.model_dump(include=_RULE_VALUES),
+                copy_actions=tuple(
+                    copy_targets(central, partition, account.account_id, region, rule)
                 ),
-                recovery_point_tags=RECOVERY_POINT_TAGS if guarded else None,
-            ),
-            selection=SelectionShape(
-                name=policy.selection_name,
-                resources=tuple(efs_file_systems(partition)),
-                tag=tag,
-            ),
-            restore_testing=testing,
-            alert_rule=alert_rule,
-            guardrail_scp=guardrails.scp_name if guarded and guardrails else None,
+            )
+            for rule in policy.rules
         )
-        for region in account.regions
-    )
+        framework = (
+            framework_shape(
+                account_id=account.account_id,
+                region=region,
+                plan_name=policy.plan_name,
+                rules=rules,
+                selection_tag=(tag.key, tag.value),
+                lock=(lock.min_retention_days, lock.max_retention_days) if lock else None,
+                guard_role_arn=account.deploy_role_arn if access_policy is not None else None,
+                restore_testing=testing is not None,
+                config=audit_frameworks,
+            )
+            if audit_frameworks is not None
+            else None
+        )
+        shapes.append(
+            RegionShape(
+                account_id=account.account_id,
+                region=region,
+                vault=VaultShape(
+                    name=policy.vault_name,
+                    kms_key_id=vault_key_id(policy, partition, region, account.account_id),
+                    lock=LockShape(
+                        lock.min_retention_days, lock.max_retention_days, lock.changeable_for_days
+                    )
+                    if lock
+                    else None,
+                    access_policy=access_policy,
+                ),
+                plan=PlanShape(
+                    name=policy.plan_name,
+                    rules=rules,
+                    recovery_point_tags=RECOVERY_POINT_TAGS
+                    if guarded or framework is not None
+                    else None,
+                ),
+                selection=SelectionShape(
+                    name=policy.selection_name,
+                    resources=tuple(efs_file_systems(partition)),
+                    tag=tag,
+                ),
+                restore_testing=testing,
+                alert_rule=alert_rule,
+                guardrail_scp=guardrails.scp_name if guarded and guardrails else None,
+                framework=framework,
+                automatic_backups=_automatic_backups(account, region),
+            )
+        )
+    return tuple(shapes)
+
+
+def _automatic_backups(account: AccountCoverage, region: str) -> AutomaticBackupsShape | None:
+    assert account.policy is not None
+    mode = account.policy.efs_automatic_backups
+    if mode == "leave":
+        return None
+    if mode == "accept":
+        return AutomaticBackupsShape("accept")
+    return AutomaticBackupsShape("disable", account.managed_file_systems.get(region, ()))
 
 
 def coverage_shapes(coverage: Coverage, account: AccountCoverage) -> tuple[RegionShape, ...]:
@@ -278,12 +330,18 @@ def coverage_shapes(coverage: Coverage, account: AccountCoverage) -> tuple[Regio
         coverage.alerts,
         coverage.restore_testing,
         coverage.guardrails,
+        coverage.audit_frameworks,
     )
 
 
-def manifest_region(shape: RegionShape, deployed: DeployedRegion | None = None) -> Region:
+def manifest_region(
+    shape: RegionShape,
+    deployed: DeployedRegion | None = None,
+    config: ConfigRecording | None = None,
+) -> Region:
     """The region's manifest entry: the shape, with the ids `deployed` resolved to (nulls
-    before deployment)."""
+    before deployment), and what AWS Config was found to record there (`config`, None: not
+    looked up)."""
     ids = deployed or DeployedRegion()
     vault, plan, selection = shape.vault, shape.plan, shape.selection
     lock = vault.lock
@@ -323,5 +381,16 @@ def manifest_region(shape: RegionShape, deployed: DeployedRegion | None = None) 
         else None,
         guardrails=RegionGuardrails(vault_policy=True, scp=shape.guardrail_scp)
         if shape.guardrail_scp
+        else None,
+        framework=shape.framework.manifest_entry(ids.framework_arn).model_copy(
+            update={"config": config, "deployment_status": ids.framework_deployment_status}
+        )
+        if shape.framework
+        else None,
+        efs_automatic_backups=EfsAutomaticBackups(
+            mode=shape.automatic_backups.mode,
+            managed_file_systems=list(shape.automatic_backups.file_system_ids),
+        )
+        if shape.automatic_backups
         else None,
     )

@@ -120,6 +120,64 @@ class Guardrails(_Open):
     exempt_role_names: list[str]
 
 
+class FrameworkControl(_Open):
+    """One Backup Audit Manager control: its API name, parameters and the tag it evaluates."""
+
+    name: str
+    parameters: dict[str, str] = {}
+    scope_tags: dict[str, str] = {}
+
+
+class ConfigRecording(_Open):
+    """Whether AWS Config records, in the account-region, what the framework's controls need."""
+
+    recorder: str | None = None  # the customer managed recorder's name; null: none
+    recording: bool = False
+    missing_types: list[str] = []  # needed, but not recorded
+    error: str | None = None  # the lookup failed: the operation, region and AWS's reason
+
+    @property
+    def records_all(self) -> bool:
+        return self.error is None and self.recording and not self.missing_types
+
+    @property
+    def problem(self) -> str | None:
+        """What keeps the controls from evaluating, as a sentence part; None: nothing."""
+        if self.error:
+            return f"could not be checked: {self.error.rstrip('.')}"
+        if self.recorder is None:
+            return "there is no configuration recorder"
+        if not self.recording:
+            return f"configuration recorder {self.recorder} is not recording"
+        if self.missing_types:
+            return f"configuration recorder {self.recorder} does not record " + ", ".join(
+                self.missing_types
+            )
+        return None
+
+
+class Framework(_Open):
+    """The account-region's Backup Audit Manager framework."""
+
+    name: str
+    arn: str | None = None
+    # as AWS reports them: COMPLETED or FAILED, ...; ACTIVE, PARTIALLY_ACTIVE, INACTIVE or
+    # UNAVAILABLE (botocore DescribeFramework). Null: not known (before deployment).
+    deployment_status: str | None = None
+    status: str | None = None
+    controls: list[FrameworkControl] = []
+    recorded_types: list[str] = []  # what AWS Config must record for the controls
+    config: ConfigRecording | None = None  # null: not looked up
+
+
+class EfsAutomaticBackups(_Open):
+    """What org-backup does about EFS's own automatic backups of the account's tagged file
+    systems: `accept` them, or `disable` them on `managed_file_systems`."""
+
+    mode: Literal["leave", "accept", "disable"]
+    managed_file_systems: list[str] = []
+
+
 class Region(_Open):
     region: str
     vault: Vault | None = None
@@ -128,6 +186,8 @@ class Region(_Open):
     alerts: RegionAlerts | None = None
     restore_testing: RestoreTesting | None = None
     guardrails: RegionGuardrails | None = None  # null: unguarded (guardrails off, or older)
+    framework: Framework | None = None  # null: audit frameworks off (or older)
+    efs_automatic_backups: EfsAutomaticBackups | None = None  # null: left alone (or older)
 
 
 class Account(_Open):
@@ -167,6 +227,22 @@ class Central(_Open):
     shared_with: list[str] | None = None
 
 
+class ReportPlan(_Open):
+    name: str
+    template: str
+    arn: str | None = None  # known to shard 0 only, after deployment
+
+
+class AuditReports(_Open):
+    """The organization's Backup Audit Manager report plans (shard 0, management account)."""
+
+    bucket: str
+    prefix: str
+    region: str
+    organization_units: list[str] = []  # empty: the whole organization (ROOT)
+    report_plans: list[ReportPlan] = []
+
+
 class Manifest(_Open):
     schema_version: Literal[1]
     organization: Organization
@@ -174,4 +250,5 @@ class Manifest(_Open):
     alerts: CentralAlerts | None = None
     central: Central | None = None
     guardrails: Guardrails | None = None
+    audit_reports: AuditReports | None = None
     accounts: list[Account]

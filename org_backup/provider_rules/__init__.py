@@ -27,6 +27,7 @@ from __future__ import annotations
 from org_backup.provider_rules import (
     aws_provider,
     backup,
+    efs,
     events,
     iam,
     kms,
@@ -36,7 +37,7 @@ from org_backup.provider_rules import (
 )
 from org_backup.provider_rules.model import TypeRules
 
-_MODULES = (aws_provider, backup, events, iam, organizations, ram, sns)
+_MODULES = (aws_provider, backup, efs, events, iam, organizations, ram, sns)
 
 RESOURCE_RULES: dict[str, TypeRules] = {
     rules.token: rules for module in _MODULES for rules in module.RULES

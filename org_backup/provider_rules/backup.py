@@ -34,6 +34,8 @@ SELECTION = "aws:backup/selection:Selection"
 RESTORE_TESTING_PLAN = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
 RESTORE_TESTING_SELECTION = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
 GLOBAL_SETTINGS = "aws:backup/globalSettings:GlobalSettings"
+FRAMEWORK = "aws:backup/framework:Framework"
+REPORT_PLAN = "aws:backup/reportPlan:ReportPlan"
 
 VAULT_OR_WILDCARD = Each(AnyOf((Arn(), OneOf(("*",)))))
 RESTORE_TESTING_NAME = (
@@ -41,6 +43,23 @@ RESTORE_TESTING_NAME = (
     Pattern(r"^[0-9A-Za-z_]+$", "alphanumeric characters and underscores"),
 )
 KEY_VALUE = ("key", "value")
+# validFrameworkName and validReportPlanName (internal/service/backup/validate.go): one regex.
+# The SDK marks `name` optional, but pulumi-aws's auto-name `<logical>-<hex>` fails it
+# (pulumi/pulumi-aws#5570): the program always names both.
+AUDIT_MANAGER_NAME = (
+    Pattern(
+        r"^[A-Za-z]{1}[0-9A-Za-z_]{0,255}$",
+        "1 to 256 letters, digits and underscores, starting with a letter",
+    ),
+)
+# reportSettingTemplate_Values and reportDeliveryChannelFormat_Values (consts.go)
+REPORT_TEMPLATES = (
+    "BACKUP_JOB_REPORT",
+    "CONTROL_COMPLIANCE_REPORT",
+    "COPY_JOB_REPORT",
+    "RESOURCE_COMPLIANCE_REPORT",
+    "RESTORE_JOB_REPORT",
+)
 
 RULES = (
     TypeRules(
@@ -239,5 +258,38 @@ RULES = (
             ),
         ),
         regional=False,  # global (pulumi-aws docs/enhanced-region-support.md)
+    ),
+    TypeRules(
+        FRAMEWORK,
+        ("internal/service/backup/framework.go", "internal/service/backup/validate.go"),
+        fields=(
+            Field("name", checks=AUDIT_MANAGER_NAME, replace=True),
+            Field("description", checks=(Length(0, 1024),)),
+            Field("controls", required=True, checks=(Size(1),)),
+            Field("controls[].name", required=True, checks=(Length(1, 256),)),
+            Field("controls[].scope.complianceResourceIds", checks=(Size(1, 100),)),
+        ),
+    ),
+    TypeRules(
+        REPORT_PLAN,
+        (
+            "internal/service/backup/report_plan.go",
+            "internal/service/backup/validate.go",
+            "internal/service/backup/consts.go",
+        ),
+        fields=(
+            Field("name", checks=AUDIT_MANAGER_NAME, replace=True),
+            Field("description", checks=(Length(0, 1024),)),
+            Field("reportDeliveryChannel", required=True),
+            Field("reportDeliveryChannel.s3BucketName", required=True),
+            Field("reportDeliveryChannel.formats", checks=(Each(OneOf(("CSV", "JSON"))),)),
+            Field("reportSetting", required=True),
+            Field(
+                "reportSetting.reportTemplate",
+                required=True,
+                checks=(OneOf(REPORT_TEMPLATES),),
+                replace=True,
+            ),
+        ),
     ),
 )

@@ -43,6 +43,8 @@ NO_RESTORE_TESTING = "no restore testing"
 NO_COPY = "no copy to another account"
 NOT_AIR_GAPPED = "copy not air-gapped"
 GUARDRAILS_MISSING = "guardrails missing"
+NO_FRAMEWORK = "no audit framework"
+CONFIG_NOT_RECORDING = "config not recording"
 SKIPPED_BY_FAILURE = "skipped by failure"
 NO_REGION = "no region covered"
 REQUIRED_REGION_MISSING = "required region missing"
@@ -62,6 +64,7 @@ CENTRAL_VAULT = "central vault"
 NEVER_RESTORE_TESTED = "never restore tested"
 RESTORE_TEST_TOO_OLD = "restore test too old"
 RESTORE_TESTS_UNREADABLE = "restore tests unreadable"
+DUPLICATE_AUTOMATIC_BACKUPS = "duplicate automatic backups"
 
 FlagValue = Literal["switch", "days", "hours", "regions"]
 Command = Literal["report", "audit"]
@@ -167,6 +170,13 @@ GUARDRAILS = Flag(
     commands=frozenset({"report"}),
 )
 
+FRAMEWORKS = Flag(
+    "require_frameworks",
+    "--require-frameworks",
+    "finding for every account-region without a deployed Backup Audit Manager framework, or"
+    " where AWS Config does not record what its controls need",
+)
+
 FLAGS: tuple[Flag, ...] = (
     MIN_RETENTION,
     REQUIRED_REGIONS,
@@ -178,6 +188,7 @@ FLAGS: tuple[Flag, ...] = (
     COPY,
     AIR_GAPPED,
     GUARDRAILS,
+    FRAMEWORKS,
 )
 
 _ANNOTATIONS = {
@@ -305,6 +316,20 @@ KINDS: tuple[Kind, ...] = (
         (GUARDRAILS,),
     ),
     Kind(
+        NO_FRAMEWORK,
+        "`--require-frameworks` (or, in the audit, the policy): no Backup Audit Manager"
+        " framework, or one whose deployment FAILED",
+        checks.no_framework,
+        (FRAMEWORKS,),
+    ),
+    Kind(
+        CONFIG_NOT_RECORDING,
+        "`--require-frameworks` (or, in the audit, the policy): AWS Config does not record (or"
+        " was not checked to record) the resource types the framework's controls need",
+        checks.config_not_recording,
+        (FRAMEWORKS,),
+    ),
+    Kind(
         SKIPPED_BY_FAILURE,
         "skipped for a reason other than policy (deploy role refused, ...)",
         found_by="reporting/checks.py (per account)",
@@ -400,6 +425,13 @@ KINDS: tuple[Kind, ...] = (
                 "the restore testing jobs could not be listed",
                 "restore_tests",
                 (RESTORE_TEST_AGE,),
+            ),
+            (
+                DUPLICATE_AUTOMATIC_BACKUPS,
+                "a tagged file system also has EFS automatic backups: a second recovery point"
+                " a day, billed twice (unless `efs_automatic_backups` is `accept`)",
+                "checks",
+                (),
             ),
         )
     ),

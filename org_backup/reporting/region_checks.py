@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from org_backup.aws_rules.arns import efs_file_systems
 from org_backup.aws_rules.partitions import partition_of_region
 from org_backup.aws_rules.schedule import longest_gap_hours
-from org_backup.manifest.model import Account, Region, Rule, Selection
+from org_backup.manifest.model import Account, Framework, Region, Rule, Selection
 from org_backup.reporting.copies import CentralIndex, account_of, destinations
 
 Sentences = Iterator[str]
@@ -229,6 +229,56 @@ def guardrails_missing(place: Place, _required: bool) -> Sentences:
             " backups, and --require-guardrails is set: whoever administers this account can"
             " delete its recovery points (set guardrails_enabled; the management account"
             " cannot be guarded)."
+        )
+
+
+def no_framework(place: Place, _required: bool) -> Sentences:
+    framework = place.region.framework
+    if framework is None:
+        yield (
+            "no Backup Audit Manager framework evaluates its backups, and --require-frameworks"
+            " is set (set audit_frameworks_enabled)."
+        )
+        return
+    yield from framework_failures(framework)
+
+
+def framework_failures(framework: Framework) -> Sentences:
+    """A framework AWS reports as not deployed: `pulumi up` succeeds even then."""
+    if framework.deployment_status == "FAILED":
+        yield (
+            f"Backup Audit Manager framework {framework.name} failed to deploy (deployment"
+            " status FAILED), so none of its controls evaluate."
+        )
+
+
+def config_not_recording(place: Place, _required: bool) -> Sentences:
+    framework = place.region.framework
+    if framework is not None:
+        yield from config_gaps(framework, place.synthesized)
+
+
+def config_gaps(framework: Framework, synthesized: bool | None) -> Sentences:
+    """What keeps AWS Config from evaluating the framework's controls; a manifest that did not
+    look (`config` null) is no evidence either, except when a plan is judged (`--planned`)."""
+    config = framework.config
+    needed = ", ".join(framework.recorded_types)
+    if config is None:
+        if synthesized is not None:
+            yield (
+                f"whether AWS Config records what framework {framework.name} needs ({needed})"
+                " was not checked (set check_config_recording, or run audit)."
+            )
+        return
+    if config.error:
+        yield (
+            f"whether AWS Config records what framework {framework.name} needs could not be"
+            f" checked: {config.error.rstrip('.')}."
+        )
+    elif config.problem:
+        yield (
+            f"AWS Config cannot evaluate Backup Audit Manager framework {framework.name}:"
+            f" {config.problem} (its controls need {needed})."
         )
 
 

@@ -16,7 +16,9 @@ import pulumi_aws as aws
 from org_backup.config.policy import BackupPolicy
 from org_backup.coverage import names
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.audit_evidence import AuditFrameworksConfig
 from org_backup.coverage.central import CentralCoverage
+from org_backup.coverage.framework import FrameworkShape
 from org_backup.coverage.guardrails import GuardrailsCoverage
 from org_backup.coverage.model import AccountCoverage
 from org_backup.coverage.shape import RegionShape, VaultShape, region_shapes
@@ -53,6 +55,7 @@ class AccountBackup(pulumi.ComponentResource):
         alerts: AlertsConfig | None = None,
         restore_testing: RestoreTestingConfig | None = None,
         guardrails: GuardrailsCoverage | None = None,
+        audit_frameworks: AuditFrameworksConfig | None = None,
     ) -> None:
         if account.policy is None or account.deploy_role_arn is None or not account.regions:
             raise ValueError(f"account {account.account_id} is not covered; nothing to deploy")
@@ -90,6 +93,7 @@ class AccountBackup(pulumi.ComponentResource):
             alerts,
             restore_testing,
             guardrails,
+            audit_frameworks,
         )
         for shape in shapes:
             vault, plan, selection = _region(
@@ -101,7 +105,16 @@ class AccountBackup(pulumi.ComponentResource):
                 )
             if shape.alert_rule is not None and forwarder is not None:
                 register_forwarding_rule(shape, shape.alert_rule, *forwarder, child)
+            framework = (
+                _framework(shape, shape.framework, child) if shape.framework is not None else None
+            )
+            if shape.automatic_backups is not None:
+                _automatic_backups_off(shape, shape.automatic_backups.file_system_ids, child)
             regions[shape.region] = {
+                "framework_arn": framework.arn if framework is not None else None,
+                "framework_deployment_status": framework.deployment_status
+                if framework is not None
+                else None,
                 "vault_arn": vault.arn,
                 "plan_id": plan.id,
                 "plan_arn": plan.arn,
@@ -237,6 +250,52 @@ def _region(
         opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=attachments)),
     )
     return vault, plan, selection
+
+
+def _framework(
+    shape: RegionShape, framework: FrameworkShape, child: pulumi.ResourceOptions
+) -> aws.backup.Framework:
+    """The account-region's Backup Audit Manager framework. Always named: pulumi-aws would
+    auto-name it `<logical>-<hex>`, which the name's pattern refuses (pulumi/pulumi-aws#5570).
+    Registered whatever AWS Config records: its deployment then reports FAILED, which the
+    provider accepts (terraform-provider-aws internal/service/backup/framework.go,
+    waitFrameworkCreated), and `report --require-frameworks` and `audit` report it."""
+    return aws.backup.Framework(
+        shape.resource_name("framework"),
+        name=framework.name,
+        description=framework.description,
+        controls=[
+            aws.backup.FrameworkControlArgs(
+                name=control.name,
+                input_parameters=[
+                    aws.backup.FrameworkControlInputParameterArgs(name=name, value=value)
+                    for name, value in control.parameters
+                ]
+                or None,
+                scope=aws.backup.FrameworkControlScopeArgs(tags=dict([control.scope_tag])),
+            )
+            for control in framework.controls
+        ],
+        region=shape.region,
+        opts=child,
+    )
+
+
+def _automatic_backups_off(
+    shape: RegionShape, file_system_ids: tuple[str, ...], child: pulumi.ResourceOptions
+) -> None:
+    """EFS's automatic backups off for each tagged file system (`efs_automatic_backups =
+    disable`). Deleting such a resource also leaves them off (the provider's Delete puts
+    DISABLED: terraform-provider-aws internal/service/efs/backup_policy.go), so org-backup
+    never turns them back on."""
+    for file_system_id in file_system_ids:
+        aws.efs.BackupPolicy(
+            shape.resource_name(f"efs-backup-policy-{file_system_id}"),
+            file_system_id=file_system_id,
+            backup_policy=aws.efs.BackupPolicyBackupPolicyArgs(status="DISABLED"),
+            region=shape.region,
+            opts=child,
+        )
 
 
 def _vault_key_arn(

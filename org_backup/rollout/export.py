@@ -18,10 +18,12 @@ from org_backup.coverage.shape import DeployedRegion, coverage_shapes, manifest_
 from org_backup.manifest.model import (
     SCHEMA_VERSION,
     Account,
+    AuditReports,
     CentralAlerts,
     Guardrails,
     Manifest,
     Organization,
+    ReportPlan,
     Shard,
 )
 
@@ -32,9 +34,12 @@ class DeployedAccount(BaseModel):
 
 
 def build_manifest(
-    coverage: Coverage, deployed: Mapping[str, DeployedAccount] | None = None
+    coverage: Coverage,
+    deployed: Mapping[str, DeployedAccount] | None = None,
+    report_plan_arns: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The manifest as a JSON-ready dict; accounts without deployed ids get nulls."""
+    """The manifest as a JSON-ready dict; accounts without deployed ids get nulls, and so do
+    report plans `report_plan_arns` (by name) does not know (other shards' manifests)."""
     deployed = deployed or {}
     alerts, guardrails, central = coverage.alerts, coverage.guardrails, coverage.central
     manifest = Manifest(
@@ -52,6 +57,7 @@ def build_manifest(
         if alerts
         else None,
         central=central.manifest_entry(coverage.partition) if central else None,
+        audit_reports=_audit_reports(coverage, report_plan_arns or {}),
         guardrails=Guardrails(
             scp_name=guardrails.scp_name,
             targets=list(guardrails.targets),
@@ -65,6 +71,22 @@ def build_manifest(
         ],
     )
     return manifest.model_dump(mode="json", exclude_none=False)
+
+
+def _audit_reports(coverage: Coverage, arns: Mapping[str, str]) -> AuditReports | None:
+    reports = coverage.audit_reports
+    if reports is None:
+        return None
+    return AuditReports(
+        bucket=reports.bucket,
+        prefix=reports.prefix,
+        region=reports.region,
+        organization_units=list(reports.organization_units),
+        report_plans=[
+            ReportPlan(name=plan.name, template=plan.template, arn=arns.get(plan.name))
+            for plan in reports.plans
+        ],
+    )
 
 
 def _account(
@@ -86,7 +108,11 @@ def _account(
         deploy_role_arn=account.deploy_role_arn,
         backup_role_arn=deployed.backup_role_arn,
         regions=[
-            manifest_region(shape, deployed.regions.get(shape.region))
+            manifest_region(
+                shape,
+                deployed.regions.get(shape.region),
+                account.config_recording.get(shape.region),
+            )
             for shape in coverage_shapes(coverage, account)
         ],
         regions_not_enabled=list(account.regions_not_enabled),

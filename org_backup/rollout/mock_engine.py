@@ -306,8 +306,32 @@ def _scp_attachment(name: str, inputs: dict, account: str, region: str, partitio
     return f"{inputs['targetId']}:{inputs['policyId']}", {}
 
 
+# Backup Audit Manager: named by their name, ARNs with the suffix AWS adds
+def _framework(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    framework = inputs["name"]
+    suffix = _uuid("framework", name)
+    return framework, {
+        "arn": f"arn:{partition}:backup:{region}:{account}:framework:{framework}-{suffix}"
+    }
+
+
+def _report_plan(name: str, inputs: dict, account: str, region: str, partition: str) -> Computed:
+    plan = inputs["name"]
+    suffix = _uuid("report-plan", name)
+    return plan, {"arn": f"arn:{partition}:backup:{region}:{account}:report-plan:{plan}-{suffix}"}
+
+
+def _efs_backup_policy(
+    name: str, inputs: dict, account: str, region: str, partition: str
+) -> Computed:
+    return inputs["fileSystemId"], {}
+
+
 _OUTPUTS: dict[str, Callable[[str, dict, str, str, str], Computed]] = {
     "aws:iam/role:Role": _role,
+    "aws:efs/backupPolicy:BackupPolicy": _efs_backup_policy,
+    "aws:backup/framework:Framework": _framework,
+    "aws:backup/reportPlan:ReportPlan": _report_plan,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _attachment,
     "aws:backup/vault:Vault": _vault,
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": _vault_lock,

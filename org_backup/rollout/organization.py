@@ -1,7 +1,7 @@
 """Shard 0's organization-level resources: what the copies out of every account need once.
 
-In the management account, AWS Backup's global settings (cross-account backup on) and, with
-guardrails, the SCP; in the central account, per region, the central vault (standard or logically
+In the management account, AWS Backup's global settings (cross-account backup on), with
+guardrails the SCP, and with an audit reports bucket the Backup Audit Manager report plans; in the central account, per region, the central vault (standard or logically
 air-gapped, retained on delete like every vault) with an access policy admitting copies from the
 backup roles of this organization's accounts only, and for an air-gapped vault its AWS RAM share
 with the recovery accounts (or the organization), so they can restore from it.
@@ -21,6 +21,7 @@ from org_backup.aws_rules import arns
 from org_backup.coverage import names
 from org_backup.coverage.central import CentralCoverage
 from org_backup.coverage.model import Coverage
+from org_backup.rollout.audit_reports import register_report_plans
 from org_backup.rollout.guardrails import register_guardrails
 from org_backup.rollout.providers import account_provider
 
@@ -40,16 +41,19 @@ class OrganizationBackup(pulumi.ComponentResource):
     central: CentralCoverage | None
     regions: tuple[str, ...]
     vault_arns: dict[str, pulumi.Output[str]]
+    report_plan_arns: dict[str, pulumi.Output[str]]
 
     def __init__(self, coverage: Coverage, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(COMPONENT_TYPE, COMPONENT_NAME, None, opts)
-        central, guardrails = coverage.central, coverage.guardrails
+        central, guardrails, reports = coverage.central, coverage.guardrails, coverage.audit_reports
         self.central = central
         if central is not None:
             self.regions = central.regions
-        else:
-            assert guardrails is not None  # register_organization's condition
+        elif guardrails is not None:
             self.regions = (guardrails.region,)
+        else:
+            assert reports is not None  # register_organization's condition
+            self.regions = (reports.region,)
         management_id = coverage.management_account_id
         self.management_provider = self._org_provider(coverage, management_id, None, None)
         self.central_provider = None
@@ -58,7 +62,14 @@ class OrganizationBackup(pulumi.ComponentResource):
             register_guardrails(guardrails, management_id, self, self.management_provider)
         if central is not None:
             self._register_central(coverage, central)
-        self.register_outputs({"vault_arns": self.vault_arns})
+        self.report_plan_arns = (
+            register_report_plans(coverage, reports, self, self.management_provider)
+            if reports is not None
+            else {}
+        )
+        self.register_outputs(
+            {"vault_arns": self.vault_arns, "report_plan_arns": self.report_plan_arns}
+        )
 
     def _register_central(self, coverage: Coverage, central: CentralCoverage) -> None:
         management_id = coverage.management_account_id
@@ -106,9 +117,10 @@ class OrganizationBackup(pulumi.ComponentResource):
 
 
 def register_organization(coverage: Coverage) -> OrganizationBackup | None:
-    """The organization-level resources, on the stack of shard 0 only, and only with copies or
-    guardrails."""
-    if coverage.shard_index != 0 or (coverage.central is None and coverage.guardrails is None):
+    """The organization-level resources, on the stack of shard 0 only, and only with copies,
+    guardrails or audit report plans."""
+    wanted = (coverage.central, coverage.guardrails, coverage.audit_reports)
+    if coverage.shard_index != 0 or all(part is None for part in wanted):
         return None
     return OrganizationBackup(coverage)
 

@@ -58,13 +58,19 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
             alerts=coverage.alerts,
             restore_testing=coverage.restore_testing,
             guardrails=coverage.guardrails,
+            audit_frameworks=coverage.audit_frameworks,
         )
         for account in coverage.covered
     }
     deployed = resolve_all({account_id: c.outputs for account_id, c in components.items()})
-    return deployed.apply(
-        lambda ids: build_manifest(
-            coverage, {key: DeployedAccount.model_validate(value) for key, value in ids.items()}
+    report_plans = pulumi.Output.from_input(
+        organization.report_plan_arns if organization is not None else {}
+    )
+    return pulumi.Output.all(deployed, report_plans).apply(
+        lambda both: build_manifest(
+            coverage,
+            {key: DeployedAccount.model_validate(value) for key, value in both[0].items()},
+            both[1],
         )
     )
 

@@ -68,6 +68,8 @@ FEATURES: dict[str, Footprint] = {
     "restore_testing": Footprint(account=0, region=2),  # per region a plan and a selection
     # The vault's access policy (a member's: the management account's vaults get none).
     "guardrails": Footprint(account=0, region=1),
+    # The Backup Audit Manager framework (the report plans are shard 0's, once).
+    "audit_frameworks": Footprint(account=0, region=1),
 }
 
 

@@ -15,6 +15,7 @@ from botocore.stub import Stubber
 from org_backup.audit import collect
 from org_backup.audit.observations import Condition
 from org_backup.audit.targets import Target
+from org_backup.coverage import efs_automatic
 from org_backup.organization.regions import OptInLookup
 from tests.support.plans import policy
 from tests.support.world import (
@@ -173,9 +174,10 @@ def stubbed(monkeypatch: pytest.MonkeyPatch):
             "resourcegroupstaggingapi", region_name=EAST
         ),
     }
-    monkeypatch.setattr(
-        collect, "client", lambda _session, service, region=None: clients[(service, region)]
-    )
+    for module in (collect, efs_automatic):
+        monkeypatch.setattr(
+            module, "client", lambda _session, service, region=None: clients[(service, region)]
+        )
     stubs = {service: Stubber(made) for (service, _), made in clients.items()}
     for stub in stubs.values():
         stub.activate()

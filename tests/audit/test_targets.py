@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from org_backup.audit.freshness import most_frequent, rule_allowed_hours
 from org_backup.audit.targets import scan_regions, targets
+from org_backup.coverage.freshness import most_frequent, rule_allowed_hours
 from tests.support.plans import covered, org, policy, skipped
 
 DEFAULT_ENABLED = frozenset({"us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1"})

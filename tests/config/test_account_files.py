@@ -122,6 +122,12 @@ BAD_FILES = [
         "backup.vault_kms_key_arn",
         "alias name (alias/NAME",
     ),
+    (
+        "efs.yaml",
+        f'account_id: "{GOOD_ID}"\nbackup:\n  efs_automatic_backups: off\n',
+        "backup.efs_automatic_backups",
+        "'leave', 'accept' or 'disable'",
+    ),
 ]
 
 # (environment variable, value, the field, a word the message must contain)
@@ -141,6 +147,10 @@ BAD_SETTINGS = [
     ("ORG_BACKUP_SHARD_INDEX", "4", "shard_index", "below shard_count"),
     ("ORG_BACKUP_INCLUDE_MANAGEMENT_ACCOUNT", "perhaps", "include_management_account", "boolean"),
     ("ORG_BACKUP_DISCOVERY_ROLE_ARN", "OrgReader", "discovery_role_arn", "role ARN"),
+    ("ORG_BACKUP_AUDIT_REPORTS_BUCKET", "My_Bucket", "audit_reports_bucket", "S3 bucket name"),
+    ("ORG_BACKUP_AUDIT_REPORTS_PREFIX", "/reports", "audit_reports_prefix", "begin or end"),
+    ("ORG_BACKUP_AUDIT_REPORTS_REGION", "mars-1", "audit_reports_region", "region"),
+    ("ORG_BACKUP_EFS_AUTOMATIC_BACKUPS", "off", "efs_automatic_backups", "'leave'"),
 ]
 
 

@@ -19,6 +19,11 @@ from org_backup.cli import main
 from org_backup.commands import synth as synth_command
 from org_backup.coverage.adoption import Adoption
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.audit_evidence import (
+    AuditFrameworksConfig,
+    AuditReportsConfig,
+    ReportPlanConfig,
+)
 from org_backup.errors import MISSING
 from org_backup.provider_rules import INVOKE_RULES, RESOURCE_RULES
 from org_backup.provider_rules.check import (
@@ -53,10 +58,24 @@ LOCKED_ALIAS = policy(
     vault_lock_min_retention_days=7,
     vault_lock_max_retention_days=365,
     vault_lock_changeable_for_days=3,
+    efs_automatic_backups="disable",
+)
+REPORTS = AuditReportsConfig(
+    bucket="acme-backup-audit",
+    prefix="org-backup",
+    region="us-east-1",
+    organization_units=(),
+    plans=(ReportPlanConfig(name="org_backup_backup_jobs", template="BACKUP_JOB_REPORT"),),
 )
 ADOPTED = {region: f"org-backup-ai@{region}" for region in REGIONS}
 FULL = org(
-    covered(A, regions=REGIONS, policy=LOCKED_ALIAS, import_vaults=ADOPTED),
+    covered(
+        A,
+        regions=REGIONS,
+        policy=LOCKED_ALIAS,
+        import_vaults=ADOPTED,
+        managed_file_systems={"us-east-1": ("fs-0123456789abcdef0",)},
+    ),
     covered(B, regions=("eu-west-1",)),
     central=central(
         kind="air-gapped",
@@ -67,6 +86,8 @@ FULL = org(
     alerts=ALERTS,
     restore_testing=TESTING,
     guardrails=guardrails(),
+    audit_frameworks=AuditFrameworksConfig(),
+    audit_reports=REPORTS,
 )
 
 
@@ -94,6 +115,9 @@ def test_a_full_feature_synth_passes_every_rule_of_every_type_it_registers(resou
         "aws:backup/vaultPolicy:VaultPolicy",
         "aws:organizations/policy:Policy",
         "aws:organizations/policyAttachment:PolicyAttachment",
+        "aws:backup/framework:Framework",
+        "aws:backup/reportPlan:ReportPlan",
+        "aws:efs/backupPolicy:BackupPolicy",
     } <= types
     imported = {r["name"]: r["import_id"] for r in resources if "import_id" in r}
     assert imported == {f"{A}-{region}-vault": f"org-backup-ai@{region}" for region in REGIONS}
@@ -116,6 +140,13 @@ def _set(key: str, value: Any):
 
 VIOLATIONS = [
     # (resource, edit, what the message must say), one per kind of rule
+    pytest.param(
+        f"{A}-us-east-1-framework",
+        _set("name", "org-backup-ai"),
+        "name: 'org-backup-ai'",
+        "must match ^[A-Za-z]{1}[0-9A-Za-z_]{0,255}$",
+        id="framework-name",
+    ),
     pytest.param(
         f"{A}-us-east-1-restore-testing-selection",
         _set("protectedResourceArns", ["*"]),

@@ -122,8 +122,13 @@ def test_the_scp_denies_exactly_the_listed_actions_on_org_backups_resources(guar
     document = _document(by_type(guarded, SCP)[0], "content")
     statements = {s["Sid"]: s for s in document["Statement"]}
     denied = {action for s in document["Statement"] for action in s["Action"]}
-    listed = {a for group, actions in SCP_DENIES.items() if group != "alert rules" for a in actions}
-    assert denied == listed  # no alerts: no alert rules to protect
+    listed = {
+        a
+        for group, actions in SCP_DENIES.items()
+        if group not in ("alert rules", "audit frameworks")
+        for a in actions
+    }
+    assert denied == listed  # no alerts, no frameworks: neither to protect
     assert all(s["Effect"] == "Deny" for s in document["Statement"])
     exempt = {"aws:PrincipalArn": [f"arn:aws:iam::*:role/{DEPLOY}"]}
     assert all(s["Condition"]["ArnNotLike"] == exempt for s in document["Statement"])
@@ -238,6 +243,17 @@ def test_parliament_would_catch_a_misspelled_action(guarded):
     document = _document(by_type(guarded, VAULT_POLICY)[0], "policy")
     document["Statement"][0]["Action"].append("backup:DeleteRecoveryPoints")
     assert _parliament(document) == ["UNKNOWN_ACTION: Unknown action backup:DeleteRecoveryPoints"]
+
+
+def test_with_audit_frameworks_the_scp_keeps_them_from_the_accounts_own_administrators():
+    document = json.loads(
+        scp_text(Settings(guardrails_enabled=True, audit_frameworks_enabled=True), [], "aws")
+    )
+    statements = {s["Sid"]: s for s in document["Statement"]}
+    frameworks = statements["OrgBackupFrameworks"]
+    assert frameworks["Action"] == ["backup:DeleteFramework", "backup:UpdateFramework"]
+    assert frameworks["Resource"] == "arn:aws:backup:*:*:framework:*"
+    assert frameworks["Condition"]["StringEquals"] == {"aws:ResourceTag/managed-by": "org-backup"}
 
 
 def test_the_denied_lists_are_what_the_documents_say():

@@ -11,6 +11,7 @@ import pytest
 from org_backup.cli import main
 from org_backup.coverage import names
 from org_backup.coverage.alerting import AlertsConfig, RestoreTestingConfig
+from org_backup.coverage.audit_evidence import AuditFrameworksConfig
 from org_backup.organization.sharding import shard_of
 from org_backup.rollout.sizing import FEATURES, footprint, size
 from org_backup.rollout.synthesize import synthesize
@@ -49,6 +50,7 @@ MIXES: dict[str, dict[str, Any]] = {
         )
     },
     "guardrails": {"guardrails": guardrails()},
+    "audit_frameworks": {"audit_frameworks": AuditFrameworksConfig()},
 }
 
 

@@ -62,15 +62,29 @@ def recorded(world: World, monkeypatch: pytest.MonkeyPatch) -> Calls:
 
 
 def _everything_the_audit_reads(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A central vault with its policy and copies, restore testing, an opt-in scan region."""
+    """A central vault with its policy and copies, restore testing, an opt-in scan region, the
+    audit frameworks, and a file system EFS also backs up on its own."""
     hub = world.org.account("backup-central", "Backup")
-    for name, value in {**FLAGS, "ORG_BACKUP_CENTRAL_ACCOUNT_ID": hub}.items():
+    settings = {
+        **FLAGS,
+        "ORG_BACKUP_CENTRAL_ACCOUNT_ID": hub,
+        "ORG_BACKUP_AUDIT_FRAMEWORKS_ENABLED": "true",
+    }
+    for name, value in settings.items():
         monkeypatch.setenv(name, value)
     prod = world.org.accounts["ml-prod"]
     world.deploy(prod)
     world.deploy(world.org.accounts["ml-dev"])
     world.member(hub, "backup").create_backup_vault(BackupVaultName="org-backup-central")
     world.file_system(prod)
+    world.member(prod, "efs", EAST).create_file_system(
+        CreationToken="console",
+        Backup=True,
+        Tags=[
+            {"Key": "Name", "Value": "AIFilesystem"},
+            {"Key": "aws:elasticfilesystem:default-backup", "Value": "enabled"},
+        ],
+    )
     answers = {
         "GetRestoreTestingPlan": lambda params, _r: {
             "RestoreTestingPlan": {
@@ -84,6 +98,7 @@ def _everything_the_audit_reads(world: World, monkeypatch: pytest.MonkeyPatch) -
             "Policy": json.dumps({}),
         },
         "ListRecoveryPointsByBackupVault": lambda _p, _r: {"RecoveryPoints": []},
+        "DescribeFramework": lambda params, _r: {"FrameworkName": params["FrameworkName"]},
     }
     for operation, answer in answers.items():
         world.canned.on("backup", operation, answer)
@@ -164,3 +179,27 @@ def test_placing_an_account_the_walk_missed_uses_only_the_walk_repair_statement(
         assert repair == {"organizations:ListParents", "organizations:DescribeOrganizationalUnit"}
         assert called <= allowed_actions(POLICIES[name]) | repair, name
     assert "organizations:ListParents" in called
+
+
+def test_the_programs_config_and_efs_lookups_stay_within_the_read_only_role(
+    world: World, recorded: Calls, monkeypatch: pytest.MonkeyPatch, tmp_path
+):
+    """With check_config_recording and efs_automatic_backups = disable, the program reads AWS
+    Config and the tagged file systems through the read-only role, nothing else."""
+    for name, value in {
+        "ORG_BACKUP_AUDIT_FRAMEWORKS_ENABLED": "true",
+        "ORG_BACKUP_CHECK_CONFIG_RECORDING": "true",
+        "ORG_BACKUP_EFS_AUTOMATIC_BACKUPS": "disable",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert main(["synth", "--accounts-dir", str(world.accounts_dir), "--out", "s.json"]) == 0
+
+    assert recorded.by_principal["caller"] <= program_part(POLICIES["deploy-caller"])
+    assert recorded.by_principal[READONLY] == {
+        "backup:DescribeBackupVault",
+        "config:DescribeConfigurationRecorderStatus",
+        "config:DescribeConfigurationRecorders",
+        "tag:GetResources",
+    }
+    assert recorded.by_principal[READONLY] <= allowed_actions(POLICIES["readonly-member"])

@@ -4,7 +4,8 @@ pulumi-aws turns a vault, lock, plan or selection into CreateBackupVault,
 PutBackupVaultLockConfiguration, CreateBackupPlan or CreateBackupSelection (and the central
 account's resources into UpdateGlobalSettings, CreateLogicallyAirGappedBackupVault,
 PutBackupVaultAccessPolicy and AWS RAM's CreateResourceShare and AssociateResourceShare; the
-guardrail SCP into AWS Organizations' CreatePolicy and AttachPolicy). Translating the
+guardrail SCP into AWS Organizations' CreatePolicy and AttachPolicy; Backup Audit Manager's
+frameworks and report plans into CreateFramework and CreateReportPlan). Translating the
 camelCase inputs the engine received into those requests, and validating them with botocore's
 own model, lets the tests catch what AWS would otherwise reject only during `pulumi up`.
 """
@@ -249,6 +250,71 @@ def _restore_testing_selection(
     }
 
 
+def _framework(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    """Empty lists are left out, as the provider expands only non-empty sets."""
+    return "CreateFramework", {
+        "FrameworkName": inputs.get("name"),
+        "FrameworkDescription": inputs.get("description"),
+        "FrameworkControls": [
+            {
+                "ControlName": control.get("name"),
+                "ControlInputParameters": [
+                    {"ParameterName": item.get("name"), "ParameterValue": item.get("value")}
+                    for item in control.get("inputParameters") or []
+                ]
+                or None,
+                "ControlScope": {
+                    "ComplianceResourceIds": (control.get("scope") or {}).get(
+                        "complianceResourceIds"
+                    )
+                    or None,
+                    "ComplianceResourceTypes": (control.get("scope") or {}).get(
+                        "complianceResourceTypes"
+                    )
+                    or None,
+                    "Tags": (control.get("scope") or {}).get("tags") or None,
+                }
+                if control.get("scope")
+                else None,
+            }
+            for control in inputs.get("controls") or []
+        ],
+        "FrameworkTags": _tags(inputs, default_tags),
+    }
+
+
+def _report_plan(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> tuple[str, dict]:
+    channel = inputs.get("reportDeliveryChannel") or {}
+    setting = inputs.get("reportSetting") or {}
+    return "CreateReportPlan", {
+        "ReportPlanName": inputs.get("name"),
+        "ReportPlanDescription": inputs.get("description"),
+        "ReportDeliveryChannel": {
+            "S3BucketName": channel.get("s3BucketName"),
+            "S3KeyPrefix": channel.get("s3KeyPrefix"),
+            "Formats": channel.get("formats"),
+        },
+        "ReportSetting": {
+            "ReportTemplate": setting.get("reportTemplate"),
+            "FrameworkArns": setting.get("frameworkArns") or None,
+            "NumberOfFrameworks": _number(setting.get("numberOfFrameworks")),
+            "Accounts": setting.get("accounts") or None,
+            "OrganizationUnits": setting.get("organizationUnits") or None,
+            "Regions": setting.get("regions") or None,
+        },
+        "ReportPlanTags": _tags(inputs, default_tags),
+    }
+
+
+def _efs_backup_policy(
+    inputs: Mapping[str, Any], default_tags: Mapping[str, str]
+) -> tuple[str, dict]:
+    return "PutBackupPolicy", {
+        "FileSystemId": inputs.get("fileSystemId"),
+        "BackupPolicy": {"Status": (inputs.get("backupPolicy") or {}).get("status")},
+    }
+
+
 def _tag_list(inputs: Mapping[str, Any], default_tags: Mapping[str, str]) -> list | None:
     """EventBridge and SNS take tags as a list of Key/Value pairs."""
     tags = _tags(inputs, default_tags)
@@ -380,6 +446,9 @@ _TRANSLATIONS: dict[str, Callable[[Mapping[str, Any], Mapping[str, str]], tuple[
     "aws:ram/principalAssociation:PrincipalAssociation": _principal_association,
     "aws:backup/restoreTestingPlan:RestoreTestingPlan": _restore_testing_plan,
     "aws:backup/restoreTestingSelection:RestoreTestingSelection": _restore_testing_selection,
+    "aws:backup/framework:Framework": _framework,
+    "aws:efs/backupPolicy:BackupPolicy": _efs_backup_policy,
+    "aws:backup/reportPlan:ReportPlan": _report_plan,
     "aws:cloudwatch/eventRule:EventRule": Flat(
         "PutRule",
         {
@@ -440,6 +509,7 @@ _SERVICES = {
     "aws:sns": "sns",
     "aws:iam": "iam",
     "aws:organizations": "organizations",
+    "aws:efs": "efs",
 }
 
 

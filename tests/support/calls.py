@@ -19,7 +19,7 @@ from typing import Any
 # Services whose operations the tests may answer with canned responses (tests/support/world.py)
 ANSWERED_SERVICES = ("account", "backup", "organizations", "sts")
 # IAM's service prefix where it is not botocore's service name
-IAM_PREFIX = {"resourcegroupstaggingapi": "tag"}
+IAM_PREFIX = {"resourcegroupstaggingapi": "tag", "efs": "elasticfilesystem"}
 POLICY_BLOCK = re.compile(r"<!-- policy: ([\w-]+) -->\s*```json\n(.*?)```", re.S)
 ROOT = Path(__file__).resolve().parents[2]
 

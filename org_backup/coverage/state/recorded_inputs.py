@@ -25,6 +25,7 @@ from org_backup.coverage.state.previous import PreviousState
 from org_backup.manifest.model import Central, Manifest, Region
 from org_backup.provider_rules.backup import (
     AIR_GAPPED_VAULT,
+    FRAMEWORK,
     PLAN,
     RESTORE_TESTING_PLAN,
     RESTORE_TESTING_SELECTION,
@@ -158,6 +159,8 @@ def _region(account_id: str, region: Region) -> dict[str, RecordedResource]:
         )
     if region.alerts is not None:
         found[name("alerts-rule")] = RecordedResource(EVENT_RULE, {"name": region.alerts.rule_name})
+    if region.framework is not None:
+        found[name("framework")] = RecordedResource(FRAMEWORK, {"name": region.framework.name})
     return found
 
 

@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 
 from org_backup.cli import main
+from org_backup.coverage.audit_evidence import AuditFrameworksConfig
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.coverage.state.recorded_inputs import manifest_inputs
@@ -128,6 +129,18 @@ def test_a_plain_replacement_is_a_warning_line():
     )
     assert '"AIFilesystem"' in line and '"AIData"' in line
     assert line.endswith("Pulumi creates the new one, then deletes the old one")
+
+
+def test_a_new_plan_name_replaces_the_audit_framework_too():
+    frameworks = {"audit_frameworks": AuditFrameworksConfig()}
+    lines = before_and_after(
+        org(covered(A, regions=("us-east-1",)), **frameworks),
+        org(covered(A, regions=("us-east-1",), policy=policy(plan_name="ai-v2")), **frameworks),
+    )
+    assert any(
+        line.startswith(f"replace: resource {A}-us-east-1-framework") and "ai_v2" in line
+        for line in lines
+    )
 
 
 def test_a_kms_alias_is_not_compared_offline():

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from org_backup.demo.server import moto_server
@@ -23,9 +24,24 @@ from org_backup.demo.server import moto_server
 SERVER_ENV = {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
 
 
+@dataclass(frozen=True)
+class Emulator:
+    """The running server: where it listens, and its process, whose CPU time says what the
+    emulator took of the machine's cores while a measured child ran (AWS's servers are not on
+    the user's machine; this one shares the 2 cores with what is measured)."""
+
+    endpoint: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the server process so far (Linux /proc/PID/stat)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def emulator(root: Path) -> Iterator[str]:
-    """Start the server child; yield its endpoint; stop it on exit."""
+def emulator(root: Path) -> Iterator[Emulator]:
+    """Start the server child; yield it; stop it on exit."""
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.emulator"],
         cwd=root,
@@ -38,7 +54,7 @@ def emulator(root: Path) -> Iterator[str]:
         endpoint = server.stdout.readline().strip() if server.stdout else ""
         if not endpoint.startswith("http://"):
             raise RuntimeError(f"moto server did not start (exit code {server.wait()})")
-        yield endpoint
+        yield Emulator(endpoint, server.pid)
     finally:
         if server.stdin:
             server.stdin.close()

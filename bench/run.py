@@ -30,7 +30,7 @@ import boto3
 
 from bench.browser import find_browser, page_timings
 from bench.discovery import DEFAULT_REGIONS, OPT_IN_REGIONS, discover, expected_requests
-from bench.emulator import emulator
+from bench.emulator import Emulator, emulator
 from bench.machine import machine_info, seconds_since_start
 from bench.table import render
 from bench.targets import RUNS, check_targets
@@ -68,8 +68,8 @@ def collect_figures(scratch: Path) -> dict[str, Any]:
     synth: dict[str, Any] = {}
     for size in SYNTH_SIZES:
         spec = scaled_spec(size, OUS)
-        with emulator(ROOT) as endpoint:
-            _point_boto3_at(endpoint)
+        with emulator(ROOT) as server:
+            _point_boto3_at(server.endpoint)
             _step(f"seeding {size:,} accounts in {OUS} OUs")
             start = time.perf_counter()
             seed_organization(boto3.Session(), spec)
@@ -92,7 +92,9 @@ def collect_figures(scratch: Path) -> dict[str, Any]:
                     },
                     "opt_in": opt_in.figures(),
                 }
-            synth[str(size)] = _synth_figures(size, scratch / str(size), accounts_dir, default.plan)
+            synth[str(size)] = _synth_figures(
+                size, scratch / str(size), accounts_dir, default.plan, server
+            )
 
     manifest_path = scratch / str(ACCOUNTS) / "new-stack.json"
     _step("report, every format (child process)")
@@ -114,12 +116,15 @@ def collect_figures(scratch: Path) -> dict[str, Any]:
     }
 
 
-def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage) -> dict[str, Any]:
+def _synth_figures(
+    size: int, scratch: Path, accounts_dir: Path, plan: Coverage, server: Emulator
+) -> dict[str, Any]:
     """`synth` of a new stack (every account enters: its vaults are looked up), `synth
     --previous` with that run's manifest (none enters) and the SDK floor replaying the graph
     synth registered, each in a child of its own, one after the other, in ROUNDS rounds (A B A
     B), so that what else runs on the machine weighs on all three alike; each keeps its fastest
-    round and its lowest peak."""
+    round and its lowest peak. Each synth run also reports the emulator's CPU seconds while it
+    ran: what answering its AWS calls took of the 2 cores it shares with the run."""
     scratch.mkdir()
     regions = json.dumps(list(DEFAULT_REGIONS))
     new_manifest, next_manifest = scratch / "new-stack.json", scratch / "previous.json"
@@ -129,10 +134,12 @@ def _synth_figures(size: int, scratch: Path, accounts_dir: Path, plan: Coverage)
     for round_ in range(1, ROUNDS + 1):
         step = f"{label}, round {round_}/{ROUNDS}:"
         _step(f"{step} synth of a new stack (child process)")
-        rounds["new_stack"].append(_child("bench.synth_child", accounts_dir, regions, new_manifest))
+        rounds["new_stack"].append(
+            _served(server, "bench.synth_child", accounts_dir, regions, new_manifest)
+        )
         _step(f"{step} synth --previous (child process)")
         rounds["previous"].append(
-            _child("bench.synth_child", accounts_dir, regions, next_manifest, new_manifest)
+            _served(server, "bench.synth_child", accounts_dir, regions, next_manifest, new_manifest)
         )
         if round_ == 1:
             _step(f"{label}: the graph synth --previous registers, recorded (not measured)")
@@ -191,12 +198,13 @@ def _best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
         "baseline_rss_mib",
         "load_average",
         "registrations_sha256",
+        "emulator_cpu_seconds",  # synth runs only
     )
     return {
         **rounds[0],
         "seconds": min(figures["seconds"] for figures in rounds),
         "peak_rss_mib": min(figures["peak_rss_mib"] for figures in rounds),
-        "rounds": [{key: figures[key] for key in keep} for figures in rounds],
+        "rounds": [{key: figures[key] for key in keep if key in figures} for figures in rounds],
     }
 
 
@@ -218,6 +226,13 @@ def _point_boto3_at(endpoint: str) -> None:
     environ = client_environ(endpoint)
     os.environ.clear()
     os.environ.update({k: v for k, v in environ.items() if not k.startswith("ORG_BACKUP_")})
+
+
+def _served(server: Emulator, module: str, *args: Path | str) -> dict[str, Any]:
+    """`_child`, with the emulator's CPU seconds while the child ran."""
+    before = server.cpu_seconds()
+    figures = _child(module, *args)
+    return {**figures, "emulator_cpu_seconds": round(server.cpu_seconds() - before, 2)}
 
 
 def _child(module: str, *args: Path | str) -> dict[str, Any]:

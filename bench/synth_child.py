@@ -23,7 +23,7 @@ from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.rollout.mock_engine import RecordingMonitor
-from org_backup.rollout.synthesize import synthesize_program
+from org_backup.rollout.synthesize import EngineHeld, synthesize_program
 
 STACK = "bench"
 
@@ -36,13 +36,12 @@ def synth(
 ) -> dict[str, Any]:
     """`commands/synth.run` without its summary and its file: the manifest with `resources`.
     `make_monitor`: the mock engine's monitor (bench/record_child.py records the graph)."""
-    previous = read_previous(previous_path) if previous_path else None
-    session = boto3.Session()
+    previous = EngineHeld.of(read_previous(previous_path)) if previous_path else None
     entering: list[int] = []
 
     def resolve_coverage(previous_state: PreviousState | None) -> Coverage:
         adoption = load_rollout_coverage(
-            accounts_dir, {"regions": regions}, session, previous_state, stack_source=STACK
+            accounts_dir, {"regions": regions}, boto3.Session(), previous_state, stack_source=STACK
         )
         covered_before = previous_state.covered if previous_state is not None else {}
         entering.append(sum(a.account_id not in covered_before for a in adoption.coverage.covered))

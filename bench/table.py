@@ -87,7 +87,19 @@ def _synth(synth: Mapping[str, Any]) -> list[str]:
         f"  fastest of {synth['rounds']} interleaved rounds (new stack, --previous, floor);"
         " load: 1-minute load average at the start and end of each"
     )
+    served = [
+        f"{size['accounts']:,} accounts: {label} {_least(size[run], 'emulator_cpu_seconds')}"
+        for size in synth["sizes"].values()
+        for run, label in RUNS.items()
+    ]
+    lines.append("  the emulator's CPU s while synth ran (on the same 2 cores; the floor sends")
+    lines.append("  no request): " + ", ".join(served))
     return lines
+
+
+def _least(figures: Mapping[str, Any], key: str) -> str:
+    values = [run[key] for run in figures["rounds"] if key in run]
+    return f"{min(values):.1f} s" if values else "n/a"
 
 
 def _loads(figures: Mapping[str, Any]) -> list[float]:

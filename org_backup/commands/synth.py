@@ -33,7 +33,7 @@ from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.provider_rules.backup import FRAMEWORK, REPORT_PLAN
 from org_backup.provider_rules.efs import BACKUP_POLICY
 from org_backup.rollout import organization
-from org_backup.rollout.synthesize import synthesize_program
+from org_backup.rollout.synthesize import EngineHeld, synthesize_program
 
 DEFAULT_OUT = Path("build/manifest.json")
 PLAN_TYPE = "aws:backup/plan:Plan"
@@ -86,17 +86,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     inputs = settings_inputs(args)
-    previous = read_previous(args.previous) if args.previous else None
-    session = boto3.Session()
+    previous = EngineHeld.of(read_previous(args.previous)) if args.previous else None
     registering: list[Progress] = []
 
     def resolve_coverage(previous_state: PreviousState | None) -> Coverage:
         # Called inside the program with the previous state the mock engine answered, as
-        # `pulumi up` gets it from the backend.
+        # `pulumi up` gets it from the backend. The session, its clients and their service
+        # models (tens of MB) are made here, so that they are garbage once the lookups are
+        # done, not held while resources register.
         adoption = load_rollout_coverage(
             inputs.accounts_dir,
             inputs.config,
-            session,
+            boto3.Session(),
             previous_state,
             stack_source=inputs.source,
             stack_name=inputs.stack,
@@ -115,7 +116,8 @@ def run(args: argparse.Namespace) -> int:
 
     # An export names its stack; the mock engine plays that one unless --stack says otherwise
     # (then the export must be of that stack).
-    exported_stack = previous.state.stack if previous and previous.state else None
+    exported = previous.exported if previous else None
+    exported_stack = exported.state.stack if exported and exported.state else None
     stack = inputs.stack or exported_stack or "synth"
     coverage, result = synthesize_program(resolve_coverage, stack, previous, registered)
     print_summary(coverage, result["resources"], sys.stderr, verbose=args.verbose)

@@ -70,17 +70,19 @@ class AwsMocks(Mocks):
     one is collected in `problems` (the run goes on, so that one synth lists them all).
     """
 
-    def __init__(self, stack_outputs: dict[str, Any] | None = None) -> None:
+    def __init__(self, stack_outputs_json: str = "{}") -> None:
         self._provider_targets: dict[str, tuple[str, str]] = {}
         # Inputs by (type, name), until RecordingMonitor takes them for its entry.
         self.inputs: dict[tuple[str, str], dict[str, Any]] = {}
-        self._stack_outputs = stack_outputs or {}
+        # As the engine holds them: serialized, outside the program's objects (under `pulumi
+        # up` they live in the engine's process), decoded for each read.
+        self._stack_outputs_json = stack_outputs_json
         self.problems: list[Problem] = []
 
     def call(self, args: MockCallArgs) -> dict[str, Any]:
         # the stack's own last outputs, as the engine's built-in provider answers them.
         if args.token == READ_STACK_OUTPUTS:
-            return {"name": args.args["name"], "outputs": self._stack_outputs}
+            return {"name": args.args["name"], "outputs": json.loads(self._stack_outputs_json)}
         self.problems += invoke_problems(INVOKE_RULES, args.token, args.args)
         invoke = _INVOKES.get(args.token)
         if invoke is None:
@@ -499,14 +501,15 @@ def run_mocked(
     *,
     project: str,
     stack: str,
-    stack_outputs: dict[str, Any] | None = None,
+    stack_outputs_json: str = "{}",
     states: list[dict[str, Any]] | None = None,
     on_register: Callable[[str], None] | None = None,
     make_monitor: Callable[..., RecordingMonitor] = RecordingMonitor,
 ) -> tuple[T, list[dict[str, Any]]]:
     """Run `program` under the mocks; return what its Output resolved to and the registrations.
 
-    `stack_outputs` are what the stack exported at its last update (none: a new stack).
+    `stack_outputs_json` is what the stack exported at its last update, as JSON text (`{}`: a
+    new stack).
     Entries are sorted by logical name (account first), so the list is stable between runs.
     `states`, when given, receives the state the engine would hold after the update, in
     registration order (what `pulumi stack export` lists). `on_register` is called with each
@@ -514,7 +517,7 @@ def run_mocked(
     more of each registration (bench/graph.py).
     Raises ProviderRuleError when any registration or invoke breaks the provider's rules.
     """
-    mocks = AwsMocks(stack_outputs)
+    mocks = AwsMocks(stack_outputs_json)
     monitor = make_monitor(mocks, states, on_register)
 
     async def main() -> T:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from org_backup.coverage.model import Coverage
@@ -14,6 +16,27 @@ from org_backup.rollout.program import run_program
 PROJECT = "org-backup"
 
 
+@dataclass(frozen=True)
+class EngineHeld:
+    """What the engine holds for the stack when the update starts, built from `--previous`:
+    the stack's last outputs (serialized: under `pulumi up` they live in the engine's process)
+    and, when `--previous` is a `pulumi stack export`, that export, which the program reads as
+    it reads the file `make up` exports. The caller keeps this, not the parsed previous state:
+    the program parses its own copy of the outputs, as under `pulumi up`, and a second parsed
+    copy held beside it for the whole run would only cost memory."""
+
+    source: str
+    stack_outputs_json: str
+    exported: PreviousState | None
+
+    @classmethod
+    def of(cls, previous: PreviousState | None) -> EngineHeld | None:
+        if previous is None:
+            return None
+        exported = previous if previous.state is not None else None
+        return cls(previous.source, json.dumps(previous.stack_outputs()), exported)
+
+
 def synthesize(coverage: Coverage, stack: str = "synth") -> dict[str, Any]:
     """The manifest the stack would export, plus `resources`: every registration, in name order."""
     return synthesize_program(lambda _previous: coverage, stack)[1]
@@ -22,24 +45,22 @@ def synthesize(coverage: Coverage, stack: str = "synth") -> dict[str, Any]:
 def synthesize_program(
     resolve_coverage: Callable[[PreviousState | None], Coverage],
     stack: str = "synth",
-    previous: PreviousState | None = None,
+    previous: EngineHeld | None = None,
     on_register: Callable[[str], None] | None = None,
     *,
     make_monitor: Callable[..., RecordingMonitor] = RecordingMonitor,
 ) -> tuple[Coverage, dict[str, Any]]:
-    """`run_program` under the mocks, the engine holding `previous` as the stack's last output
-    (and, when `previous` is a `pulumi stack export`, the program reading its state as `pulumi
-    up` reads the export taken for it); returns the coverage `resolve_coverage` made and the
-    manifest with `resources`. `on_register` is told each registration's type (for progress);
+    """`run_program` under the mocks, the engine holding `previous` (`EngineHeld.of` the
+    previous state: its last output and, from a `pulumi stack export`, the export the program
+    reads as `pulumi up` reads the one taken for it); returns the coverage `resolve_coverage`
+    made and the manifest with `resources`. `on_register` is told each registration's type (for progress);
     `make_monitor` as for `run_mocked`."""
     saved = gc.get_threshold()  # run_program defers full collections while it registers
     planned: list[Coverage] = []
-    exported = previous if previous is not None and previous.state is not None else None
+    source, exported = (previous.source, previous.exported) if previous else (None, None)
 
     def program() -> Any:
-        coverage, manifest = run_program(
-            resolve_coverage, previous.source if previous else None, exported
-        )
+        coverage, manifest = run_program(resolve_coverage, source, exported)
         planned.append(coverage)
         return manifest
 
@@ -48,7 +69,7 @@ def synthesize_program(
             program,
             project=PROJECT,
             stack=stack,
-            stack_outputs=previous.stack_outputs() if previous else {},
+            stack_outputs_json=previous.stack_outputs_json if previous else "{}",
             on_register=on_register,
             make_monitor=make_monitor,
         )

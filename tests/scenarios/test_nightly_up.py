@@ -48,7 +48,9 @@ class Up:
             return self.exports["org_backup"]
 
         outputs = {"org_backup": last_output} if last_output else {}
-        return run_mocked(program, project="org-backup", stack="prod", stack_outputs=outputs)
+        return run_mocked(
+            program, project="org-backup", stack="prod", stack_outputs_json=json.dumps(outputs)
+        )
 
 
 def last_output(nightly: Nightly) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from org_backup.errors import InputError
 from org_backup.rollout import stack_output
 from org_backup.rollout.export import build_manifest
 from org_backup.rollout.mock_engine import run_mocked
+from org_backup.rollout.synthesize import EngineHeld
 from tests.support.plans import covered, org, skipped
 
 A, B = "111122223333", "444455556666"
@@ -96,7 +97,9 @@ def read_in_program(stack_outputs, monkeypatch, organization=None):
         found.append(stack_output.read_own_previous())
         return pulumi.Output.from_input({})
 
-    run_mocked(program, project="org-backup", stack="prod", stack_outputs=stack_outputs)
+    run_mocked(
+        program, project="org-backup", stack="prod", stack_outputs_json=json.dumps(stack_outputs)
+    )
     return found[0], asked
 
 
@@ -148,3 +151,18 @@ def test_a_backend_that_cannot_answer_stops_the_program(monkeypatch):
         run_mocked(program, project="org-backup", stack="prod")
     assert "stack prod: outputs: cannot be read" in str(caught[0])
     assert "removal guard cannot run" in str(caught[0])
+
+
+def test_synth_hands_the_engine_the_outputs_and_keeps_no_parsed_copy(tmp_path: Path):
+    """`--previous` under synth: the engine gets the stack output the file holds, serialized as
+    an engine holds it; from a manifest nothing parsed is kept beside it (the program reads its
+    own copy), from an export the export itself is, for the program to read."""
+    path = tmp_path / "previous.json"
+    path.write_text(json.dumps(MANIFEST))
+    held = EngineHeld.of(read_previous(str(path)))
+    assert held is not None and held.exported is None
+    assert held.source == str(path)
+    program_reads = previous_from_stack_outputs(json.loads(held.stack_outputs_json), "stack")
+    assert program_reads is not None
+    assert program_reads.manifest == read_previous(str(path)).manifest
+    assert EngineHeld.of(None) is None

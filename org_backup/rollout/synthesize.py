@@ -53,8 +53,8 @@ def synthesize_program(
     """`run_program` under the mocks, the engine holding `previous` (`EngineHeld.of` the
     previous state: its last output and, from a `pulumi stack export`, the export the program
     reads as `pulumi up` reads the one taken for it); returns the coverage `resolve_coverage`
-    made and the manifest with `resources`. `on_register` is told each registration's type (for progress);
-    `make_monitor` as for `run_mocked`."""
+    made and the manifest with `resources`. `on_register` is told each registration's type
+    (for progress); `make_monitor` as for `run_mocked`."""
     saved = gc.get_threshold()  # run_program defers full collections while it registers
     planned: list[Coverage] = []
     source, exported = (previous.source, previous.exported) if previous else (None, None)

@@ -155,8 +155,8 @@ def test_a_backend_that_cannot_answer_stops_the_program(monkeypatch):
 
 def test_synth_hands_the_engine_the_outputs_and_keeps_no_parsed_copy(tmp_path: Path):
     """`--previous` under synth: the engine gets the stack output the file holds, serialized as
-    an engine holds it; from a manifest nothing parsed is kept beside it (the program reads its
-    own copy), from an export the export itself is, for the program to read."""
+    an engine holds it, and from a manifest nothing parsed is kept beside it: what the program
+    reads back is the file's manifest."""
     path = tmp_path / "previous.json"
     path.write_text(json.dumps(MANIFEST))
     held = EngineHeld.of(read_previous(str(path)))

@@ -62,15 +62,22 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
         )
         for account in coverage.covered
     }
-    deployed = resolve_all({account_id: c.outputs for account_id, c in components.items()})
-    report_plans = pulumi.Output.from_input(
-        organization.report_plan_arns if organization is not None else {}
+    # One gather for both: `Output.all` over an Output of a dict would lift every nested dict of
+    # it into Outputs of its own again once it resolves.
+    resolved = resolve_all(
+        {
+            "accounts": {account_id: c.outputs for account_id, c in components.items()},
+            "report_plans": organization.report_plan_arns if organization is not None else {},
+        }
     )
-    return pulumi.Output.all(deployed, report_plans).apply(
+    return resolved.apply(
         lambda both: build_manifest(
             coverage,
-            {key: DeployedAccount.model_validate(value) for key, value in both[0].items()},
-            both[1],
+            {
+                key: DeployedAccount.model_validate(value)
+                for key, value in both.get("accounts", {}).items()
+            },
+            both.get("report_plans", {}),
         )
     )
 

@@ -71,13 +71,13 @@ def register_rollout(coverage: Coverage) -> pulumi.Output[dict[str, Any]]:
         }
     )
     return resolved.apply(
-        lambda both: build_manifest(
+        lambda ids: build_manifest(
             coverage,
             {
                 key: DeployedAccount.model_validate(value)
-                for key, value in both.get("accounts", {}).items()
+                for key, value in ids.get("accounts", {}).items()
             },
-            both.get("report_plans", {}),
+            ids.get("report_plans", {}),  # none on other shards: resolve_all drops empty dicts
         )
     )
 

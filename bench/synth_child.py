@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 
 from bench.child import emit, measure, registrations
-from org_backup.coverage.model import Coverage
+from org_backup.coverage.adoption import Adoption
 from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.coverage.state.previous import PreviousState, read_previous
 from org_backup.rollout.mock_engine import RecordingMonitor
@@ -39,13 +39,13 @@ def synth(
     previous = EngineHeld.of(read_previous(previous_path)) if previous_path else None
     entering: list[int] = []
 
-    def resolve_coverage(previous_state: PreviousState | None) -> Coverage:
+    def resolve_coverage(previous_state: PreviousState | None) -> Adoption:
         adoption = load_rollout_coverage(
             accounts_dir, {"regions": regions}, boto3.Session(), previous_state, stack_source=STACK
         )
         covered_before = previous_state.covered if previous_state is not None else {}
         entering.append(sum(a.account_id not in covered_before for a in adoption.coverage.covered))
-        return adoption.coverage
+        return adoption
 
     _, result = synthesize_program(resolve_coverage, STACK, previous, make_monitor=make_monitor)
     return {**result, "entering_accounts": entering[0]}

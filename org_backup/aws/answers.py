@@ -17,6 +17,7 @@ as a failure of that call, never as "exists" or "empty".
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -106,11 +107,20 @@ class MalformedAnswer(BotoCoreError):
 
 
 def install(client: Any) -> None:
-    """Check every answer `client` receives (see the module docstring)."""
-    client.meta.events.register("after-call", _check_answer, unique_id="org-backup-answers")
-    client.meta.events.register(
+    """Check every answer `client` receives (see the module docstring). Once per event emitter:
+    an account's clients are views of shared ones (aws/account.py), five per account in an
+    adoption lookup, and botocore inspects a handler's signature on every registration."""
+    events = client.meta.events
+    if events in _INSTALLED:
+        return
+    events.register("after-call", _check_answer, unique_id="org-backup-answers")
+    events.register(
         "after-call-error", _check_parser_failure, unique_id="org-backup-parser-failures"
     )
+    _INSTALLED.add(events)
+
+
+_INSTALLED: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 def operation_name(event_name: str) -> str:

@@ -34,13 +34,17 @@ def per_account(
     session: Session,
     budget_seconds: float | None = None,
     progress: Progress | None = None,
+    on_done: Callable[[str, R | None, str | None], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[dict[str, R], dict[str, str]]:
     """Results and failure reasons, both keyed by account id. Never raises for one account.
 
     `task(item, calls)` makes the account's AWS calls through `calls`, an AccountSession of
     `session` with `budget_seconds` from the moment the task starts (None: no deadline).
+    `on_done(account_id, result, failure)` hears of each account as soon as it is settled, from
+    the calling thread; setting `stop` starts no account after it (a caller on another thread).
     """
-    run = _Run(key, task, session, budget_seconds, progress)
+    run = _Run(key, task, session, budget_seconds, progress, on_done, stop)
     return run.until_done(list(items), max_workers)
 
 
@@ -52,14 +56,16 @@ class _Run(Generic[T, R]):
         session: Session,
         budget_seconds: float | None,
         progress: Progress | None,
+        on_done: Callable[[str, R | None, str | None], None] | None,
+        stop: threading.Event | None,
     ):
         self._key, self._task, self._session = key, task, session
-        self._budget, self._progress = budget_seconds, progress
+        self._budget, self._progress, self._on_done = budget_seconds, progress, on_done
         self._todo: queue.SimpleQueue[T] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[tuple[str, Any, Exception | None]] = queue.SimpleQueue()
         self._running: dict[str, AccountSession] = {}  # started, not finished nor given up
         self._given_up: set[str] = set()
-        self._stopped = threading.Event()
+        self._stopped = stop or threading.Event()
         self.results: dict[str, R] = {}
         self.failures: dict[str, str] = {}
 
@@ -84,7 +90,7 @@ class _Run(Generic[T, R]):
     def _collect(self, total: int, max_workers: int) -> tuple[dict[str, R], dict[str, str]]:
         for _ in range(min(max_workers, total)):
             self._start_worker()
-        while len(self.results) + len(self.failures) < total:
+        while len(self.results) + len(self.failures) < total and not self._stopped.is_set():
             try:
                 account_id, result, error = self._done.get(timeout=self._next_wait())
             except queue.Empty:
@@ -97,7 +103,7 @@ class _Run(Generic[T, R]):
                 self.results[account_id] = result
             else:
                 self.failures[account_id] = describe_error(error)
-            self._advance()
+            self._advance(account_id)
         return self.results, self.failures
 
     def _start_worker(self) -> None:
@@ -120,9 +126,9 @@ class _Run(Generic[T, R]):
                 return  # another thread has taken this one's place
 
     def _next_wait(self) -> float | None:
-        """Until the first running account's deadline; no limit without a budget."""
+        """Until the first running account's deadline; without a budget, a poll for `stop`."""
         if self._budget is None:
-            return None
+            return _POLL_SECONDS
         remaining = [
             left
             for calls in list(self._running.values())
@@ -137,8 +143,10 @@ class _Run(Generic[T, R]):
                 del self._running[account_id]
                 self.failures[account_id] = str(calls.deadline.timed_out())
                 self._start_worker()
-                self._advance()
+                self._advance(account_id)
 
-    def _advance(self) -> None:
+    def _advance(self, account_id: str) -> None:
         if self._progress is not None:
             self._progress.advance()
+        if self._on_done is not None:
+            self._on_done(account_id, self.results.get(account_id), self.failures.get(account_id))

@@ -27,6 +27,7 @@ from org_backup.commands.options import (
 )
 from org_backup.commands.output import STDOUT, write_output
 from org_backup.coverage import names
+from org_backup.coverage.adoption import Adoption
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.pipeline import load_rollout_coverage
 from org_backup.coverage.state.previous import PreviousState, read_previous
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     previous = EngineHeld.of(read_previous(args.previous)) if args.previous else None
     registering: list[Progress] = []
 
-    def resolve_coverage(previous_state: PreviousState | None) -> Coverage:
+    def resolve_coverage(previous_state: PreviousState | None) -> Adoption:
         # Called inside the program with the previous state the mock engine answered, as
         # `pulumi up` gets it from the backend. The session, its clients and their service
         # models (tens of MB) are made here, so that they are garbage once the lookups are
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
             print(warning, file=sys.stderr)
         if not quiet(args):
             registering.append(Progress("synth: registering", len(adoption.coverage.covered)))
-        return adoption.coverage
+        return adoption
 
     def registered(type_: str) -> None:
         if type_ == names.COMPONENT_TYPE and registering:
@@ -119,8 +120,10 @@ def run(args: argparse.Namespace) -> int:
     exported = previous.exported if previous else None
     exported_stack = exported.state.stack if exported and exported.state else None
     stack = inputs.stack or exported_stack or "synth"
-    coverage, result = synthesize_program(resolve_coverage, stack, previous, registered)
-    print_summary(coverage, result["resources"], sys.stderr, verbose=args.verbose)
+    adoption, result = synthesize_program(resolve_coverage, stack, previous, registered)
+    for warning in adoption.lookups.warnings if adoption.lookups else ():
+        print(warning, file=sys.stderr)
+    print_summary(adoption.coverage, result["resources"], sys.stderr, verbose=args.verbose)
     write_output(args.out, json.dumps(result, indent=2) + "\n")
     if args.out != STDOUT:
         print(f"wrote {args.out}", file=sys.stderr)

@@ -10,6 +10,9 @@ per account of the organization.
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -27,10 +30,12 @@ from org_backup.provider_rules.import_ids import import_id
 
 @dataclass(frozen=True)
 class Adoption:
-    """The coverage with `import_vaults` set, and the entering accounts whose lookup failed."""
+    """What the program registers: the coverage, the warnings so far, and the vault lookups of
+    the entering accounts, to run while it registers (None: nothing enters, or offline)."""
 
     coverage: Coverage
     warnings: tuple[str, ...]
+    lookups: VaultLookups | None = None
 
 
 def entering_regions(
@@ -49,46 +54,101 @@ def entering_regions(
     return entering
 
 
-def adopt_existing_vaults(
-    coverage: Coverage,
-    previous: PreviousState | None,
-    session: Session | None = None,
-    max_workers: int = Settings.model_fields["max_workers"].default,
-    progress: bool = False,
-    readonly_role_name: str | None = None,
-    budget_seconds: float | None = Settings.model_fields["account_timeout_seconds"].default,
-) -> Adoption:
-    """Look up our vault in every entering region; a found one is recorded for import, through
-    the read-only role when `readonly_role_name` is set (else the deploy role). An account
-    whose lookups fail, answer malformed or outlast `budget_seconds` is not imported."""
-    session = caller_session(session)
-    entering = entering_regions(coverage, previous)
-    accounts = [account for account in coverage.covered if account.account_id in entering]
+# An account settled: its id, the vaults found (None when it failed) and why it failed.
+_Answer = tuple[str, dict[str, str] | None, str | None]
 
-    def look_up(account: AccountCoverage, calls: Session) -> dict[str, str]:
-        return existing_vaults(calls, account, entering[account.account_id], readonly_role_name)
 
-    found, failures = per_account(
-        accounts,
-        key=lambda account: account.account_id,
-        task=look_up,
-        max_workers=max_workers,
-        session=session,
-        budget_seconds=budget_seconds,
-        progress=Progress("adopt", len(accounts)) if progress and accounts else None,
-    )
-    updated = tuple(
-        account.model_copy(update={"import_vaults": found[account.account_id]})
-        if found.get(account.account_id)
-        else account
-        for account in coverage.accounts
-    )
-    warnings = tuple(
-        f"WARNING: account {account_id}: could not check for an existing vault to adopt"
-        f" ({reason}); if one exists, creating it will fail for this account only"
-        for account_id, reason in sorted(failures.items())
-    )
-    return Adoption(coverage.model_copy(update={"accounts": updated}), warnings)
+class VaultLookups:
+    """Our vault looked up in every entering region, through the read-only role when
+    `readonly_role_name` is set (else the deploy role), on threads of their own: each account
+    is handed over when its lookups end, with `import_vaults` set where a vault was found.
+
+    The lookups are blocking boto3 calls, a few round trips per account to STS and AWS Backup.
+    Made before registration, they held it up for as long as they took; made on the program's
+    event loop, they would stop it (Pulumi, "Blocking and Async Python"). On threads, the
+    accounts that have answered register while the others are still being asked. An account
+    whose lookups fail, answer malformed or outlast `budget_seconds` is handed over without
+    imports, and `warnings` says why.
+    """
+
+    def __init__(
+        self,
+        coverage: Coverage,
+        previous: PreviousState | None,
+        session: Session | None = None,
+        max_workers: int = Settings.model_fields["max_workers"].default,
+        progress: bool = False,
+        readonly_role_name: str | None = None,
+        budget_seconds: float | None = Settings.model_fields["account_timeout_seconds"].default,
+    ):
+        self._regions = entering_regions(coverage, previous)
+        self.accounts = {
+            account.account_id: account
+            for account in coverage.covered
+            if account.account_id in self._regions
+        }
+        self._session = caller_session(session)
+        self._max_workers, self._progress = max_workers, progress
+        self._readonly_role_name, self._budget = readonly_role_name, budget_seconds
+        self._warnings: list[str] = []
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The accounts whose lookups failed so far, in account order."""
+        return tuple(sorted(self._warnings))
+
+    async def answers(self) -> AsyncIterator[AccountCoverage]:
+        """Each entering account as soon as its lookups end; closing this early (an
+        interrupt, a failure) starts no further account."""
+        loop = asyncio.get_running_loop()
+        arrived: asyncio.Queue[_Answer | BaseException] = asyncio.Queue()
+        stop = threading.Event()
+        accounts = list(self.accounts.values())
+
+        def settled(account_id: str, found: dict[str, str] | None, failure: str | None) -> None:
+            loop.call_soon_threadsafe(arrived.put_nowait, (account_id, found, failure))
+
+        def look_up(account: AccountCoverage, calls: Session) -> dict[str, str]:
+            regions = self._regions[account.account_id]
+            return existing_vaults(calls, account, regions, self._readonly_role_name)
+
+        def run() -> None:
+            try:
+                per_account(
+                    accounts,
+                    key=_account_id,
+                    task=look_up,
+                    max_workers=self._max_workers,
+                    session=self._session,
+                    budget_seconds=self._budget,
+                    progress=Progress("adopt", len(accounts)) if self._progress else None,
+                    on_done=settled,
+                    stop=stop,
+                )
+            except BaseException as error:  # not one account's failure: the program's own
+                loop.call_soon_threadsafe(arrived.put_nowait, error)
+
+        threading.Thread(target=run, name="org-backup-adoption", daemon=True).start()
+        try:
+            for _ in accounts:
+                answer = await arrived.get()
+                if isinstance(answer, BaseException):
+                    raise answer
+                account_id, found, failure = answer
+                if failure is not None:
+                    self._warnings.append(
+                        f"WARNING: account {account_id}: could not check for an existing vault"
+                        f" to adopt ({failure}); if one exists, creating it will fail for this"
+                        " account only"
+                    )
+                account = self.accounts[account_id]
+                yield account.model_copy(update={"import_vaults": found}) if found else account
+        finally:
+            stop.set()
+
+
+def _account_id(account: AccountCoverage) -> str:
+    return account.account_id
 
 
 def existing_vaults(

@@ -19,7 +19,7 @@ from org_backup.aws.sessions import Session, assume_role, caller_session, descri
 from org_backup.config.account_files import LoadedAccount, load_account_files
 from org_backup.config.settings import Settings, load_settings
 from org_backup.coverage import resolve
-from org_backup.coverage.adoption import Adoption, adopt_existing_vaults, entering_regions
+from org_backup.coverage.adoption import Adoption, VaultLookups, entering_regions
 from org_backup.coverage.audit_evidence import frameworks_from, reports_from
 from org_backup.coverage.central import resolve_central, share_removals
 from org_backup.coverage.config_lookup import with_config_recording
@@ -74,8 +74,9 @@ def load_rollout_coverage(
     progress: bool = False,
     offline: bool = False,
 ) -> Adoption:
-    """What `pulumi up` and `synth` register: the coverage against the previous state, with the
-    vaults of entering account-regions looked up for import (as many at once as `max_workers`).
+    """What `pulumi up` and `synth` register: the coverage against the previous state, and the
+    lookups of the entering account-regions' vaults for import, which the program runs while it
+    registers (as many accounts at once as `max_workers`).
     One sequence for both, so `synth` shows what the real update would do.
 
     `offline` (a pull request's preview, with no credentials for member accounts): no deploy
@@ -104,7 +105,7 @@ def load_rollout_coverage(
         )
         return Adoption(coverage, ((note,) if entering else ()) + efs_notes)
     coverage = _with_config(coverage, settings, session, progress)
-    adoption = adopt_existing_vaults(
+    lookups = VaultLookups(
         coverage,
         previous,
         session,
@@ -113,7 +114,7 @@ def load_rollout_coverage(
         settings.readonly_role_name,
         budget_seconds=settings.account_timeout_seconds,
     )
-    return Adoption(adoption.coverage, adoption.warnings + efs_notes)
+    return Adoption(coverage, efs_notes, lookups if lookups.accounts else None)
 
 
 def discover_and_cover(

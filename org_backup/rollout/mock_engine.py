@@ -17,7 +17,8 @@ import base64
 import concurrent.futures
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from inspect import isawaitable
 from typing import Any, TypeVar
 
 import pulumi
@@ -497,7 +498,7 @@ class _CancellingExecutor(concurrent.futures.ThreadPoolExecutor):
 
 
 def run_mocked(
-    program: Callable[[], pulumi.Output[T]],
+    program: Callable[[], pulumi.Output[T] | Awaitable[pulumi.Output[T]]],
     *,
     project: str,
     stack: str,
@@ -530,7 +531,10 @@ def run_mocked(
         resolved: list[T] = []
 
         async def body() -> None:
-            resolved.append(await program().future())
+            output = program()
+            if isawaitable(output):  # an async program, as `pulumi.run` takes
+                output = await output
+            resolved.append(await output.future())
 
         await run_pulumi_func(body)
         return resolved[0]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from org_backup.coverage.adoption import Adoption
 from org_backup.coverage.model import Coverage
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.rollout.mock_engine import RecordingMonitor, run_mocked
@@ -39,29 +40,29 @@ class EngineHeld:
 
 def synthesize(coverage: Coverage, stack: str = "synth") -> dict[str, Any]:
     """The manifest the stack would export, plus `resources`: every registration, in name order."""
-    return synthesize_program(lambda _previous: coverage, stack)[1]
+    return synthesize_program(lambda _previous: Adoption(coverage, ()), stack)[1]
 
 
 def synthesize_program(
-    resolve_coverage: Callable[[PreviousState | None], Coverage],
+    resolve_coverage: Callable[[PreviousState | None], Adoption],
     stack: str = "synth",
     previous: EngineHeld | None = None,
     on_register: Callable[[str], None] | None = None,
     *,
     make_monitor: Callable[..., RecordingMonitor] = RecordingMonitor,
-) -> tuple[Coverage, dict[str, Any]]:
+) -> tuple[Adoption, dict[str, Any]]:
     """`run_program` under the mocks, the engine holding `previous` (`EngineHeld.of` the
     previous state: its last output and, from a `pulumi stack export`, the export the program
-    reads as `pulumi up` reads the one taken for it); returns the coverage `resolve_coverage`
-    made and the manifest with `resources`. `on_register` is told each registration's type
+    reads as `pulumi up` reads the one taken for it); returns what `resolve_coverage` made
+    (its lookups done) and the manifest with `resources`. `on_register` is told each registration's type
     (for progress); `make_monitor` as for `run_mocked`."""
     saved = gc.get_threshold()  # run_program defers full collections while it registers
-    planned: list[Coverage] = []
+    planned: list[Adoption] = []
     source, exported = (previous.source, previous.exported) if previous else (None, None)
 
-    def program() -> Any:
-        coverage, manifest = run_program(resolve_coverage, source, exported)
-        planned.append(coverage)
+    async def program() -> Any:
+        adoption, manifest = await run_program(resolve_coverage, source, exported)
+        planned.append(adoption)
         return manifest
 
     try:

@@ -5,7 +5,9 @@ entering region through the deploy role; accounts covered before are not looked 
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,9 +20,10 @@ from moto import mock_aws
 
 from org_backup.cli import main
 from org_backup.coverage import pipeline
-from org_backup.coverage.adoption import adopt_existing_vaults, entering_regions
+from org_backup.coverage.adoption import VaultLookups, entering_regions
 from org_backup.coverage.state.previous import PreviousState
 from org_backup.manifest.model import Manifest
+from org_backup.rollout.mock_engine import RecordingMonitor
 from tests.support.faults import HTML, NOT_UTF8, Edge, form_params, http, xml_error
 from tests.support.orgs import Org, new_org
 from tests.support.plans import VAULT, covered, org
@@ -175,10 +178,14 @@ def test_a_failed_lookup_warns_and_leaves_the_account_to_be_created(edge: Edge):
     )
 
     with mock_aws():
-        adoption = adopt_existing_vaults(coverage, None, boto3.Session(region_name="us-east-1"))
+        lookups = VaultLookups(coverage, None, boto3.Session(region_name="us-east-1"))
+        answered = asyncio.run(every_answer(lookups))
 
-    assert [a.import_vaults for a in adoption.coverage.accounts] == [{}, {}]
-    [warning] = adoption.warnings
+    assert sorted((a.account_id, a.import_vaults) for a in answered) == [
+        ("111122223333", {}),
+        ("222222222222", {}),
+    ]
+    [warning] = lookups.warnings
     assert "222222222222" in warning and "AccessDenied" in warning
 
 
@@ -210,15 +217,53 @@ def test_synth_looks_vaults_up_with_the_max_workers_setting(
 ):
     seen: list[int] = []
 
-    def recording(coverage, previous, session, max_workers, progress, *args, **options):
-        seen.append(max_workers)
-        return adopt_existing_vaults(
-            coverage, previous, session, max_workers, progress, *args, **options
-        )
+    class Recording(VaultLookups):
+        def __init__(self, coverage, previous, session, max_workers, *args, **options):
+            seen.append(max_workers)
+            super().__init__(coverage, previous, session, max_workers, *args, **options)
 
-    monkeypatch.setattr(pipeline, "adopt_existing_vaults", recording)
+    monkeypatch.setattr(pipeline, "VaultLookups", Recording)
     monkeypatch.setenv("ORG_BACKUP_MAX_WORKERS", "2")
     out = tmp_path / "synth.json"
 
     assert main(["synth", "--accounts-dir", str(tmp_path / "accounts"), "--out", str(out)]) == 0
     assert seen == [2]
+
+
+def test_accounts_register_while_a_slow_lookup_is_still_under_way(
+    world: Org, tmp_path: Path, edge: Edge, monkeypatch: pytest.MonkeyPatch
+):
+    """One account's lookups are held at the HTTP edge (its AssumeRole) until another account's
+    vault has reached the engine: registration does not wait for every lookup."""
+    slow, other = world.accounts["back"], world.accounts["new"]
+    make_vault(slow, "us-east-1")  # and once it answers, its vault is still imported
+    registered: list[str] = []
+    others_registered = threading.Event()
+    real_register = RecordingMonitor.RegisterResource
+
+    def recording(self, request):
+        registered.append(request.name)
+        if request.name.startswith(f"{other}-") and request.type == VAULT:
+            others_registered.set()
+        return real_register(self, request)
+
+    def hold_until_the_others_registered(request):
+        if f":{slow}:" in form_params(request)["RoleArn"]:
+            assert others_registered.wait(timeout=30), "registration waited for the lookup"
+        return None
+
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", recording)
+    edge.on("sts", "AssumeRole", hold_until_the_others_registered)
+    monkeypatch.setenv("ORG_BACKUP_MAX_WORKERS", "3")
+    out = tmp_path / "synth.json"
+
+    assert main(["synth", "--accounts-dir", str(tmp_path / "accounts"), "--out", str(out)]) == 0
+
+    vaults = [name for name in registered if name.endswith("-vault")]
+    assert vaults.index(f"{other}-us-east-1-vault") < vaults.index(f"{slow}-us-east-1-vault")
+    imported = [r["name"] for r in json.loads(out.read_text())["resources"] if "import_id" in r]
+    assert imported == [f"{slow}-us-east-1-vault"]
+
+
+async def every_answer(lookups: VaultLookups) -> list[Any]:
+    return [account async for account in lookups.answers()]

@@ -3,7 +3,6 @@ fails the update cleanly before registering anything."""
 
 from __future__ import annotations
 
-import runpy
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,9 @@ from org_backup.errors import AwsCallError, InputError, Problem
 from org_backup.manifest.model import Manifest
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING
+from tests.support.entry_point import run_entry_point
 from tests.support.plans import covered, org, policy
 
-ENTRY_POINT = Path(__file__).resolve().parents[2] / "__main__.py"
 STACK_CONFIG = {"regions": '["us-east-1"]'}
 
 
@@ -28,6 +27,7 @@ class Program:
     """Runs the entry point under the mocks, recording exports, logs and the plan request."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, outcome: Any):
+        self._monkeypatch = monkeypatch
         self.exports: dict[str, Any] = {}
         self.logs: list[tuple[str, str]] = []
         self.load_plan_calls: list[tuple[Any, ...]] = []
@@ -39,9 +39,9 @@ class Program:
                 raise outcome
             return org_backup.coverage.adoption.Adoption(outcome, ())
 
-        def register_rollout(plan):
+        def register_rollout(*args: Any):
             self.registered = True
-            return real_register(plan)
+            return real_register(*args)
 
         real_register = org_backup.rollout.program.register_rollout
         # Adoption's own lookups are tested with moto (tests/coverage/test_adoption.py).
@@ -57,8 +57,8 @@ class Program:
         monkeypatch.setattr(pulumi.log, "warn", lambda m, *a, **k: self.logs.append(("warn", m)))
 
     def run(self) -> Any:
-        def program() -> pulumi.Output[Any]:
-            runpy.run_path(str(ENTRY_POINT), run_name="__main__")
+        async def program() -> pulumi.Output[Any]:
+            await run_entry_point(self._monkeypatch)
             return self.exports["org_backup"]
 
         manifest, _ = run_mocked(program, project="org-backup", stack="test")

@@ -10,6 +10,7 @@ import pulumi
 
 from bench.graph import AFTER, OUTPUT, GraphRecorder, by_name, replay
 from org_backup.coverage import names
+from org_backup.coverage.adoption import Adoption
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.synthesize import synthesize_program
 from tests.rollout.test_sizing import MIXES, ONE_REGION, TWO_REGIONS
@@ -45,9 +46,9 @@ def every_feature() -> Any:
 def test_the_floor_replays_the_programs_graph_exactly():
     coverage = every_feature()
     graph, program = recorded(
-        lambda recorder: synthesize_program(lambda _: coverage, "bench", make_monitor=recorder)[1][
-            "resources"
-        ]
+        lambda recorder: synthesize_program(
+            lambda _: Adoption(coverage, ()), "bench", make_monitor=recorder
+        )[1]["resources"]
     )
 
     def floor() -> pulumi.Output[int]:
@@ -67,9 +68,9 @@ def test_the_floor_replays_the_programs_graph_exactly():
 def test_the_graph_records_outputs_edges_aliases_and_imports():
     coverage = every_feature()
     graph, _ = recorded(
-        lambda recorder: synthesize_program(lambda _: coverage, "bench", make_monitor=recorder)[1][
-            "resources"
-        ]
+        lambda recorder: synthesize_program(
+            lambda _: Adoption(coverage, ()), "bench", make_monitor=recorder
+        )[1]["resources"]
     )
     entries = by_name(graph)
     selection = entries[f"{TWO_REGIONS}-eu-west-1-selection"]

@@ -5,7 +5,6 @@ fails the update before any resource is registered."""
 from __future__ import annotations
 
 import json
-import runpy
 from pathlib import Path
 from typing import Any
 
@@ -17,23 +16,23 @@ import org_backup.rollout.program
 import org_backup.rollout.stack_config
 from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.stack_output import WITHOUT_STATE_WARNING
+from tests.support.entry_point import run_entry_point
 from tests.support.exports import failed_update, write
 from tests.support.nightly import Nightly
-
-ENTRY_POINT = Path(__file__).resolve().parents[2] / "__main__.py"
 
 
 class Up:
     def __init__(self, nightly: Nightly, monkeypatch: pytest.MonkeyPatch):
         self.nightly = nightly
+        self._monkeypatch = monkeypatch
         self.exports: dict[str, Any] = {}
         self.logs: list[tuple[str, str]] = []
         self.registered = False
         real_register = org_backup.rollout.program.register_rollout
 
-        def register_rollout(coverage):
+        def register_rollout(*args: Any):
             self.registered = True
-            return real_register(coverage)
+            return real_register(*args)
 
         monkeypatch.chdir(nightly.directory)
         monkeypatch.setattr(org_backup.rollout.stack_config, "stack_config_from_pulumi", dict)
@@ -43,8 +42,8 @@ class Up:
         monkeypatch.setattr(pulumi.log, "warn", lambda m, *a, **k: self.logs.append(("warn", m)))
 
     def run(self, last_output: dict[str, Any] | None) -> tuple[dict[str, Any], list[dict]]:
-        def program() -> pulumi.Output[Any]:
-            runpy.run_path(str(ENTRY_POINT), run_name="__main__")
+        async def program() -> pulumi.Output[Any]:
+            await run_entry_point(self._monkeypatch)
             return self.exports["org_backup"]
 
         outputs = {"org_backup": last_output} if last_output else {}

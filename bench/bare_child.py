@@ -10,8 +10,9 @@ and import ids, and each component's registered outputs. That is what the SDK co
 graph: any program that registers it, however it was written, pays for those Outputs, edges and
 aliases. It runs under the same mock engine, whose answers and provider-rules check (the AWS
 provider's Check, emulated: the real engine would run it for any program) both sides pay, and
-under the program's garbage-collector policy (`defer_full_collections`): any program could tune
-the interpreter the same way.
+under the program's garbage-collector policy (`defer_full_collections`) and its pacing of the
+event loop between accounts (`let_registrations_run`): any program could tune the interpreter
+and pace its registrations the same way.
 
 What `synth` costs beyond this is the project's own: settings and account files, discovery,
 coverage resolution, the vault lookups for adoption, the previous state and the removal guard,
@@ -39,14 +40,14 @@ from org_backup.rollout.mock_engine import run_mocked
 from org_backup.rollout.program import defer_full_collections
 
 
-def program(graph: list[dict[str, Any]]) -> pulumi.Output[int]:
+async def program(graph: list[dict[str, Any]]) -> pulumi.Output[int]:
     """Resolves once every resource is registered, as synth's manifest does.
 
     Returning at once instead would leave all registrations to the SDK's final wait loop, which
     re-waits on every pending task each time one finishes: quadratic, and not the floor.
     """
     defer_full_collections()  # the program's own collector policy: no floor pays what it skips
-    resources = replay(graph)
+    resources = await replay(graph)
     return pulumi.Output.all(*(resource.urn for resource in resources)).apply(len)
 
 

@@ -28,7 +28,9 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import rpc
 
+from org_backup.coverage import names
 from org_backup.rollout.mock_engine import PROVIDER_TYPE, ROOT_STACK_TYPE, RecordingMonitor
+from org_backup.rollout.program import let_registrations_run
 
 OUTPUT, AFTER = "$output", "$after"
 # Options the replay passes on, and those pulumi_aws's classes set themselves; a graph with any
@@ -150,16 +152,22 @@ def _id_last(item: tuple[str, Any]) -> tuple[bool, str]:
     return item[0] == "id", item[0]
 
 
-def replay(graph: list[dict[str, Any]]) -> list[pulumi.Resource]:
+async def replay(graph: list[dict[str, Any]]) -> list[pulumi.Resource]:
     """Register `graph` with the bare SDK; returns the resources, in the graph's order.
 
     Consumes `graph`: each entry is dropped once its resource is made, so that the replay holds
-    no more than a program that built the same resources from its own values would."""
+    no more than a program that built the same resources from its own values would. Before
+    each account's component after the first, the event loop runs the program's passes
+    (`let_registrations_run`), so that the floor paces its registrations as the program does:
+    any program could, and a floor that did not would hold every account's pending
+    registrations at once and be no floor."""
     made: list[pulumi.Resource] = []
     outputs: dict[int, dict[str, Any]] = {}
     graph.reverse()
     while graph:
         entry = graph.pop()
+        if entry["type"] == names.COMPONENT_TYPE and entry["parent"] is None and made:
+            await let_registrations_run()
         unreplayed = set(entry) - _ENTRY - _REPLAYED - _SET_BY_CLASS
         if unreplayed:
             raise ValueError(f"{entry['name']}: options the floor does not replay: {unreplayed}")

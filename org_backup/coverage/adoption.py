@@ -19,7 +19,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from org_backup.aws.fanout import per_account
 from org_backup.aws.progress import Progress
-from org_backup.aws.sessions import Session, assume_role, caller_session, client, describe_error
+from org_backup.aws.sessions import (
+    Session,
+    assume_role,
+    caller_session,
+    client,
+    describe_error,
+    sibling_session,
+)
 from org_backup.config.settings import Settings
 from org_backup.coverage.model import AccountCoverage, Coverage, reading_role
 from org_backup.coverage.state.previous import PreviousState
@@ -87,7 +94,7 @@ class VaultLookups:
             for account in coverage.covered
             if account.account_id in self._regions
         }
-        self._session = caller_session(session)
+        self._session = sibling_session(caller_session(session))
         self._max_workers, self._progress = max_workers, progress
         self._readonly_role_name, self._budget = readonly_role_name, budget_seconds
         self._warnings: list[str] = []

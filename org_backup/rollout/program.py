@@ -26,9 +26,10 @@ def defer_full_collections() -> tuple[int, int, int]:
 
     Every registered resource keeps thousands of objects alive until the engine is done, and
     each full collection rescans them all: half of a synth's time at 1,000 accounts
-    (`make bench`), for no memory saved. Only for registration: what the lookups before it
-    leave behind (each account's boto3 clients are cycles, about 0.2 MB each) is freed by the
-    one collection here, instead of staying until the process ends.
+    (`make bench`), for no memory saved. Only for registration: what discovery and the
+    coverage leave behind is freed by the one collection here, instead of staying until the
+    process ends. Whether the vault lookups beside registration leave more behind is what
+    `make bench` checks (a new stack's peak against `--previous`'s).
     """
     saved = gc.get_threshold()
     gc.collect()

@@ -51,8 +51,8 @@ def test_the_floor_replays_the_programs_graph_exactly():
         )[1]["resources"]
     )
 
-    def floor() -> pulumi.Output[int]:
-        resources = replay([dict(entry) for entry in graph])
+    async def floor() -> pulumi.Output[int]:
+        resources = await replay([dict(entry) for entry in graph])
         return pulumi.Output.all(*(resource.urn for resource in resources)).apply(len)
 
     replayed, registered = recorded(

@@ -37,18 +37,19 @@ import pulumi
 from bench.child import emit, measure, registrations
 from bench.graph import replay
 from org_backup.rollout.mock_engine import run_mocked
-from org_backup.rollout.program import defer_full_collections
+from org_backup.rollout.program import defer_full_collections, gather
 
 
 async def program(graph: list[dict[str, Any]]) -> pulumi.Output[int]:
-    """Resolves once every resource is registered, as synth's manifest does.
+    """Resolves once every resource is registered, as synth's manifest does, gathered the way
+    the program gathers its ids (`gather`: no quadratic union of resource sets).
 
     Returning at once instead would leave all registrations to the SDK's final wait loop, which
     re-waits on every pending task each time one finishes: quadratic, and not the floor.
     """
     defer_full_collections()  # the program's own collector policy: no floor pays what it skips
     resources = await replay(graph)
-    return pulumi.Output.all(*(resource.urn for resource in resources)).apply(len)
+    return gather([resource.urn for resource in resources]).apply(len)
 
 
 def main(graph_path: Path, resources_path: Path) -> None:

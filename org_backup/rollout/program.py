@@ -146,7 +146,28 @@ def resolve_all(nested: Mapping[str, Any]) -> pulumi.Output[dict[str, Any]]:
         return result
 
     walk(nested, ())
-    return pulumi.Output.all(*leaves).apply(rebuild)
+    return gather(leaves).apply(rebuild)
+
+
+# Values per `Output.all` in `gather`: small enough that the resource sets it unions stay short.
+GATHER_CHUNK = 256
+
+
+def gather(values: list[Any]) -> pulumi.Output[list[Any]]:
+    """`Output.all(*values)`, in chunks of GATHER_CHUNK, then the chunks together.
+
+    `Output.all` unions its values' resource sets one value at a time into a new set each time
+    (`functools.reduce` over `acc | d.resources`, pulumi/output.py), which is quadratic in the
+    resources gathered: one `Output.all` of a 1,000-account manifest's 42,000 ids and ARNs took
+    2.7 s of the synth's 35 s (py-spy), 0.36 s at 400 accounts.
+    """
+    if len(values) <= GATHER_CHUNK:
+        return pulumi.Output.all(*values)
+    chunks = [
+        pulumi.Output.all(*values[start : start + GATHER_CHUNK])
+        for start in range(0, len(values), GATHER_CHUNK)
+    ]
+    return gather(chunks).apply(lambda parts: [value for part in parts for value in part])
 
 
 async def run_program(

@@ -6,9 +6,13 @@ import json
 from collections import Counter
 from typing import Any
 
+import pulumi
 import pytest
 
 from org_backup.manifest.model import Manifest
+from org_backup.rollout import program as program_module
+from org_backup.rollout.mock_engine import run_mocked
+from org_backup.rollout.program import gather
 from org_backup.rollout.synthesize import synthesize
 from tests.support.plans import (
     ATTACHMENT,
@@ -290,3 +294,30 @@ def test_an_organization_with_nothing_covered_registers_nothing():
     result = synthesize(org(skipped(C, "not listed")))
     assert result["resources"] == []
     assert result["accounts"][0]["skip_reason"] == "not listed"
+
+
+def test_gather_keeps_every_value_in_order_and_the_secrecy_across_chunks(monkeypatch):
+    """The manifest's ids are gathered in chunks (`gather`); more than two levels of chunks
+    must still give every value, in order, and a secret anywhere keeps the whole secret."""
+    monkeypatch.setattr(program_module, "GATHER_CHUNK", 4)
+    count = 4**3 + 3  # three levels of chunks, the last ones short
+
+    async def program() -> pulumi.Output[dict[str, Any]]:
+        values: list[Any] = [
+            pulumi.Output.from_input(index) if index % 2 else index for index in range(count)
+        ]
+        plain = gather(values)
+        values[count // 2] = pulumi.Output.secret(count // 2)
+        secret = gather(values)
+        return pulumi.Output.from_input(
+            {
+                "values": plain,
+                "plain_is_secret": await plain.is_secret(),
+                "secret_is_secret": await secret.is_secret(),
+            }
+        )
+
+    result, _ = run_mocked(program, project="org-backup", stack="test")
+
+    assert result["values"] == list(range(count))
+    assert (result["plain_is_secret"], result["secret_is_secret"]) == (False, True)

@@ -488,13 +488,27 @@ def _explicit_dependencies(request: Any) -> list[str]:
 
 class _CancellingExecutor(concurrent.futures.ThreadPoolExecutor):
     """A thread pool whose shutdown drops the work not yet started (asyncio's own shutdown
-    waits for all of it: a Ctrl-C would otherwise keep registering for seconds)."""
+    waits for all of it: a Ctrl-C would otherwise keep registering for seconds).
+
+    Each worker gets an event loop of its own when it starts, closed at shutdown: the SDK's
+    mock monitor makes one in every thread it runs in (`_ensure_event_loop`,
+    pulumi/runtime/mocks.py) and never closes it, so the garbage collector did, warning about
+    an unclosed loop."""
 
     def __init__(self) -> None:
-        super().__init__(thread_name_prefix="mock-engine")
+        self._loops: list[asyncio.AbstractEventLoop] = []
+        super().__init__(thread_name_prefix="mock-engine", initializer=self._own_loop)
+
+    def _own_loop(self) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._loops.append(loop)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         super().shutdown(wait=wait, cancel_futures=True)
+        if wait:  # no worker runs any more
+            for loop in self._loops:
+                loop.close()
 
 
 def run_mocked(

@@ -93,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
     def resolve_coverage(previous_state: PreviousState | None) -> Adoption:
         # Called inside the program with the previous state the mock engine answered, as
         # `pulumi up` gets it from the backend. The session, its clients and their service
-        # models (tens of MB) are made here and held by the vault lookups alone, so that they
-        # are garbage once the last entering account has answered.
+        # models (tens of MB) are made here, so that they are garbage once coverage is
+        # resolved: the vault lookups beside registration hold a sibling session of their own
+        # (aws/sessions.py, `sibling_session`).
         adoption = load_rollout_coverage(
             inputs.accounts_dir,
             inputs.config,

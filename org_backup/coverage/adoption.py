@@ -75,7 +75,8 @@ class VaultLookups:
     event loop, they would stop it (Pulumi, "Blocking and Async Python"). On threads, the
     accounts that have answered register while the others are still being asked. An account
     whose lookups fail, answer malformed or outlast `budget_seconds` is handed over without
-    imports, and `warnings` says why.
+    imports, and `warnings` says why. They sign with a sibling of the caller's session
+    (`sibling_session`), so that discovery's loaded models do not live as long as they do.
     """
 
     def __init__(

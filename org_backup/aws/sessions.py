@@ -57,10 +57,16 @@ def sibling_session(session: boto3.Session) -> boto3.Session:
         return boto3.Session(
             keys.access_key, keys.secret_key, keys.token, region_name=session.region_name
         )
-    if credentials is not None and credentials.method == "env":
-        # An explicit profile would put the environment's credentials out of the chain.
-        return boto3.Session(region_name=session.region_name)
-    return boto3.Session(profile_name=session.profile_name, region_name=session.region_name)
+    # A profile named outright takes the environment's keys out of the chain, and one that no
+    # config file holds fails (`profile_name` says "default" when none was named): name it
+    # only when it came from a file.
+    profile = session.profile_name
+    from_file = profile in session.available_profiles and not (
+        credentials is not None and credentials.method == "env"
+    )
+    return boto3.Session(
+        profile_name=profile if from_file else None, region_name=session.region_name
+    )
 
 
 class Session(Protocol):

@@ -74,3 +74,19 @@ def test_a_sibling_session_acts_as_the_same_caller_in_the_same_region(
     assert sibling is not session
     assert _keys(sibling) == _keys(session)
     assert sibling.region_name == "eu-west-1"
+
+
+def test_a_sibling_session_of_a_caller_with_no_config_file_is_made(tmp_path, monkeypatch):
+    """On a runner whose keys come from its instance or container role, no config file names
+    a profile; the sibling must not name one either, or botocore refuses to make it."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    session = boto3.Session(region_name="eu-west-1")
+
+    sibling = sibling_session(session)
+
+    assert sibling.region_name == "eu-west-1"
+    assert sibling.get_credentials() is None  # the same chain, which finds nothing here

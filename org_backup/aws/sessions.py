@@ -7,7 +7,9 @@ import weakref
 from typing import Any, Protocol
 
 import boto3
+import botocore.session
 from botocore.config import Config
+from botocore.credentials import CredentialProvider, Credentials
 from botocore.exceptions import ClientError
 
 from org_backup.aws import answers
@@ -43,30 +45,36 @@ def caller_session(session: boto3.Session | None = None) -> boto3.Session:
 
 
 def sibling_session(session: boto3.Session) -> boto3.Session:
-    """The same caller in a session of its own: the same credentials (or the same profile or
-    environment they came from) and region, none of `session`'s loaded service models or
-    clients.
+    """The same caller in a session of its own: the very credentials object of `session` (so
+    nothing is resolved again: no second role assumed, no MFA asked twice), its profile and
+    region, and none of its loaded service models or clients.
 
     What runs beside registration (the vault lookups) holds this one, so that what discovery
     loaded into `session` (the EC2 and Organizations models, tens of MB) is garbage once
     discovery ends rather than once the last lookup answers (`make bench`: 17 MiB of a new
     stack's peak at 400 accounts)."""
+    own = botocore.session.Session()
+    # `profile_name` says "default" when none was named, and naming a profile that no file
+    # holds fails: only one read from a file is named (for its settings; the keys are ours).
+    if session.profile_name in session.available_profiles:
+        own.set_config_variable("profile", session.profile_name)
     credentials = session.get_credentials()
-    if credentials is not None and credentials.method == "explicit":
-        keys = credentials.get_frozen_credentials()
-        return boto3.Session(
-            keys.access_key, keys.secret_key, keys.token, region_name=session.region_name
-        )
-    # A profile named outright takes the environment's keys out of the chain, and one that no
-    # config file holds fails (`profile_name` says "default" when none was named): name it
-    # only when it came from a file.
-    profile = session.profile_name
-    from_file = profile in session.available_profiles and not (
-        credentials is not None and credentials.method == "env"
-    )
-    return boto3.Session(
-        profile_name=profile if from_file else None, region_name=session.region_name
-    )
+    if credentials is not None:
+        own.get_component("credential_provider").providers.insert(0, _Given(credentials))
+    return boto3.Session(botocore_session=own, region_name=session.region_name)
+
+
+class _Given(CredentialProvider):
+    """Credentials already resolved, handed on as they are (refreshing ones keep refreshing)."""
+
+    METHOD = "org-backup-sibling"
+
+    def __init__(self, credentials: Credentials):
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> Credentials:
+        return self._credentials
 
 
 class Session(Protocol):

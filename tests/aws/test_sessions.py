@@ -73,7 +73,9 @@ def test_a_sibling_session_acts_as_the_same_caller_in_the_same_region(
 
     assert sibling is not session
     assert _keys(sibling) == _keys(session)
+    assert sibling.get_credentials() is session.get_credentials()  # nothing resolved again
     assert sibling.region_name == "eu-west-1"
+    assert sibling.profile_name == ("audit" if source != "explicit" else "default")
 
 
 def test_a_sibling_session_of_a_caller_with_no_config_file_is_made(tmp_path, monkeypatch):

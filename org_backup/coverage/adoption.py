@@ -15,6 +15,7 @@ import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from org_backup.aws.fanout import per_account
@@ -83,7 +84,7 @@ class VaultLookups:
         self,
         coverage: Coverage,
         previous: PreviousState | None,
-        session: Session | None = None,
+        session: boto3.Session | None = None,
         max_workers: int = Settings.model_fields["max_workers"].default,
         progress: bool = False,
         readonly_role_name: str | None = None,
@@ -95,7 +96,8 @@ class VaultLookups:
             for account in coverage.covered
             if account.account_id in self._regions
         }
-        self._session = sibling_session(caller_session(session))
+        # Only made when something enters: a session costs its own loader and config.
+        self._session = sibling_session(caller_session(session)) if self.accounts else None
         self._max_workers, self._progress = max_workers, progress
         self._readonly_role_name, self._budget = readonly_role_name, budget_seconds
         self._warnings: list[str] = []
@@ -112,6 +114,10 @@ class VaultLookups:
         arrived: asyncio.Queue[_Answer | BaseException] = asyncio.Queue()
         stop = threading.Event()
         accounts = list(self.accounts.values())
+        if not accounts:
+            return
+        assert self._session is not None
+        session = self._session
 
         def settled(account_id: str, found: dict[str, str] | None, failure: str | None) -> None:
             loop.call_soon_threadsafe(arrived.put_nowait, (account_id, found, failure))
@@ -127,7 +133,7 @@ class VaultLookups:
                     key=_account_id,
                     task=look_up,
                     max_workers=self._max_workers,
-                    session=self._session,
+                    session=session,
                     budget_seconds=self._budget,
                     progress=Progress("adopt", len(accounts)) if self._progress else None,
                     on_done=settled,

@@ -204,7 +204,17 @@ def test_a_garbage_describe_backup_vault_imports_nothing(
     code = main(["synth", "--accounts-dir", str(tmp_path / "accounts"), "--out", str(out)])
 
     assert code == 0
-    assert not [r for r in json.loads(out.read_text())["resources"] if "import_id" in r]
+    synthesized = json.loads(out.read_text())
+    assert not [r for r in synthesized["resources"] if "import_id" in r]
+    # and no account drops out for it: every covered account-region still gets its vault
+    covered_regions = [
+        region["region"]
+        for account in synthesized["accounts"]
+        if account["status"] == "covered"
+        for region in account["regions"]
+    ]
+    vaults = [r for r in synthesized["resources"] if r["type"] == "aws:backup/vault:Vault"]
+    assert covered_regions and len(vaults) == len(covered_regions)
     err = capsys.readouterr().err
     assert "Traceback" not in err
     warnings = [line for line in err.splitlines() if "adopt" in line]
